@@ -1,0 +1,44 @@
+# caseflow — `make run` to try it, `make test` to check it.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: install run test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/caseflow init-db
+	$(BIN)/caseflow seed-demo
+	$(BIN)/caseflow serve --host $(HOST) --port $(PORT)
+
+# Starts a throwaway PostgreSQL cluster when the machine has a server (CI installs one), so
+# every service test runs on SQLite and on PostgreSQL; without one, that half is skipped.
+test: install
+	@if [ -z "$$CASEFLOW_TEST_PG_URL" ]; then \
+	  url=$$(scripts/pg.sh start) && export CASEFLOW_TEST_PG_URL=$$url \
+	  || echo "PostgreSQL could not be started: the PostgreSQL half of the suite is skipped"; \
+	  started=1; fi; \
+	$(BIN)/ruff check caseflow tests; lint=$$?; \
+	$(BIN)/pytest $(PYTEST_ARGS); status=$$?; \
+	if [ -n "$$started" ]; then scripts/pg.sh stop; fi; \
+	[ $$lint -eq 0 ] && exit $$status || exit $$lint
+
+lint: install
+	$(BIN)/ruff check caseflow tests
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -1,0 +1,18 @@
+"""The `caseflow` command line: parse, call one service, print."""
+
+from __future__ import annotations
+
+import click
+
+from caseflow.cli.cases import act, report, submit
+from caseflow.cli.ops import init_db, seed_demo, serve, sweep, units, worker
+from caseflow.cli.rules import rules
+
+
+@click.group()
+def main() -> None:
+    """caseflow — grievance case engine (诉求办理引擎)."""
+
+
+for command in (init_db, seed_demo, serve, sweep, worker, units, rules, submit, act, report):
+    main.add_command(command)

@@ -1,0 +1,91 @@
+"""`caseflow submit|act|report`."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+
+import click
+from sqlalchemy import select
+
+from caseflow.cli.common import echo_json, plain_errors, read_json, runtime
+from caseflow.domain.errors import NotFound
+from caseflow.domain.policy import Actor
+from caseflow.models import User
+from caseflow.services import reports
+from caseflow.services.actions import act_on_case
+from caseflow.services.cases import submit_case
+from caseflow.services.units import get_unit
+
+
+def _summary(case) -> dict:  # type: ignore[no-untyped-def]
+    return {"id": case.id, "ref": case.ref, "state": case.state, "layer": case.layer,
+            "unit": case.unit.code if case.unit else case.unit_id, "version": case.version,
+            "routing_rule": case.routing_rule, "green_channel": case.green_channel,
+            "deadlines": {k: v["due_at"] for k, v in case.deadlines.items()}}
+
+
+@click.command()
+@click.argument("source")
+@click.option("--as", "username", default=None, help="Register as this dispatcher.")
+def submit(source: str, username: str | None) -> None:
+    """Submit a grievance given as JSON (file or -); prints the case and its tracking token."""
+    rt = runtime()
+    with plain_errors(), rt.uow() as uow:
+        actor = Actor(role="resident", relation="owner", label="resident")
+        if username:
+            user = uow.session.scalar(select(User).where(User.username == username))
+            if user is None:
+                raise NotFound(f"user {username}")
+            actor = Actor(role=user.role, relation="holder", user_id=user.id, label=user.username)
+        case, token = submit_case(uow, rt.rules(), read_json(source), actor, rt.now())
+        echo_json(_summary(case) | {"tracking_token": token})
+
+
+@click.command()
+@click.argument("case")
+@click.argument("action")
+@click.option("--as", "username", required=True, help="The user who acts.")
+@click.option("--note", default="", help="Why (required for some actions).")
+@click.option("--data", default="{}", help="Extra data as JSON, e.g. '{\"outcome\": \"resolved\"}'.")
+@click.option("--version", type=int, default=None, help="The version you saw (409 if stale).")
+def act(case: str, action: str, username: str, note: str, data: str, version: int | None) -> None:
+    """Take ACTION on CASE (id or reference) as a user."""
+    rt = runtime()
+    with plain_errors(), rt.uow() as uow:
+        user = uow.session.scalar(select(User).where(User.username == username))
+        if user is None:
+            raise NotFound(f"user {username}")
+        result = act_on_case(uow, rt.rules(), case, action, user, rt.now(), note,
+                             json.loads(data), version)
+        echo_json(_summary(result))
+
+
+@click.group()
+def report() -> None:
+    """Reports for leaders."""
+
+
+@report.command("unresolved")
+@click.option("--by", type=click.Choice(reports.UNRESOLVED_DIMENSIONS), default="layer")
+@click.option("--unit", default=None, help="Only this unit's subtree (unit code).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
+def unresolved(by: str, unit: str | None, fmt: str) -> None:
+    """Open cases now, grouped, with the overdue among them."""
+    rt = runtime()
+    with plain_errors(), rt.uow() as uow:
+        scope = get_unit(uow.session, unit).id if unit else None
+        rows = reports.unresolved(uow, by, rt.now(), scope)
+    if fmt == "json":
+        echo_json(rows)
+    elif fmt == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=["key", "open", "overdue"])
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        click.echo(f"{by:<24}{'open':>8}{'overdue':>9}")
+        for row in rows:
+            click.echo(f"{str(row['key']):<24}{row['open']:>8}{row['overdue']:>9}")
+        click.echo(f"{'total':<24}{sum(r['open'] for r in rows):>8}"
+                   f"{sum(r['overdue'] for r in rows):>9}")

@@ -1,0 +1,48 @@
+"""Engine and session factory; the unit of work lives in services."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+
+def default_url(instance_path: str | os.PathLike[str]) -> str:
+    """`CASEFLOW_DATABASE_URL`, or the SQLite file in the instance folder."""
+    url = os.environ.get("CASEFLOW_DATABASE_URL")
+    if url:
+        return url
+    Path(instance_path).mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{Path(instance_path).resolve() / 'caseflow.sqlite'}"
+
+
+def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    # WAL lets readers run beside the one writer; NORMAL sync is safe under WAL.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """An engine tuned for SQLite (WAL, busy timeout) or PostgreSQL (pool pre-ping)."""
+    if url.startswith("postgresql") and "+" not in url.split(":", 1)[0]:
+        url = url.replace("postgresql", "postgresql+psycopg", 1)
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
+        event.listen(engine, "connect", _tune_sqlite)
+        return engine
+    kwargs.setdefault("pool_pre_ping", True)
+    kwargs.setdefault("pool_size", int(os.environ.get("CASEFLOW_POOL_SIZE", "5")))
+    kwargs.setdefault("max_overflow", int(os.environ.get("CASEFLOW_MAX_OVERFLOW", "10")))
+    return create_engine(url, **kwargs)
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions that keep loaded objects usable after commit (we render after committing)."""
+    return sessionmaker(engine, expire_on_commit=False)

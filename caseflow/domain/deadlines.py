@@ -1,0 +1,111 @@
+"""A case's clocks as stored on its row, and the deadlines recomputed from its history."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from caseflow.domain.calendar import BusinessCalendar
+from caseflow.domain.clocks import ClockSpec, clock_status
+from caseflow.domain.durations import parse_duration
+
+History = Sequence[tuple[datetime, str, str]]
+
+
+def clocks_to_json(specs: Iterable[ClockSpec], started_at: datetime) -> dict[str, Any]:
+    """Freeze clock specs onto the case so later rule changes do not move its deadlines."""
+    return {
+        spec.name: {
+            "within": str(spec.within),
+            "ends_on": sorted(spec.ends_on),
+            "pauses_in": sorted(spec.pauses_in),
+            "started_at": started_at.isoformat(),
+        }
+        for spec in specs
+    }
+
+
+def spec_from_json(name: str, raw: Mapping[str, Any]) -> ClockSpec:
+    """Rebuild a ClockSpec from its stored form."""
+    return ClockSpec(
+        name=name,
+        within=parse_duration(raw["within"]),
+        ends_on=frozenset(raw["ends_on"]),
+        pauses_in=frozenset(raw["pauses_in"]),
+    )
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    """Computed deadlines plus the two instants the sweep looks for."""
+
+    clocks: dict[str, Any]
+    next_due_at: datetime | None
+    next_warning_at: datetime | None
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def compute_deadlines(
+    clocks: Mapping[str, Any],
+    history: History,
+    now: datetime,
+    calendar: BusinessCalendar,
+    warning_fraction: float,
+    previous: Mapping[str, Any] | None = None,
+) -> Deadlines:
+    """Recompute every clock from the events since the case entered its layer.
+
+    `previous` carries the sweep's marks (warned, overdue noted) so that a clock is warned
+    about and reported overdue once, however often deadlines are recomputed.
+    """
+    previous = previous or {}
+    result: dict[str, Any] = {}
+    due_candidates: list[datetime] = []
+    warn_candidates: list[datetime] = []
+    for name, raw in clocks.items():
+        started = datetime.fromisoformat(raw["started_at"])
+        since = [event for event in history if event[0] >= started]
+        status = clock_status(spec_from_json(name, raw), started, since, now, calendar,
+                              warning_fraction=warning_fraction)
+        marks = previous.get(name, {})
+        entry = {
+            "due_at": _iso(status.due_at),
+            "stopped_at": _iso(status.stopped_at),
+            "paused": status.paused,
+            "warning_at": _iso(status.warning_at),
+            "warned": bool(marks.get("warned")),
+            "overdue_noted": bool(marks.get("overdue_noted")),
+        }
+        result[name] = entry
+        running = status.stopped_at is None and not status.paused
+        if running and status.due_at and not entry["overdue_noted"]:
+            due_candidates.append(status.due_at)
+        if running and status.warning_at and not entry["warned"] and not entry["overdue_noted"]:
+            warn_candidates.append(status.warning_at)
+    return Deadlines(result, min(due_candidates, default=None), min(warn_candidates, default=None))
+
+
+def overdue_clocks(deadlines: Mapping[str, Any], now: datetime) -> list[str]:
+    """Names of running clocks past due that the sweep has not yet dealt with."""
+    return [
+        name
+        for name, entry in deadlines.items()
+        if entry["due_at"] and not entry["stopped_at"] and not entry["paused"]
+        and not entry["overdue_noted"] and datetime.fromisoformat(entry["due_at"]) <= now
+    ]
+
+
+def warning_clocks(deadlines: Mapping[str, Any], now: datetime) -> list[str]:
+    """Names of running clocks past their warning point and not yet warned about."""
+    return [
+        name
+        for name, entry in deadlines.items()
+        if entry["warning_at"] and not entry["stopped_at"] and not entry["paused"]
+        and not entry["warned"] and not entry["overdue_noted"]
+        and datetime.fromisoformat(entry["warning_at"]) <= now
+    ]

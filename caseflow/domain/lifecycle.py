@@ -1,0 +1,147 @@
+"""The case lifecycle: one shared `transitions` Machine for every case.
+
+Cases are never added to the machine; events are fired on detached objects that carry a
+`state` attribute, so loading a case from the database never resets its state and no
+per-case memory is held.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from transitions import EventData, Machine
+
+from caseflow.domain.errors import ActionNotAllowed
+
+SUBMITTED = "submitted"
+ACCEPTED = "accepted"
+IN_PROGRESS = "in_progress"
+DELIBERATING = "deliberating"
+ON_HOLD = "on_hold"
+RESOLVED = "resolved"
+DEFERRED = "deferred"
+CLOSED = "closed"
+WITHDRAWN = "withdrawn"
+MERGED = "merged"
+REJECTED = "rejected"
+
+OPEN_STATES = (SUBMITTED, ACCEPTED, IN_PROGRESS, DELIBERATING, ON_HOLD, RESOLVED, DEFERRED)
+FINAL_STATES = (CLOSED, WITHDRAWN, MERGED, REJECTED)
+STATES = OPEN_STATES + FINAL_STATES
+WORKING = [ACCEPTED, IN_PROGRESS]
+HANDLING = [SUBMITTED, ACCEPTED, IN_PROGRESS, DELIBERATING, ON_HOLD, DEFERRED]
+
+SATISFIED_LEVELS = ("satisfied", "basically_satisfied")
+SATISFACTION_LEVELS = (*SATISFIED_LEVELS, "unsatisfied")
+DECISION_OUTCOMES = ("continue", "resolved", "escalate")
+
+
+def _outcome(value: str):
+    def check(event: EventData) -> bool:
+        return event.kwargs.get("outcome") == value
+
+    check.__name__ = f"outcome_is_{value}"
+    return check
+
+
+def _satisfied(event: EventData) -> bool:
+    return event.kwargs.get("satisfaction") in SATISFIED_LEVELS
+
+
+def _climbs(event: EventData) -> bool:
+    return bool(event.kwargs.get("climb"))
+
+
+# (action, sources, dest, conditions); dest None is an internal transition (no state change).
+_TABLE: list[tuple[str, list[str], str | None, list[Any]]] = [
+    ("accept", [SUBMITTED], ACCEPTED, []),
+    ("start", [ACCEPTED], IN_PROGRESS, []),
+    ("hold", WORKING, ON_HOLD, []),
+    ("resume", [ON_HOLD, DEFERRED], IN_PROGRESS, []),
+    ("deliberate", WORKING, DELIBERATING, []),
+    ("record_decision", [DELIBERATING], IN_PROGRESS, [_outcome("continue")]),
+    ("record_decision", [DELIBERATING], RESOLVED, [_outcome("resolved")]),
+    ("record_decision", [DELIBERATING], SUBMITTED, [_outcome("escalate")]),
+    ("resolve", WORKING, RESOLVED, []),
+    ("evaluate", [RESOLVED], CLOSED, [_satisfied]),
+    ("evaluate", [RESOLVED], SUBMITTED, [_climbs]),
+    ("evaluate", [RESOLVED], IN_PROGRESS, []),
+    ("escalate", HANDLING, SUBMITTED, []),
+    ("return", [SUBMITTED, ACCEPTED], SUBMITTED, []),
+    ("reroute", [SUBMITTED], SUBMITTED, []),
+    ("request_extension", WORKING, None, []),
+    ("approve_extension", [*WORKING, ON_HOLD, DELIBERATING], None, []),
+    ("refuse_extension", [*WORKING, ON_HOLD, DELIBERATING], None, []),
+    ("defer", [*WORKING, ON_HOLD], DEFERRED, []),
+    ("withdraw", list(OPEN_STATES), WITHDRAWN, []),
+    ("merge", HANDLING, MERGED, []),
+    ("reject", [SUBMITTED], REJECTED, []),
+    ("close", [RESOLVED], CLOSED, []),
+    ("reopen", [CLOSED], SUBMITTED, []),
+    ("comment", list(STATES), None, []),
+    ("claim", HANDLING, None, []),
+    ("reassign", HANDLING, None, []),
+    ("warn", list(OPEN_STATES), None, []),
+    ("supervise", list(OPEN_STATES), None, []),
+]
+
+ACTIONS: tuple[str, ...] = tuple(dict.fromkeys(row[0] for row in _TABLE))
+# Actions that move a case to another unit or layer; the service computes where.
+MOVING_ACTIONS = frozenset({"escalate", "return", "reroute"})
+IRREVERSIBLE_ACTIONS = frozenset({"withdraw", "merge", "reject", "close", "defer", "escalate", "return"})
+
+
+def _build_machine() -> Machine:
+    machine = Machine(
+        model=None,
+        states=list(STATES),
+        initial=SUBMITTED,
+        auto_transitions=False,
+        send_event=True,
+        ignore_invalid_triggers=False,
+    )
+    for action, sources, dest, conditions in _TABLE:
+        machine.add_transition(action, sources, dest, conditions=conditions)
+    return machine
+
+
+MACHINE = _build_machine()
+_BY_STATE: Mapping[str, frozenset[str]] = {
+    state: frozenset(row[0] for row in _TABLE if state in row[1]) for state in STATES
+}
+
+
+class HasState(Protocol):
+    """Anything with a mutable `state` attribute: an ORM case or a plain record."""
+
+    state: str
+
+
+@dataclass
+class CaseState:
+    """A detached carrier for firing events without touching a database object."""
+
+    state: str
+
+
+def actions_in_state(state: str) -> frozenset[str]:
+    """Actions the lifecycle knows from this state, before roles and guards."""
+    return _BY_STATE.get(state, frozenset())
+
+
+def fire(case: HasState, action: str, **data: Any) -> str:
+    """Apply `action` to `case` and return its new state, or raise ActionNotAllowed."""
+    if action not in _BY_STATE.get(case.state, ()):
+        raise ActionNotAllowed(action, case.state, sorted(_BY_STATE.get(case.state, ())))
+    carrier = CaseState(case.state)
+    if not MACHINE.events[action].trigger(carrier, **data):
+        raise ActionNotAllowed(action, case.state, sorted(_BY_STATE[case.state]))
+    case.state = carrier.state
+    return carrier.state
+
+
+def is_open(state: str) -> bool:
+    """True while the case still needs someone to act."""
+    return state in OPEN_STATES

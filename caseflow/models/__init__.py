@@ -1,0 +1,19 @@
+"""SQLAlchemy 2 typed models; imported by services and migrations, never by the domain."""
+
+from caseflow.models.base import Base
+from caseflow.models.cases import Case, CaseEvent
+from caseflow.models.rulesets import RuleActivation, RuleSetVersion
+from caseflow.models.units import PropertyCompany, Unit, UnitClosure
+from caseflow.models.users import User
+
+__all__ = [
+    "Base",
+    "Case",
+    "CaseEvent",
+    "PropertyCompany",
+    "RuleActivation",
+    "RuleSetVersion",
+    "Unit",
+    "UnitClosure",
+    "User",
+]
