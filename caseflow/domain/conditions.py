@@ -85,22 +85,24 @@ def _compile(spec: Mapping[str, Any]) -> tuple[Predicate, Explainer]:
     return parts[0] if len(parts) == 1 else _all(parts)
 
 
-def _all(parts: list[tuple[Predicate, Explainer]]) -> tuple[Predicate, Explainer]:
-    tests = [p for p, _ in parts]
-    # Unrolled for the common small cases: a generator in all() costs ~3x a plain `and`.
-    if not tests:
-        test: Predicate = _always
-    elif len(tests) == 1:
-        test = tests[0]
-    elif len(tests) == 2:
+def _chain(tests: list[Predicate], conjunction: bool) -> Predicate:
+    """and/or over predicates, unrolled for up to three (a generator costs ~3x a plain `and`)."""
+    if len(tests) == 1:
+        return tests[0]
+    if len(tests) == 2:
         a, b = tests
-        test = lambda f: a(f) and b(f)  # noqa: E731
-    elif len(tests) == 3:
+        return (lambda f: a(f) and b(f)) if conjunction else (lambda f: a(f) or b(f))
+    if len(tests) == 3:
         a, b, c = tests
-        test = lambda f: a(f) and b(f) and c(f)  # noqa: E731
-    else:
-        test = lambda f: all(t(f) for t in tests)  # noqa: E731
+        if conjunction:
+            return lambda f: a(f) and b(f) and c(f)
+        return lambda f: a(f) or b(f) or c(f)
+    if conjunction:
+        return (lambda f: all(t(f) for t in tests)) if tests else _always
+    return lambda f: any(t(f) for t in tests)
 
+
+def _all(parts: list[tuple[Predicate, Explainer]]) -> tuple[Predicate, Explainer]:
     def explain(facts: Mapping[str, Any]) -> tuple[bool, str]:
         reasons = []
         for _, ex in parts:
@@ -110,22 +112,10 @@ def _all(parts: list[tuple[Predicate, Explainer]]) -> tuple[Predicate, Explainer
             reasons.append(why)
         return True, " and ".join(reasons) or "always"
 
-    return test, explain
+    return _chain([p for p, _ in parts], True), explain
 
 
 def _any(parts: list[tuple[Predicate, Explainer]]) -> tuple[Predicate, Explainer]:
-    tests = [p for p, _ in parts]
-    if len(tests) == 1:
-        test: Predicate = tests[0]
-    elif len(tests) == 2:
-        a, b = tests
-        test = lambda f: a(f) or b(f)  # noqa: E731
-    elif len(tests) == 3:
-        a, b, c = tests
-        test = lambda f: a(f) or b(f) or c(f)  # noqa: E731
-    else:
-        test = lambda f: any(t(f) for t in tests)  # noqa: E731
-
     def explain(facts: Mapping[str, Any]) -> tuple[bool, str]:
         reasons = []
         for _, ex in parts:
@@ -135,7 +125,7 @@ def _any(parts: list[tuple[Predicate, Explainer]]) -> tuple[Predicate, Explainer
             reasons.append(why)
         return False, "none of: " + "; ".join(reasons)
 
-    return test, explain
+    return _chain([p for p, _ in parts], False), explain
 
 
 def _not(part: tuple[Predicate, Explainer]) -> tuple[Predicate, Explainer]:

@@ -188,12 +188,17 @@ def build_routing(fc: FileCheck, data: LDict, refs: Refs) -> tuple[RoutingRule, 
     return tuple(rules)
 
 
+def _empty(near: LDict) -> LDict:
+    """An empty mapping standing in for an absent section, located at its parent."""
+    out = LDict()
+    out.line, out.key_lines = near.line, {}
+    return out
+
+
 def _then(fc: FileCheck, rule: LDict, refs: Refs) -> dict[str, Any] | None:
-    m = fc.mapping(rule["then"], rule.line_of("then"), "then") if "then" in rule else LDict()
+    m = fc.mapping(rule["then"], rule.line_of("then"), "then") if "then" in rule else _empty(rule)
     if m is None:
         return None
-    if not hasattr(m, "line"):
-        m.line, m.key_lines = rule.line, {}
     fc.keys(m, ["start_layer", "role", "green_channel", "tags", "deadlines", "priority"], [],
             "then")
     out: dict[str, Any] = {"start_layer": fc.get(m, "start_layer", str, "then", CATEGORY_LAYER)}

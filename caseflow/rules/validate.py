@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 from caseflow.domain import lifecycle
@@ -290,8 +291,6 @@ def build_calendar(fc: FileCheck, data: LDict) -> BusinessCalendar | None:
 
 def freeze(value: Any) -> Any:
     """Deep read-only copy of loaded YAML (mappings become proxies, lists tuples)."""
-    from types import MappingProxyType
-
     if isinstance(value, dict):
         return MappingProxyType({k: freeze(v) for k, v in value.items()})
     if isinstance(value, list):
