@@ -1,3 +1,3 @@
-from caseflow import create_app
+from caseflow.app import create_app
 
 app = create_app()

@@ -34,8 +34,9 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _pg_admin():  # type: ignore[no-untyped-def]
-    return create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1),
-                         isolation_level="AUTOCOMMIT")
+    return create_engine(
+        PG_URL.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT"
+    )
 
 
 @pytest.fixture(scope="session")

@@ -20,10 +20,17 @@ from caseflow.services.units import get_unit
 
 
 def _summary(case) -> dict:  # type: ignore[no-untyped-def]
-    return {"id": case.id, "ref": case.ref, "state": case.state, "layer": case.layer,
-            "unit": case.unit.code if case.unit else case.unit_id, "version": case.version,
-            "routing_rule": case.routing_rule, "green_channel": case.green_channel,
-            "deadlines": {k: v["due_at"] for k, v in case.deadlines.items()}}
+    return {
+        "id": case.id,
+        "ref": case.ref,
+        "state": case.state,
+        "layer": case.layer,
+        "unit": case.unit.code if case.unit else case.unit_id,
+        "version": case.version,
+        "routing_rule": case.routing_rule,
+        "green_channel": case.green_channel,
+        "deadlines": {k: v["due_at"] for k, v in case.deadlines.items()},
+    }
 
 
 @click.command()
@@ -48,7 +55,7 @@ def submit(source: str, username: str | None) -> None:
 @click.argument("action")
 @click.option("--as", "username", required=True, help="The user who acts.")
 @click.option("--note", default="", help="Why (required for some actions).")
-@click.option("--data", default="{}", help="Extra data as JSON, e.g. '{\"outcome\": \"resolved\"}'.")
+@click.option("--data", default="{}", help='Extra data as JSON, e.g. \'{"outcome": "resolved"}\'.')
 @click.option("--version", type=int, default=None, help="The version you saw (409 if stale).")
 def act(case: str, action: str, username: str, note: str, data: str, version: int | None) -> None:
     """Take ACTION on CASE (id or reference) as a user."""
@@ -57,8 +64,9 @@ def act(case: str, action: str, username: str, note: str, data: str, version: in
         user = uow.session.scalar(select(User).where(User.username == username))
         if user is None:
             raise NotFound(f"user {username}")
-        result = act_on_case(uow, rt.rules(), case, action, user, rt.now(), note,
-                             json.loads(data), version)
+        result = act_on_case(
+            uow, rt.rules(), case, action, user, rt.now(), note, json.loads(data), version
+        )
         echo_json(_summary(result))
 
 
@@ -87,5 +95,6 @@ def unresolved(by: str, unit: str | None, fmt: str) -> None:
         click.echo(f"{by:<24}{'open':>8}{'overdue':>9}")
         for row in rows:
             click.echo(f"{str(row['key']):<24}{row['open']:>8}{row['overdue']:>9}")
-        click.echo(f"{'total':<24}{sum(r['open'] for r in rows):>8}"
-                   f"{sum(r['overdue'] for r in rows):>9}")
+        click.echo(
+            f"{'total':<24}{sum(r['open'] for r in rows):>8}{sum(r['overdue'] for r in rows):>9}"
+        )

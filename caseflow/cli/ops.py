@@ -53,9 +53,11 @@ def import_(source: str) -> None:
 
 
 def _print_report(report) -> None:  # type: ignore[no-untyped-def]
-    click.echo(f"escalated {report.escalated}, supervised {report.supervised}, "
-               f"overdue noted {report.overdue}, warned {report.warned}, "
-               f"auto-closed {report.auto_closed}")
+    click.echo(
+        f"escalated {report.escalated}, supervised {report.supervised}, "
+        f"overdue noted {report.overdue}, warned {report.warned}, "
+        f"auto-closed {report.auto_closed}"
+    )
 
 
 @click.command()
@@ -95,7 +97,7 @@ def serve(host: str, port: int) -> None:
     """Serve the app (development server; see docs for gunicorn in production)."""
     from werkzeug.serving import run_simple
 
-    from caseflow import create_app
+    from caseflow.app import create_app
 
     click.echo(f"caseflow is serving at http://{host}:{port}/")
     run_simple(host, port, create_app(), threaded=True)

@@ -34,8 +34,12 @@ def check(directory: str | None) -> None:
 
 @rules.command("explain")
 @click.argument("source")
-@click.option("--dir", "directory", type=click.Path(exists=True, file_okay=False),
-              help="Explain with this directory instead of the active rules.")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(exists=True, file_okay=False),
+    help="Explain with this directory instead of the active rules.",
+)
 def explain(source: str, directory: str | None) -> None:
     """Route a case given as JSON (file or -) and print the decision with its trace."""
     facts = read_json(source)
@@ -47,9 +51,16 @@ def explain(source: str, directory: str | None) -> None:
     for step in decision.trace:
         mark = "✔" if step.matched else "✘"
         click.echo(f"{mark} {step.rule_id}: {step.reason}")
-    echo_json({"rule": decision.rule_id, "start_layer": decision.start_layer,
-               "green_channel": decision.green_channel, "tags": list(decision.tags),
-               "priority": decision.priority, "rules_version": ruleset.version})
+    echo_json(
+        {
+            "rule": decision.rule_id,
+            "start_layer": decision.start_layer,
+            "green_channel": decision.green_channel,
+            "tags": list(decision.tags),
+            "priority": decision.priority,
+            "rules_version": ruleset.version,
+        }
+    )
 
 
 @rules.command("activate")
@@ -59,7 +70,12 @@ def activate(directory: str, by: str) -> None:
     """Validate a directory and make it the active rule set for every process."""
     rt = runtime()
     with plain_errors(), rt.uow() as uow:
-        ruleset = rulesets.activate_rules(uow, rulesets.read_rules_dir(directory), by, rt.now(),
-                                          source=str(Path(directory).resolve()))
+        ruleset = rulesets.activate_rules(
+            uow,
+            rulesets.read_rules_dir(directory),
+            by,
+            rt.now(),
+            source=str(Path(directory).resolve()),
+        )
         uow.commit()
     click.echo(f"activated version {ruleset.version}")

@@ -70,8 +70,14 @@ def compute_deadlines(
     for name, raw in clocks.items():
         started = datetime.fromisoformat(raw["started_at"])
         since = [event for event in history if event[0] >= started]
-        status = clock_status(spec_from_json(name, raw), started, since, now, calendar,
-                              warning_fraction=warning_fraction)
+        status = clock_status(
+            spec_from_json(name, raw),
+            started,
+            since,
+            now,
+            calendar,
+            warning_fraction=warning_fraction,
+        )
         marks = previous.get(name, {})
         entry = {
             "due_at": _iso(status.due_at),
@@ -95,8 +101,11 @@ def overdue_clocks(deadlines: Mapping[str, Any], now: datetime) -> list[str]:
     return [
         name
         for name, entry in deadlines.items()
-        if entry["due_at"] and not entry["stopped_at"] and not entry["paused"]
-        and not entry["overdue_noted"] and datetime.fromisoformat(entry["due_at"]) <= now
+        if entry["due_at"]
+        and not entry["stopped_at"]
+        and not entry["paused"]
+        and not entry["overdue_noted"]
+        and datetime.fromisoformat(entry["due_at"]) <= now
     ]
 
 
@@ -105,7 +114,10 @@ def warning_clocks(deadlines: Mapping[str, Any], now: datetime) -> list[str]:
     return [
         name
         for name, entry in deadlines.items()
-        if entry["warning_at"] and not entry["stopped_at"] and not entry["paused"]
-        and not entry["warned"] and not entry["overdue_noted"]
+        if entry["warning_at"]
+        and not entry["stopped_at"]
+        and not entry["paused"]
+        and not entry["warned"]
+        and not entry["overdue_noted"]
         and datetime.fromisoformat(entry["warning_at"]) <= now
     ]

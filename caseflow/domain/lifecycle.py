@@ -90,7 +90,9 @@ _TABLE: list[tuple[str, list[str], str | None, list[Any]]] = [
 ACTIONS: tuple[str, ...] = tuple(dict.fromkeys(row[0] for row in _TABLE))
 # Actions that move a case to another unit or layer; the service computes where.
 MOVING_ACTIONS = frozenset({"escalate", "return", "reroute"})
-IRREVERSIBLE_ACTIONS = frozenset({"withdraw", "merge", "reject", "close", "defer", "escalate", "return"})
+IRREVERSIBLE_ACTIONS = frozenset(
+    {"withdraw", "merge", "reject", "close", "defer", "escalate", "return"}
+)
 
 
 def _build_machine() -> Machine:

@@ -56,7 +56,9 @@ def _relation_allows(actor: Actor, action: str) -> bool:
     return False
 
 
-def _guard(case: CaseFacts, actor: Actor, action: str, now: datetime, reopen_window: timedelta) -> bool:
+def _guard(
+    case: CaseFacts, actor: Actor, action: str, now: datetime, reopen_window: timedelta
+) -> bool:
     if action in ("approve_extension", "refuse_extension"):
         return case.extension_pending
     if action == "request_extension":

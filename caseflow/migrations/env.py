@@ -13,8 +13,12 @@ target_metadata = Base.metadata
 
 def run_migrations_offline() -> None:
     """Emit SQL without a database connection."""
-    context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=target_metadata,
-                      literal_binds=True, render_as_batch=True)
+    context.configure(
+        url=config.get_main_option("sqlalchemy.url"),
+        target_metadata=target_metadata,
+        literal_binds=True,
+        render_as_batch=True,
+    )
     with context.begin_transaction():
         context.run_migrations()
 
@@ -23,8 +27,11 @@ def run_migrations_online() -> None:
     """Migrate over the given connection (tests, CLI) or a fresh engine from the URL."""
     connection = config.attributes.get("connection")
     if connection is None:
-        engine = engine_from_config(config.get_section(config.config_ini_section) or {},
-                                    prefix="sqlalchemy.", poolclass=pool.NullPool)
+        engine = engine_from_config(
+            config.get_section(config.config_ini_section) or {},
+            prefix="sqlalchemy.",
+            poolclass=pool.NullPool,
+        )
         with engine.connect() as connection:
             _run(connection)
     else:

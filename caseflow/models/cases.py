@@ -69,8 +69,9 @@ class Case(Base):
     tracking_token_hash: Mapped[str] = mapped_column(String(128), default="")
     updated_at: Mapped[datetime]
 
-    place_unit: Mapped[Unit] = relationship(foreign_keys=[place_unit_id])
-    unit: Mapped[Unit] = relationship(foreign_keys=[unit_id])
+    # Joined: every view of a case names its place and holder, also after the session closed.
+    place_unit: Mapped[Unit] = relationship(foreign_keys=[place_unit_id], lazy="joined")
+    unit: Mapped[Unit] = relationship(foreign_keys=[unit_id], lazy="joined")
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
@@ -103,6 +104,8 @@ class CaseEvent(Base):
     to_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     note: Mapped[str] = mapped_column(Text, default="")
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+    case: Mapped[Case] = relationship()
 
     __table_args__ = (
         Index("ix_case_events_case", "case_id", "id"),

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from caseflow.domain import lifecycle
@@ -28,8 +29,9 @@ from caseflow.services.casework import enter_layer, move_up, record_event, refre
 from caseflow.services.units import get_unit, relation
 from caseflow.services.uow import UnitOfWork
 
-NOTE_REQUIRED = frozenset({"return", "reject", "defer", "withdraw", "request_extension", "comment",
-                           "hold"})
+NOTE_REQUIRED = frozenset(
+    {"return", "reject", "defer", "withdraw", "request_extension", "comment", "hold"}
+)
 
 
 @dataclass
@@ -48,25 +50,43 @@ class Step:
 
 def actor_for(session: Session, user: User, case: Case) -> Actor:
     """The actor a staff user is on this case, given where their unit stands."""
-    return Actor(role=user.role, relation=relation(session, user.unit_id, case.unit_id),
-                 user_id=user.id, label=user.username)
+    return Actor(
+        role=user.role,
+        relation=relation(session, user.unit_id, case.unit_id),
+        user_id=user.id,
+        label=user.username,
+    )
 
 
 def facts_of(case: Case) -> CaseFacts:
     """The guard inputs read from a case row."""
-    return CaseFacts(state=case.state, returned=case.returned,
-                     extension_pending=case.extension_pending, assignee_id=case.assignee_id,
-                     closed_at=case.closed_at)
+    return CaseFacts(
+        state=case.state,
+        returned=case.returned,
+        extension_pending=case.extension_pending,
+        assignee_id=case.assignee_id,
+        closed_at=case.closed_at,
+    )
 
 
 def actions_for(rules: RuleSet, case: Case, actor: Actor, now: datetime) -> list[str]:
     """What this actor may do to this case now."""
-    return allowed_actions(facts_of(case), actor, rules.may, now, rules.settings.reopen_window)
+    return allowed_actions(
+        facts_of(case), actor, rules.may, now, rules.settings.reopen_window.as_timedelta()
+    )
 
 
-def act_on_case(uow: UnitOfWork, rules: RuleSet, key: str | int, action: str, actor: Actor | User,
-                now: datetime, note: str = "", data: Mapping[str, Any] | None = None,
-                expected_version: int | None = None) -> Case:
+def act_on_case(
+    uow: UnitOfWork,
+    rules: RuleSet,
+    key: str | int,
+    action: str,
+    actor: Actor | User,
+    now: datetime,
+    note: str = "",
+    data: Mapping[str, Any] | None = None,
+    expected_version: int | None = None,
+) -> Case:
     """Apply one action as one transaction with its event; stale versions raise StaleVersion."""
     session = uow.session
     case = get_case(session, key)
@@ -79,12 +99,14 @@ def act_on_case(uow: UnitOfWork, rules: RuleSet, key: str | int, action: str, ac
         raise InvalidInput("note", f"a note is required to {action}")
     step = Step(session, case, rules, who, now, note, data or {})
     before = (case.state, case.layer, case.unit_id)
-    HANDLERS.get(action, _plain(action))(step)
+    with session.no_autoflush:  # one UPDATE per action: lookups must not flush half a change
+        HANDLERS.get(action, _plain(action))(step)
     if case.state != lifecycle.RESOLVED:
         case.auto_close_at = None
     elif before[0] != lifecycle.RESOLVED:
-        case.auto_close_at = now + rules.settings.auto_close_after
+        case.auto_close_at = rules.calendar.add(now, rules.settings.auto_close_after)
     case.updated_at = now
+    flag_modified(case, "updated_at")  # every action bumps the version, even a bare comment
     refresh_deadlines(session, case, rules, now, pending=(now, action, case.state))
     record_event(session, case, who, action, now, before, note, step.event_data)
     try:
@@ -130,11 +152,17 @@ def _resolve(step: Step) -> None:
 def _record_decision(step: Step) -> None:
     outcome = step.data.get("outcome")
     if outcome not in lifecycle.DECISION_OUTCOMES:
-        raise InvalidInput("data.outcome", f"must be one of {', '.join(lifecycle.DECISION_OUTCOMES)}")
+        raise InvalidInput(
+            "data.outcome", f"must be one of {', '.join(lifecycle.DECISION_OUTCOMES)}"
+        )
     step.event_data["outcome"] = outcome
     if outcome == "escalate":
-        _climb(step, "failed_mediation", ("record_decision", {"outcome": "escalate"}),
-               ("record_decision", {"outcome": "continue"}))
+        _climb(
+            step,
+            "failed_mediation",
+            ("record_decision", {"outcome": "escalate"}),
+            ("record_decision", {"outcome": "continue"}),
+        )
         return
     lifecycle.fire(step.case, "record_decision", outcome=outcome)
     if outcome == "resolved":
@@ -164,7 +192,9 @@ def _escalate(step: Step) -> None:
 def _evaluate(step: Step) -> None:
     level = step.data.get("satisfaction")
     if level not in lifecycle.SATISFACTION_LEVELS:
-        raise InvalidInput("satisfaction", f"must be one of {', '.join(lifecycle.SATISFACTION_LEVELS)}")
+        raise InvalidInput(
+            "satisfaction", f"must be one of {', '.join(lifecycle.SATISFACTION_LEVELS)}"
+        )
     scores = {k: step.data[k] for k in ("response", "resolution", "attitude") if k in step.data}
     for name, score in scores.items():
         if not isinstance(score, int) or isinstance(score, bool) or not 1 <= score <= 5:
@@ -213,7 +243,7 @@ def _reroute(step: Step) -> None:
         raise InvalidInput("data.unit", f"no layer is held by a unit of kind {target.kind}")
     lifecycle.fire(step.case, "reroute")
     enter_layer(step.session, step.case, step.rules, layer, step.now)
-    step.case.unit_id, step.case.returned = target.id, False
+    step.case.unit, step.case.returned = target, False
     step.event_data["unit"] = code
 
 
@@ -231,9 +261,10 @@ def _request_extension(step: Step) -> None:
 def _approve_extension(step: Step) -> None:
     lifecycle.fire(step.case, "approve_extension")
     requested = step.session.scalar(
-        select(CaseEvent.data).where(CaseEvent.case_id == step.case.id,
-                                     CaseEvent.action == "request_extension")
-        .order_by(CaseEvent.id.desc()).limit(1)
+        select(CaseEvent.data)
+        .where(CaseEvent.case_id == step.case.id, CaseEvent.action == "request_extension")
+        .order_by(CaseEvent.id.desc())
+        .limit(1)
     )
     extra = parse_duration((requested or {})["extra"])
     clocks = dict(step.case.clocks)
@@ -333,10 +364,23 @@ def _terminal(action: str) -> Callable[[Step], None]:
 
 
 HANDLERS: dict[str, Callable[[Step], None]] = {
-    "accept": _accept, "resolve": _resolve, "record_decision": _record_decision,
-    "escalate": _escalate, "evaluate": _evaluate, "return": _return, "reroute": _reroute,
-    "request_extension": _request_extension, "approve_extension": _approve_extension,
-    "refuse_extension": _refuse_extension, "defer": _defer, "resume": _resume, "close": _close,
-    "reopen": _reopen, "merge": _merge, "claim": _claim, "reassign": _reassign,
-    "withdraw": _terminal("withdraw"), "reject": _terminal("reject"),
+    "accept": _accept,
+    "resolve": _resolve,
+    "record_decision": _record_decision,
+    "escalate": _escalate,
+    "evaluate": _evaluate,
+    "return": _return,
+    "reroute": _reroute,
+    "request_extension": _request_extension,
+    "approve_extension": _approve_extension,
+    "refuse_extension": _refuse_extension,
+    "defer": _defer,
+    "resume": _resume,
+    "close": _close,
+    "reopen": _reopen,
+    "merge": _merge,
+    "claim": _claim,
+    "reassign": _reassign,
+    "withdraw": _terminal("withdraw"),
+    "reject": _terminal("reject"),
 }

@@ -28,6 +28,7 @@ PRIORITIES = ("normal", "urgent", "critical")
 PLACE_KINDS = ("complex", "building")
 PHONE = re.compile(r"^\+?[0-9][0-9\- ]{4,19}$")
 REPEAT_WINDOW_DAYS = 30
+REF_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O or 1/I to misread
 
 
 @dataclass(frozen=True)
@@ -84,11 +85,22 @@ def parse_submission(raw: Mapping[str, Any], rules: RuleSet) -> Submission:
     if not all(isinstance(v, str | bool | int | float) for v in attrs.values()):
         raise InvalidInput("reporter", "attributes must be plain values")
     return Submission(
-        title=_text(raw, "title", 200), description=_text(raw, "description", 5000, False),
-        category=category, unit=_text(raw, "unit", 64),
-        reporter_name=_text(reporter, "name", 100), reporter_phone=phone, reporter_attrs=attrs,
-        channel=channel, priority=priority, tags=tuple(tags),
+        title=_text(raw, "title", 200),
+        description=_text(raw, "description", 5000, False),
+        category=category,
+        unit=_text(raw, "unit", 64),
+        reporter_name=_text(reporter, "name", 100),
+        reporter_phone=phone,
+        reporter_attrs=attrs,
+        channel=channel,
+        priority=priority,
+        tags=tuple(tags),
     )
+
+
+def new_reference(local: datetime) -> str:
+    """A reference residents can read out on the phone, not guessable from its neighbours."""
+    return f"CF-{local:%Y%m%d}-{''.join(secrets.choice(REF_ALPHABET) for _ in range(6))}"
 
 
 def hash_token(token: str) -> str:
@@ -108,40 +120,67 @@ def _place(session: Session, code: str) -> Unit:
 
 def _repeat_count(session: Session, place_id: int, category: str, now: datetime) -> int:
     since = now.timestamp() - REPEAT_WINDOW_DAYS * 86400
-    return session.scalar(
-        select(func.count()).select_from(Case).where(
-            Case.place_unit_id == place_id, Case.category == category,
-            Case.submitted_at >= datetime.fromtimestamp(since, tz=now.tzinfo),
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Case)
+            .where(
+                Case.place_unit_id == place_id,
+                Case.category == category,
+                Case.submitted_at >= datetime.fromtimestamp(since, tz=now.tzinfo),
+            )
         )
-    ) or 0
-
-
-def _likely_duplicate(session: Session, case: Case, rules: RuleSet, now: datetime) -> int | None:
-    window = rules.settings.duplicate_window
-    return session.scalar(
-        select(Case.id).where(
-            Case.place_unit_id == case.place_unit_id, Case.category == case.category,
-            Case.state.in_(OPEN_STATES), Case.submitted_at >= now - window,
-        ).order_by(Case.id).limit(1)
+        or 0
     )
 
 
-def submit_case(uow: UnitOfWork, rules: RuleSet, raw: Mapping[str, Any], actor: Actor,
-                now: datetime) -> tuple[Case, str]:
+def _likely_duplicate(session: Session, case: Case, rules: RuleSet, now: datetime) -> int | None:
+    window = rules.settings.duplicate_window.as_timedelta()
+    return session.scalar(
+        select(Case.id)
+        .where(
+            Case.place_unit_id == case.place_unit_id,
+            Case.category == case.category,
+            Case.state.in_(OPEN_STATES),
+            Case.submitted_at >= now - window,
+        )
+        .order_by(Case.id)
+        .limit(1)
+    )
+
+
+def submit_case(
+    uow: UnitOfWork, rules: RuleSet, raw: Mapping[str, Any], actor: Actor, now: datetime
+) -> tuple[Case, str]:
     """Validate, route and store a grievance; returns the case and its tracking token."""
     session = uow.session
     sub = parse_submission(raw, rules)
     place = _place(session, sub.unit)
     category = rules.categories[sub.category]
     token = secrets.token_urlsafe(18)
+    local = now.astimezone(ZoneInfo(rules.calendar.zone))
     case = Case(
-        ref=f"tmp-{token[:20]}", title=sub.title, description=sub.description,
-        category=sub.category, priority=sub.priority or category.priority,
-        nature=category.nature, channel=sub.channel, tags=list(sub.tags),
-        reporter_name=sub.reporter_name, reporter_phone=sub.reporter_phone,
-        reporter_attrs=sub.reporter_attrs, place_unit_id=place.id, place_unit=place,
-        state=SUBMITTED, rules_version=rules.version, submitted_at=now, updated_at=now,
-        tracking_token_hash=hash_token(token), handled_units=[], clocks={}, deadlines={},
+        ref=new_reference(local),
+        title=sub.title,
+        description=sub.description,
+        category=sub.category,
+        priority=sub.priority or category.priority,
+        nature=category.nature,
+        channel=sub.channel,
+        tags=list(sub.tags),
+        reporter_name=sub.reporter_name,
+        reporter_phone=sub.reporter_phone,
+        reporter_attrs=sub.reporter_attrs,
+        place_unit_id=place.id,
+        place_unit=place,
+        state=SUBMITTED,
+        rules_version=rules.version,
+        submitted_at=now,
+        updated_at=now,
+        tracking_token_hash=hash_token(token),
+        handled_units=[],
+        clocks={},
+        deadlines={},
     )
     facts = case_facts(case) | {"repeat_count": _repeat_count(session, place.id, sub.category, now)}
     decision = rules.route(facts)
@@ -154,14 +193,17 @@ def submit_case(uow: UnitOfWork, rules: RuleSet, raw: Mapping[str, Any], actor: 
         case.duplicate_of_id = duplicate
         case.tags = [*case.tags, "possible_duplicate"]
     enter_layer(session, case, rules, decision.start_layer, now, dict(decision.clock_overrides))
-    session.add(case)
-    session.flush()  # the reference is built from the new row's id
-    local = now.astimezone(ZoneInfo(rules.calendar.zone))
-    case.ref = f"CF-{local:%Y%m%d}-{case.id:06d}"
     refresh_deadlines(session, case, rules, now)
-    record_event(session, case, actor, "submit", now, (None, None, None),
-                 data={"rule": decision.rule_id, "rules_version": rules.version,
-                       "duplicate_of": duplicate})
+    session.add(case)
+    record_event(
+        session,
+        case,
+        actor,
+        "submit",
+        now,
+        (None, None, None),
+        data={"rule": decision.rule_id, "rules_version": rules.version, "duplicate_of": duplicate},
+    )
     uow.commit()
     return case, token
 

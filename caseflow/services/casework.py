@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from caseflow.domain.deadlines import clocks_to_json, compute_deadlines
 from caseflow.domain.errors import InvalidInput
 from caseflow.domain.policy import Actor
-from caseflow.models import Case, CaseEvent
+from caseflow.models import Case, CaseEvent, Unit
 from caseflow.rules import RuleSet
 from caseflow.services.units import holder_for
 
@@ -32,9 +32,15 @@ def case_facts(case: Case) -> dict[str, Any]:
     }
 
 
-def enter_layer(session: Session, case: Case, rules: RuleSet, layer: str, now: datetime,
-                overrides: dict[str, Any] | None = None) -> None:
-    """Hand the case to the unit holding `layer` (climbing past rungs with no unit), fresh clocks."""
+def enter_layer(
+    session: Session,
+    case: Case,
+    rules: RuleSet,
+    layer: str,
+    now: datetime,
+    overrides: dict[str, Any] | None = None,
+) -> None:
+    """Hand the case to the unit holding `layer` (or the next rung that has one); fresh clocks."""
     target: str | None = layer
     while target is not None:
         unit_id = holder_for(session, case.place_unit_id, rules.layer(target).unit_kind)
@@ -43,12 +49,13 @@ def enter_layer(session: Session, case: Case, rules: RuleSet, layer: str, now: d
         target = rules.next_layer(target)
     if target is None or unit_id is None:
         raise InvalidInput("unit", f"no unit holds layer {layer!r} or any layer above it here")
-    case.layer, case.unit_id, case.assignee_id = target, unit_id, None
+    case.layer, case.unit, case.assignee_id = target, session.get(Unit, unit_id), None
     case.layer_entered_at = now
     if unit_id not in case.handled_units:
         case.handled_units = [*case.handled_units, unit_id]
-    specs = rules.clocks_for(target, case.category, case.priority, case.green_channel,
-                             overrides or {})
+    specs = rules.clocks_for(
+        target, case.category, case.priority, case.green_channel, overrides or {}
+    )
     case.clocks = clocks_to_json(specs, now)
     case.deadlines = {}
 
@@ -64,36 +71,62 @@ def move_up(session: Session, case: Case, rules: RuleSet, now: datetime, reason:
     return True
 
 
-def refresh_deadlines(session: Session, case: Case, rules: RuleSet, now: datetime,
-                      pending: tuple[datetime, str, str] | None = None) -> None:
+def refresh_deadlines(
+    session: Session,
+    case: Case,
+    rules: RuleSet,
+    now: datetime,
+    pending: tuple[datetime, str, str] | None = None,
+) -> None:
     """Recompute deadlines from the events since the case entered its layer."""
     with session.no_autoflush:  # the case row is written once, at commit
-        history = list(
+        rows = (
             session.execute(
                 select(CaseEvent.at, CaseEvent.action, CaseEvent.to_state)
                 .where(CaseEvent.case_id == case.id, CaseEvent.at >= case.layer_entered_at)
                 .order_by(CaseEvent.id)
-            ).tuples()
-        ) if case.id is not None else []
+            )
+            if case.id is not None
+            else []
+        )
+        history = [(at, action, state) for at, action, state in rows]
     if pending:
         history.append(pending)
-    result = compute_deadlines(case.clocks, history, now, rules.calendar, rules.warning_fraction,
-                               previous=case.deadlines)
+    result = compute_deadlines(
+        case.clocks, history, now, rules.calendar, rules.warning_fraction, previous=case.deadlines
+    )
     case.deadlines = result.clocks
     case.next_due_at = result.next_due_at
     case.next_warning_at = result.next_warning_at
 
 
-def record_event(session: Session, case: Case, actor: Actor, action: str, now: datetime,
-                 before: tuple[str | None, str | None, int | None], note: str = "",
-                 data: dict[str, Any] | None = None) -> CaseEvent:
+def record_event(
+    session: Session,
+    case: Case,
+    actor: Actor,
+    action: str,
+    now: datetime,
+    before: tuple[str | None, str | None, int | None],
+    note: str = "",
+    data: dict[str, Any] | None = None,
+) -> CaseEvent:
     """Append the immutable event for a change of `case` (same transaction as the change)."""
     from_state, from_layer, from_unit = before
     event = CaseEvent(
-        case_id=case.id, at=now, actor_id=actor.user_id, actor_role=actor.role,
-        actor_label=actor.label, action=action, from_state=from_state, to_state=case.state,
-        from_layer=from_layer, to_layer=case.layer, from_unit_id=from_unit, to_unit_id=case.unit_id,
-        note=note, data=data or {},
+        case=case,
+        at=now,
+        actor_id=actor.user_id,
+        actor_role=actor.role,
+        actor_label=actor.label,
+        action=action,
+        from_state=from_state,
+        to_state=case.state,
+        from_layer=from_layer,
+        to_layer=case.layer,
+        from_unit_id=from_unit,
+        to_unit_id=case.unit_id,
+        note=note,
+        data=data or {},
     )
     session.add(event)
     return event

@@ -21,8 +21,8 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema to `revision` (head by default)."""
+def upgrade(engine: Engine, revision: str = "heads") -> None:
+    """Bring the schema to `revision` (every head by default: features add their own branches)."""
     config = alembic_config(engine)
     with engine.begin() as connection:
         config.attributes["connection"] = connection

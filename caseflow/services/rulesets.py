@@ -27,15 +27,18 @@ def compiled(files: Mapping[str, str]) -> RuleSet:
     return _COMPILED.setdefault(ruleset.version, ruleset)
 
 
-def activate_rules(uow: UnitOfWork, files: Mapping[str, str], by: str, now: datetime,
-                   source: str = "") -> RuleSet:
+def activate_rules(
+    uow: UnitOfWork, files: Mapping[str, str], by: str, now: datetime, source: str = ""
+) -> RuleSet:
     """Validate and activate a set (raises RulesInvalid and changes nothing if it is broken)."""
     ruleset = compiled(files)
     session = uow.session
     if session.get(RuleSetVersion, ruleset.version) is None:
         session.add(RuleSetVersion(version=ruleset.version, files=dict(files), created_at=now))
-    session.add(RuleActivation(version=ruleset.version, activated_at=now, activated_by=by,
-                               source=source))
+        session.flush()  # the activation row refers to the version row
+    session.add(
+        RuleActivation(version=ruleset.version, activated_at=now, activated_by=by, source=source)
+    )
     return ruleset
 
 

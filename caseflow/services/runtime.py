@@ -33,12 +33,17 @@ class Runtime:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
-    def from_url(cls, url: str, rules_dir: str | Path | None = None,
-                 clock: Clock | None = None) -> Runtime:
+    def from_url(
+        cls, url: str, rules_dir: str | Path | None = None, clock: Clock | None = None
+    ) -> Runtime:
         """Build a runtime for a database URL."""
         engine = make_engine(url)
-        return cls(engine, make_session_factory(engine), clock or SystemClock(),
-                   Path(rules_dir) if rules_dir else DEFAULT_RULES_DIR)
+        return cls(
+            engine,
+            make_session_factory(engine),
+            clock or SystemClock(),
+            Path(rules_dir) if rules_dir else DEFAULT_RULES_DIR,
+        )
 
     def uow(self) -> UnitOfWork:
         """A fresh unit of work."""
@@ -66,9 +71,13 @@ class Runtime:
             active = rulesets.active_rules(uow)
             if active is not None:
                 return active
-            ruleset = rulesets.activate_rules(uow, rulesets.read_rules_dir(self.rules_dir),
-                                              by="system", now=self.now(),
-                                              source=str(self.rules_dir))
+            ruleset = rulesets.activate_rules(
+                uow,
+                rulesets.read_rules_dir(self.rules_dir),
+                by="system",
+                now=self.now(),
+                source=str(self.rules_dir),
+            )
             uow.commit()
         with self.uow() as uow:
             active = rulesets.active_rules(uow)

@@ -44,7 +44,7 @@ class SweepReport:
 
 def _claim(session: Session, query: Select[tuple[Case]]) -> list[Case]:
     if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
+        query = query.with_for_update(skip_locked=True, of=Case)
     return list(session.scalars(query.limit(BATCH)))
 
 
@@ -63,11 +63,15 @@ def _warn(session: Session, case: Case, rules: RuleSet, now: datetime, report: S
     _mark(case, names, "warned")
     before = (case.state, case.layer, case.unit_id)
     refresh_deadlines(session, case, rules, now)
-    record_event(session, case, SYSTEM, "warn", now, before, data={"kind": "warning", "clocks": names})
+    record_event(
+        session, case, SYSTEM, "warn", now, before, data={"kind": "warning", "clocks": names}
+    )
     report.warned += 1
 
 
-def _overdue(session: Session, case: Case, rules: RuleSet, now: datetime, report: SweepReport) -> None:
+def _overdue(
+    session: Session, case: Case, rules: RuleSet, now: datetime, report: SweepReport
+) -> None:
     refresh_deadlines(session, case, rules, now)
     names = overdue_clocks(case.deadlines, now)
     if not names:
@@ -77,14 +81,23 @@ def _overdue(session: Session, case: Case, rules: RuleSet, now: datetime, report
     if climbing and move_up(session, case, rules, now, f"{climbing[0]}_overdue"):
         lifecycle.fire(case, "escalate")
         refresh_deadlines(session, case, rules, now, pending=(now, "escalate", case.state))
-        record_event(session, case, SYSTEM, "escalate", now, before,
-                     data={"reason": f"{climbing[0]}_overdue", "clocks": names})
+        record_event(
+            session,
+            case,
+            SYSTEM,
+            "escalate",
+            now,
+            before,
+            data={"reason": f"{climbing[0]}_overdue", "clocks": names},
+        )
         report.escalated += 1
         return
     _mark(case, names, "overdue_noted")
     refresh_deadlines(session, case, rules, now)
     action = "supervise" if climbing else "warn"
-    record_event(session, case, SYSTEM, action, now, before, data={"kind": "overdue", "clocks": names})
+    record_event(
+        session, case, SYSTEM, action, now, before, data={"kind": "overdue", "clocks": names}
+    )
     if climbing:
         case.supervised = True
         report.supervised += 1
@@ -92,27 +105,43 @@ def _overdue(session: Session, case: Case, rules: RuleSet, now: datetime, report
         report.overdue += 1
 
 
-def _auto_close(session: Session, case: Case, rules: RuleSet, now: datetime,
-                report: SweepReport) -> None:
+def _auto_close(
+    session: Session, case: Case, rules: RuleSet, now: datetime, report: SweepReport
+) -> None:
     before = (case.state, case.layer, case.unit_id)
     lifecycle.fire(case, "close")
     case.closed_at, case.auto_close_at = now, None
-    record_event(session, case, SYSTEM, "close", now, before,
-                 note="closed automatically: no evaluation in time", data={"auto": True})
+    record_event(
+        session,
+        case,
+        SYSTEM,
+        "close",
+        now,
+        before,
+        note="closed automatically: no evaluation in time",
+        data={"auto": True},
+    )
     report.auto_closed += 1
 
 
 Step = Callable[[Session, Case, RuleSet, datetime, SweepReport], None]
 
 
-def _run(uow_factory: Callable[[], UnitOfWork], query: Select[tuple[Case]], step: Step,
-         rules: RuleSet, now: datetime, report: SweepReport) -> None:
+def _run(
+    uow_factory: Callable[[], UnitOfWork],
+    query: Select[tuple[Case]],
+    step: Step,
+    rules: RuleSet,
+    now: datetime,
+    report: SweepReport,
+) -> None:
     seen: set[int] = set()
     while True:
         with uow_factory() as uow:
             cases = [case for case in _claim(uow.session, query) if case.id not in seen]
             for case in cases:
-                step(uow.session, case, rules, now, report)
+                with uow.session.no_autoflush:  # one UPDATE per case, written at commit
+                    step(uow.session, case, rules, now, report)
                 case.updated_at = now
                 seen.add(case.id)
             uow.commit()
@@ -126,7 +155,9 @@ def sweep(uow_factory: Callable[[], UnitOfWork], rules: RuleSet, now: datetime) 
     report = SweepReport()
     by_due = select(Case).where(Case.next_due_at <= now).order_by(Case.next_due_at, Case.id)
     _run(uow_factory, by_due, _overdue, rules, now, report)
-    by_warning = select(Case).where(Case.next_warning_at <= now).order_by(Case.next_warning_at, Case.id)
+    by_warning = (
+        select(Case).where(Case.next_warning_at <= now).order_by(Case.next_warning_at, Case.id)
+    )
     _run(uow_factory, by_warning, _warn, rules, now, report)
     closing = select(Case).where(Case.auto_close_at <= now).order_by(Case.auto_close_at, Case.id)
     _run(uow_factory, closing, _auto_close, rules, now, report)

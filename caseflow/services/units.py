@@ -39,7 +39,9 @@ def parse_units(text: str, filename: str) -> tuple[list[dict[str, Any]], list[di
     return list(data.get("companies") or []), list(_flatten(data.get("units") or [], None))
 
 
-def import_units(uow: UnitOfWork, companies: list[dict[str, Any]], rows: list[dict[str, Any]]) -> int:
+def import_units(
+    uow: UnitOfWork, companies: list[dict[str, Any]], rows: list[dict[str, Any]]
+) -> int:
     """Create or update companies and units by code, then rebuild the closure table."""
     session = uow.session
     by_code = {c.code: c for c in session.scalars(select(PropertyCompany))}
@@ -56,8 +58,13 @@ def import_units(uow: UnitOfWork, companies: list[dict[str, Any]], rows: list[di
     return len(rows)
 
 
-def _apply_unit_row(session: Session, units: dict[str, Unit], companies: Mapping[str, PropertyCompany],
-                    raw: Mapping[str, Any], number: int) -> None:
+def _apply_unit_row(
+    session: Session,
+    units: dict[str, Unit],
+    companies: Mapping[str, PropertyCompany],
+    raw: Mapping[str, Any],
+    number: int,
+) -> None:
     code, kind = str(raw.get("code") or ""), raw.get("kind")
     if not code or not raw.get("name"):
         raise InvalidInput("units", f"row {number}: code and name are required")
@@ -68,7 +75,9 @@ def _apply_unit_row(session: Session, units: dict[str, Unit], companies: Mapping
         raise InvalidInput("units", f"row {number} ({code}): unknown parent {parent_code!r}")
     company_code = raw.get("property_company")
     if company_code and company_code not in companies:
-        raise InvalidInput("units", f"row {number} ({code}): unknown property company {company_code!r}")
+        raise InvalidInput(
+            "units", f"row {number} ({code}): unknown property company {company_code!r}"
+        )
     unit = units.get(code) or Unit(code=code, name=raw["name"], kind=kind)
     unit.name, unit.kind = raw["name"], kind
     unit.parent = units[parent_code] if parent_code else None
@@ -82,7 +91,7 @@ def _apply_unit_row(session: Session, units: dict[str, Unit], companies: Mapping
 
 def rebuild_closure(session: Session) -> None:
     """Recompute every (ancestor, descendant, depth) pair from the parent links."""
-    parents = dict(session.execute(select(Unit.id, Unit.parent_id)).tuples().all())
+    parents = dict(session.execute(select(Unit.id, Unit.parent_id)).all())
     rows = []
     for unit_id in parents:
         ancestor, depth = unit_id, 0
@@ -107,14 +116,17 @@ def holder_for(session: Session, place_unit_id: int, unit_kind: str) -> int | No
     if unit_kind == "property_office":
         complex_id = holder_for(session, place_unit_id, "complex")
         return session.scalar(
-            select(Unit.id).where(Unit.parent_id == complex_id, Unit.kind == "property_office")
-            .order_by(Unit.id).limit(1)
+            select(Unit.id)
+            .where(Unit.parent_id == complex_id, Unit.kind == "property_office")
+            .order_by(Unit.id)
+            .limit(1)
         )
     return session.scalar(
         select(Unit.id)
         .join(UnitClosure, UnitClosure.ancestor_id == Unit.id)
         .where(UnitClosure.descendant_id == place_unit_id, Unit.kind == unit_kind)
-        .order_by(UnitClosure.depth).limit(1)
+        .order_by(UnitClosure.depth)
+        .limit(1)
     )
 
 
@@ -136,7 +148,9 @@ def unit_path(session: Session, unit_id: int) -> list[Unit]:
     """The unit and its ancestors, root first (city › … › building)."""
     return list(
         session.scalars(
-            select(Unit).join(UnitClosure, UnitClosure.ancestor_id == Unit.id)
-            .where(UnitClosure.descendant_id == unit_id).order_by(UnitClosure.depth.desc())
+            select(Unit)
+            .join(UnitClosure, UnitClosure.ancestor_id == Unit.id)
+            .where(UnitClosure.descendant_id == unit_id)
+            .order_by(UnitClosure.depth.desc())
         )
     )

@@ -24,7 +24,10 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.session.rollback()
+        # Closing discards whatever was not committed; an explicit rollback would also expire
+        # the loaded objects, which edges still render after the unit of work ends.
+        if exc_type is not None:
+            self.session.rollback()
         self.session.close()
 
     def commit(self) -> None:

@@ -1,17 +1,17 @@
-"""core schema: units, users, cases, events, rule sets
+"""core schema
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 10:36:38.752201
+Create Date: 2026-11-23 10:44:53.208486
 """
 
 from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 import caseflow.models.base
-from sqlalchemy.dialects import postgresql
 
 revision: str = '0001'
 down_revision: str | None = None
@@ -131,6 +131,7 @@ def upgrade() -> None:
     sa.Column('resolved_at', caseflow.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('resolved_layer', sa.String(length=32), nullable=True),
     sa.Column('closed_at', caseflow.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('auto_close_at', caseflow.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('satisfaction', sa.String(length=32), nullable=True),
     sa.Column('deferred_until', caseflow.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('tracking_token_hash', sa.String(length=128), nullable=False),
@@ -144,6 +145,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('ref', name=op.f('uq_cases_ref'))
     )
     with op.batch_alter_table('cases', schema=None) as batch_op:
+        batch_op.create_index('ix_cases_auto_close', ['auto_close_at'], unique=False)
         batch_op.create_index('ix_cases_next_due', ['next_due_at'], unique=False)
         batch_op.create_index('ix_cases_next_warning', ['next_warning_at'], unique=False)
         batch_op.create_index('ix_cases_place_category', ['place_unit_id', 'category', 'submitted_at'], unique=False)
@@ -192,6 +194,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_cases_place_category')
         batch_op.drop_index('ix_cases_next_warning')
         batch_op.drop_index('ix_cases_next_due')
+        batch_op.drop_index('ix_cases_auto_close')
 
     op.drop_table('cases')
     with op.batch_alter_table('users', schema=None) as batch_op:

@@ -1,0 +1,42 @@
+"""The Flask app factory."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, jsonify
+
+from caseflow.config import instance_path, rules_dir, secret_key
+from caseflow.db import default_url
+from caseflow.services.runtime import Runtime
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the WSGI app: defaults, then instance/config.py, then the test mapping."""
+    app = Flask(__name__, instance_path=str(instance_path()), instance_relative_config=True)
+    app.config.from_mapping(DATABASE_URL=None, RULES_DIR=None, CLOCK=None)
+    app.config.from_pyfile("config.py", silent=True)
+    if test_config:
+        app.config.update(test_config)
+    app.config.setdefault("SECRET_KEY", secret_key(instance_path()))
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = secret_key(instance_path())
+    runtime = Runtime.from_url(
+        app.config["DATABASE_URL"] or default_url(app.instance_path),
+        app.config["RULES_DIR"] or rules_dir(),
+        app.config["CLOCK"],
+    )
+    app.extensions["caseflow"] = runtime
+
+    @app.get("/healthz")
+    def healthz() -> Any:
+        """Alive: the process answers."""
+        return jsonify(status="ok")
+
+    return app
+
+
+def runtime_of(app: Flask) -> Runtime:
+    """The runtime an app was built with."""
+    return app.extensions["caseflow"]

@@ -1,0 +1,118 @@
+"""The sweep: warnings, escalation up the ladder, supervision at the top, auto-close."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from caseflow.models import CaseEvent
+from caseflow.services.actions import act_on_case
+from caseflow.services.cases import get_case, submit_case
+from caseflow.services.sweep import sweep
+from tests.factories import RESIDENT, build_tree, submission
+
+
+@pytest.fixture
+def users(runtime):
+    return build_tree(runtime)
+
+
+def submit(runtime, **overrides):
+    with runtime.uow() as uow:
+        return submit_case(uow, runtime.rules(), submission(**overrides), RESIDENT, runtime.now())[
+            0
+        ]
+
+
+def reload(runtime, ref):
+    with runtime.uow() as uow:
+        return get_case(uow.session, ref)
+
+
+def run(runtime):
+    return sweep(runtime.uow, runtime.rules(), runtime.now())
+
+
+def actions(runtime, case_id):
+    with runtime.uow() as uow:
+        return list(
+            uow.session.scalars(
+                select(CaseEvent.action).where(CaseEvent.case_id == case_id).order_by(CaseEvent.id)
+            )
+        )
+
+
+def test_sweeping_twice_escalates_once(runtime, users, clock):
+    case = submit(runtime)
+    accept_due = datetime.fromisoformat(case.deadlines["accept"]["due_at"])
+    clock.set(accept_due + timedelta(minutes=1))
+    first = run(runtime)
+    assert first.escalated == 1
+    escalated = reload(runtime, case.ref)
+    assert escalated.layer == "complex" and escalated.state == "submitted"
+    assert escalated.unit.code == "rhine"
+    second = run(runtime)
+    assert second.total() == 0
+    assert actions(runtime, case.id).count("escalate") == 1
+
+
+def test_a_case_nobody_accepts_climbs_to_the_top_and_is_then_supervised(runtime, users, clock):
+    case = submit(runtime)
+    layers = [layer.id for layer in runtime.rules().layers]
+    seen = [case.layer]
+    for _ in range(40):
+        current = reload(runtime, case.ref)
+        if current.next_due_at is None:
+            break
+        clock.set(max(clock.now(), current.next_due_at) + timedelta(minutes=1))
+        run(runtime)
+        seen.append(reload(runtime, case.ref).layer)
+    final = reload(runtime, case.ref)
+    assert final.layer == layers[-1]
+    assert final.supervised
+    assert list(dict.fromkeys(seen)) == layers
+    assert "supervise" in actions(runtime, case.id)
+
+
+def test_a_warning_fires_once_before_the_deadline(runtime, users, clock):
+    case = submit(runtime)
+    warning_at = reload(runtime, case.ref).next_warning_at
+    assert warning_at is not None and warning_at < case.next_due_at
+    clock.set(warning_at + timedelta(seconds=1))
+    assert run(runtime).warned == 1
+    assert run(runtime).warned == 0
+    assert reload(runtime, case.ref).layer == "property"
+
+
+def test_unevaluated_resolved_cases_close_automatically(runtime, users, clock):
+    case = submit(runtime)
+    for action in ("accept", "start", "resolve"):
+        with runtime.uow() as uow:
+            act_on_case(uow, runtime.rules(), case.ref, action, users["butler"], runtime.now())
+    clock.advance(runtime.rules().settings.auto_close_after.as_timedelta() + timedelta(minutes=1))
+    assert run(runtime).auto_closed == 1
+    closed = reload(runtime, case.ref)
+    assert closed.state == "closed" and closed.satisfaction is None
+    assert run(runtime).total() == 0
+
+
+def test_held_cases_are_not_escalated(runtime, users, clock):
+    case = submit(runtime)
+    with runtime.uow() as uow:
+        act_on_case(uow, runtime.rules(), case.ref, "accept", users["butler"], runtime.now())
+    with runtime.uow() as uow:
+        act_on_case(
+            uow,
+            runtime.rules(),
+            case.ref,
+            "hold",
+            users["butler"],
+            runtime.now(),
+            note="等业主回家",
+        )
+    clock.advance(timedelta(days=60))
+    run(runtime)
+    held = reload(runtime, case.ref)
+    assert held.state == "on_hold" and held.layer == "property"
