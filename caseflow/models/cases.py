@@ -60,6 +60,8 @@ class Case(Base):
 
     submitted_at: Mapped[datetime]
     first_accepted_at: Mapped[datetime | None]
+    accepted_on_time: Mapped[bool | None]
+    resolved_on_time: Mapped[bool | None]
     resolved_at: Mapped[datetime | None]
     resolved_layer: Mapped[str | None] = mapped_column(String(32))
     closed_at: Mapped[datetime | None]

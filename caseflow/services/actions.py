@@ -107,7 +107,8 @@ def act_on_case(
         case.auto_close_at = rules.calendar.add(now, rules.settings.auto_close_after)
     case.updated_at = now
     flag_modified(case, "updated_at")  # every action bumps the version, even a bare comment
-    refresh_deadlines(session, case, rules, now, pending=(now, action, case.state))
+    met = refresh_deadlines(session, case, rules, now, pending=(now, action, case.state))
+    _note_clocks_met(case, action, met, step.event_data)
     record_event(session, case, who, action, now, before, note, step.event_data)
     try:
         uow.commit()
@@ -115,6 +116,17 @@ def act_on_case(
         session.rollback()
         raise StaleVersion(session.scalar(select(Case.version).where(Case.id == case.id))) from None
     return case
+
+
+def _note_clocks_met(case: Case, action: str, met: dict[str, bool], data: dict[str, Any]) -> None:
+    """Keep which clocks this action stopped in time: the response and on-time rates."""
+    if not met:
+        return
+    data["clocks_met"] = met
+    if action == "accept" and "accept" in met and case.accepted_on_time is None:
+        case.accepted_on_time = met["accept"]
+    if case.state == lifecycle.RESOLVED and "resolve" in met:
+        case.resolved_on_time = met["resolve"]
 
 
 def _check_allowed(rules: RuleSet, case: Case, actor: Actor, action: str, now: datetime) -> None:

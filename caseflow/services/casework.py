@@ -77,8 +77,11 @@ def refresh_deadlines(
     rules: RuleSet,
     now: datetime,
     pending: tuple[datetime, str, str] | None = None,
-) -> None:
-    """Recompute deadlines from the events since the case entered its layer."""
+) -> dict[str, bool]:
+    """Recompute deadlines from the events since the case entered its layer.
+
+    Returns the clocks this change stopped, each with whether it was met in time.
+    """
     with session.no_autoflush:  # the case row is written once, at commit
         rows = (
             session.execute(
@@ -95,9 +98,16 @@ def refresh_deadlines(
     result = compute_deadlines(
         case.clocks, history, now, rules.calendar, rules.warning_fraction, previous=case.deadlines
     )
+    stopped = {
+        name: entry["due_at"] is None
+        or datetime.fromisoformat(entry["stopped_at"]) <= datetime.fromisoformat(entry["due_at"])
+        for name, entry in result.clocks.items()
+        if entry["stopped_at"] and not case.deadlines.get(name, {}).get("stopped_at")
+    }
     case.deadlines = result.clocks
     case.next_due_at = result.next_due_at
     case.next_warning_at = result.next_warning_at
+    return stopped
 
 
 def record_event(

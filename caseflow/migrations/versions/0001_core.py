@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 10:44:53.208486
+Create Date: 2026-11-23 10:57:27.055131
 """
 
 from collections.abc import Sequence
@@ -128,6 +128,8 @@ def upgrade() -> None:
     sa.Column('layer_entered_at', caseflow.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('submitted_at', caseflow.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('first_accepted_at', caseflow.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('accepted_on_time', sa.Boolean(), nullable=True),
+    sa.Column('resolved_on_time', sa.Boolean(), nullable=True),
     sa.Column('resolved_at', caseflow.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('resolved_layer', sa.String(length=32), nullable=True),
     sa.Column('closed_at', caseflow.models.base.UTCDateTime(timezone=True), nullable=True),
