@@ -76,7 +76,7 @@ def actions_for(rules: RuleSet, case: Case, actor: Actor, now: datetime) -> list
     )
 
 
-def act_on_case(
+def apply_action(
     uow: UnitOfWork,
     rules: RuleSet,
     key: str | int,
@@ -87,7 +87,7 @@ def act_on_case(
     data: Mapping[str, Any] | None = None,
     expected_version: int | None = None,
 ) -> Case:
-    """Apply one action as one transaction with its event; stale versions raise StaleVersion."""
+    """Apply one action and its event inside the caller's unit of work (no commit)."""
     session = uow.session
     case = get_case(session, key)
     if expected_version is not None and expected_version != case.version:
@@ -110,11 +110,28 @@ def act_on_case(
     met = refresh_deadlines(session, case, rules, now, pending=(now, action, case.state))
     _note_clocks_met(case, action, met, step.event_data)
     record_event(session, case, who, action, now, before, note, step.event_data)
+    return case
+
+
+def act_on_case(
+    uow: UnitOfWork,
+    rules: RuleSet,
+    key: str | int,
+    action: str,
+    actor: Actor | User,
+    now: datetime,
+    note: str = "",
+    data: Mapping[str, Any] | None = None,
+    expected_version: int | None = None,
+) -> Case:
+    """Apply one action as one transaction with its event; stale versions raise StaleVersion."""
+    case = apply_action(uow, rules, key, action, actor, now, note, data, expected_version)
     try:
         uow.commit()
     except StaleDataError:
-        session.rollback()
-        raise StaleVersion(session.scalar(select(Case.version).where(Case.id == case.id))) from None
+        uow.session.rollback()
+        current = uow.session.scalar(select(Case.version).where(Case.id == case.id))
+        raise StaleVersion(current) from None
     return case
 
 

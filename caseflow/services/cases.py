@@ -152,7 +152,16 @@ def _likely_duplicate(session: Session, case: Case, rules: RuleSet, now: datetim
 def submit_case(
     uow: UnitOfWork, rules: RuleSet, raw: Mapping[str, Any], actor: Actor, now: datetime
 ) -> tuple[Case, str]:
-    """Validate, route and store a grievance; returns the case and its tracking token."""
+    """Validate, route and store a grievance as one transaction; returns case and token."""
+    case, token = register_case(uow, rules, raw, actor, now)
+    uow.commit()
+    return case, token
+
+
+def register_case(
+    uow: UnitOfWork, rules: RuleSet, raw: Mapping[str, Any], actor: Actor, now: datetime
+) -> tuple[Case, str]:
+    """Validate, route and add a grievance to the caller's unit of work (no commit)."""
     session = uow.session
     sub = parse_submission(raw, rules)
     place = _place(session, sub.unit)
@@ -204,7 +213,6 @@ def submit_case(
         (None, None, None),
         data={"rule": decision.rule_id, "rules_version": rules.version, "duplicate_of": duplicate},
     )
-    uow.commit()
     return case, token
 
 
