@@ -1,0 +1,1 @@
+"""Demo data drawn from the five source articles: units, users and case stories."""
