@@ -10,10 +10,19 @@ from caseflow.models import Base
 from caseflow.services import migrations
 
 
+# Text-search objects the migrations add by hand per dialect (FTS5 tables, trigram index).
+SEARCH_OBJECTS = ("cases_fts", "cases_search_trgm")
+
+
+def _model_objects(obj, name, type_, reflected, compare_to):  # type: ignore[no-untyped-def]
+    return not (reflected and compare_to is None and str(name).startswith(SEARCH_OBJECTS))
+
+
 def test_migrations_from_empty_match_the_models(database_url):
     engine = make_engine(database_url)
     with engine.connect() as connection:
-        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        context = MigrationContext.configure(connection, opts={"include_object": _model_objects})
+        diff = compare_metadata(context, Base.metadata)
     engine.dispose()
     assert diff == []
 

@@ -1,5 +1,6 @@
 """SQLAlchemy 2 typed models; imported by services and migrations, never by the domain."""
 
+from caseflow.models.auth import ApiToken, Attachment, IdempotencyRecord, ReadAudit
 from caseflow.models.base import Base
 from caseflow.models.cases import Case, CaseEvent
 from caseflow.models.rulesets import RuleActivation, RuleSetVersion
@@ -7,6 +8,10 @@ from caseflow.models.units import PropertyCompany, Unit, UnitClosure
 from caseflow.models.users import User
 
 __all__ = [
+    "ApiToken",
+    "Attachment",
+    "IdempotencyRecord",
+    "ReadAudit",
     "Base",
     "Case",
     "CaseEvent",
