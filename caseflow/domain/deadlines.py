@@ -3,15 +3,31 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from caseflow.domain.calendar import BusinessCalendar
 from caseflow.domain.clocks import ClockSpec, clock_status
 from caseflow.domain.durations import parse_duration
+from caseflow.domain.lifecycle import FINAL_STATES, RESOLVED
 
 History = Sequence[tuple[datetime, str, str]]
+# Reaching these states stops clocks whatever the action that got there (e.g. a meeting's
+# decision that resolves the case stops the resolve clock; closing stops every clock).
+_FINAL = "__final__"
+
+
+def _as_clock_events(history: History) -> list[tuple[datetime, str, str]]:
+    """Name events by their effect: entering `resolved` resolves, a final state ends all."""
+    events = []
+    for at, action, state in history:
+        if state in FINAL_STATES:
+            action = _FINAL
+        elif state == RESOLVED:
+            action = "resolve"
+        events.append((at, action, state))
+    return events
 
 
 def clocks_to_json(specs: Iterable[ClockSpec], started_at: datetime) -> dict[str, Any]:
@@ -67,11 +83,13 @@ def compute_deadlines(
     result: dict[str, Any] = {}
     due_candidates: list[datetime] = []
     warn_candidates: list[datetime] = []
+    events = _as_clock_events(history)
     for name, raw in clocks.items():
         started = datetime.fromisoformat(raw["started_at"])
-        since = [event for event in history if event[0] >= started]
+        since = [event for event in events if event[0] >= started]
+        spec = spec_from_json(name, raw)
         status = clock_status(
-            spec_from_json(name, raw),
+            replace(spec, ends_on=spec.ends_on | {_FINAL}),
             started,
             since,
             now,

@@ -22,9 +22,11 @@ from caseflow.rules.validate import ACTIONS, STATES, Refs, check_condition
 
 PAUSES = frozenset({"on_hold", "deferred"})
 _TERMINAL = frozenset({"withdraw", "merge", "reject", "close"})
-# What the shorthand `name: <duration>` means for the clocks every practice has.
+# What the shorthand `name: <duration>` means for the clocks every practice has. Moving actions
+# (escalate, return, reroute) are not listed: a move replaces the clocks with fresh ones, and the
+# moving event must not stop the new layer's clocks it starts.
 SHORTHAND_ENDS = {
-    "accept": frozenset({"accept", "escalate", "return"}) | _TERMINAL,
+    "accept": frozenset({"accept"}) | _TERMINAL,
     "resolve": frozenset({"resolve"}) | _TERMINAL,
     "meeting": frozenset({"record_decision"}) | _TERMINAL,
 }

@@ -116,3 +116,30 @@ def test_held_cases_are_not_escalated(runtime, users, clock):
     run(runtime)
     held = reload(runtime, case.ref)
     assert held.state == "on_hold" and held.layer == "property"
+
+
+def test_after_escalation_the_new_layer_has_a_running_accept_clock(runtime, users, clock):
+    case = submit(runtime)
+    clock.set(datetime.fromisoformat(case.deadlines["accept"]["due_at"]) + timedelta(minutes=1))
+    run(runtime)
+    escalated = reload(runtime, case.ref)
+    accept = escalated.deadlines["accept"]
+    assert accept["stopped_at"] is None
+    assert datetime.fromisoformat(accept["due_at"]) > clock.now()
+
+
+def test_a_case_resolved_by_a_meeting_and_closed_is_left_alone(runtime, users, clock):
+    case = submit(runtime)
+    steps = [("accept", {}), ("deliberate", {}), ("record_decision", {"outcome": "resolved"})]
+    for action, data in steps:
+        with runtime.uow() as uow:
+            act_on_case(uow, runtime.rules(), case.ref, action, users["butler"], runtime.now(),
+                        note="圆桌议事会", data=data)
+    with runtime.uow() as uow:
+        act_on_case(uow, runtime.rules(), case.ref, "evaluate", RESIDENT, runtime.now(),
+                    data={"satisfaction": "satisfied"})
+    closed = reload(runtime, case.ref)
+    assert closed.next_due_at is None and closed.next_warning_at is None
+    clock.advance(timedelta(days=30))
+    assert run(runtime).total() == 0
+    assert reload(runtime, case.ref).state == "closed"
