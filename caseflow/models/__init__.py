@@ -3,9 +3,11 @@
 from caseflow.models.auth import ApiToken, Attachment, IdempotencyRecord, ReadAudit
 from caseflow.models.base import Base
 from caseflow.models.cases import Case, CaseEvent
+from caseflow.models.meetings import Meeting
 from caseflow.models.rulesets import RuleActivation, RuleSetVersion
 from caseflow.models.units import PropertyCompany, Unit, UnitClosure
 from caseflow.models.users import User
+from caseflow.models.voting import Ballot, ExclusivePart, Vote
 
 __all__ = [
     "ApiToken",
@@ -21,4 +23,8 @@ __all__ = [
     "Unit",
     "UnitClosure",
     "User",
+    "Meeting",
+    "ExclusivePart",
+    "Vote",
+    "Ballot",
 ]
