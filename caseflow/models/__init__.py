@@ -4,6 +4,7 @@ from caseflow.models.auth import ApiToken, Attachment, IdempotencyRecord, ReadAu
 from caseflow.models.base import Base
 from caseflow.models.cases import Case, CaseEvent
 from caseflow.models.meetings import Meeting
+from caseflow.models.outbox import OutboxMessage
 from caseflow.models.rulesets import RuleActivation, RuleSetVersion
 from caseflow.models.units import PropertyCompany, Unit, UnitClosure
 from caseflow.models.users import User
@@ -13,6 +14,7 @@ __all__ = [
     "ApiToken",
     "Attachment",
     "IdempotencyRecord",
+    "OutboxMessage",
     "ReadAudit",
     "Base",
     "Case",

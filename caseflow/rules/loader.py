@@ -22,7 +22,8 @@ REQUIRED_FILES = (
     "roles.yaml",
     "calendar.yaml",
 )
-OPTIONAL_FILES = ("meetings.yaml", "voting.yaml", "ratings.yaml", "ranking.yaml")
+OPTIONAL_FILES = ("meetings.yaml", "voting.yaml", "ratings.yaml", "ranking.yaml",
+                  "notifications.yaml", "retention.yaml")
 KNOWN_FILES = REQUIRED_FILES + OPTIONAL_FILES
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _TYPE_NAMES = {str: "text", int: "a whole number", float: "a number", bool: "true or false",

@@ -13,6 +13,7 @@ from caseflow.domain.errors import InvalidInput
 from caseflow.domain.policy import Actor
 from caseflow.models import Case, CaseEvent, Unit
 from caseflow.rules import RuleSet
+from caseflow.services.outbox import enqueue
 from caseflow.services.units import holder_for
 
 
@@ -139,4 +140,5 @@ def record_event(
         data=data or {},
     )
     session.add(event)
+    enqueue(session, case, event)  # the notification commits or rolls back with the change
     return event

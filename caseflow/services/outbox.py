@@ -1,0 +1,134 @@
+"""The outbox: which events notify someone, writing them, listing and replaying them.
+
+A message is written in the same transaction as the case change it reports, so a
+notification exists exactly when the change does; `delivery` sends it at least once.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from caseflow.models import Case, CaseEvent, OutboxMessage
+from caseflow.services.uow import UnitOfWork
+
+# Actions that always notify, by the kind receivers subscribe to.
+KIND_OF_ACTION = {
+    "submit": "submitted",
+    "assign": "assigned",
+    "reassign": "assigned",
+    "claim": "assigned",
+    "escalate": "escalated",
+    "supervise": "overdue",
+    "resolve": "resolved",
+    "schedule_meeting": "meeting_scheduled",
+    "deliberate": "meeting_scheduled",
+}
+KINDS = frozenset(KIND_OF_ACTION.values()) | {"warning", "overdue", "evaluated_unsatisfied"}
+
+
+def notification_kind(action: str, data: Mapping[str, Any]) -> str | None:
+    """The kind of notification an event raises, or None when it concerns nobody outside."""
+    if action == "warn":
+        return "overdue" if data.get("kind") == "overdue" else "warning"
+    if action == "evaluate":
+        return "evaluated_unsatisfied" if data.get("satisfaction") == "unsatisfied" else None
+    return KIND_OF_ACTION.get(action)
+
+
+def payload_for(
+    kind: str, action: str, at: datetime, case: Mapping[str, Any], data: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The JSON a webhook receives; no reporter name or phone ever leaves in a notification."""
+    text = f"[caseflow] {case['ref']} {kind}: {case['title']} ({case['layer']}, {case['state']})"
+    return {
+        "kind": kind,
+        "action": action,
+        "at": at.isoformat(),
+        "case": {key: case[key] for key in ("ref", "title", "category", "priority", "layer",
+                                            "state", "unit_id")},
+        "data": dict(data),
+        "text": text,
+    }
+
+
+def _case_fields(case: Case) -> dict[str, Any]:
+    return {
+        "ref": case.ref, "title": case.title, "category": case.category,
+        "priority": case.priority, "layer": case.layer, "state": case.state,
+        "unit_id": case.unit_id,
+    }
+
+
+def enqueue(session: Session, case: Case, event: CaseEvent) -> OutboxMessage | None:
+    """Queue the notification `event` raises, if any, in the caller's transaction."""
+    kind = notification_kind(event.action, event.data or {})
+    if kind is None:
+        return None
+    message = OutboxMessage(
+        event=event,
+        case=case,
+        kind=kind,
+        payload=payload_for(kind, event.action, event.at, _case_fields(case), event.data or {}),
+        idempotency_id=uuid.uuid4(),
+        status="pending",
+        attempts=0,
+        next_attempt_at=event.at,
+        last_error="",
+        created_at=event.at,
+    )
+    session.add(message)
+    return message
+
+
+def enqueue_many(session: Session, messages: Iterable[Mapping[str, Any]], now: datetime) -> int:
+    """Queue many notifications with one bulk INSERT (the sweep's set-based path).
+
+    Each message: `event_id`, `case_id`, `action`, `data`, `case` (ref, title, ... fields).
+    """
+    rows = []
+    for message in messages:
+        kind = notification_kind(message["action"], message["data"])
+        if kind is None:
+            continue
+        rows.append({
+            "event_id": message["event_id"], "case_id": message["case_id"], "kind": kind,
+            "payload": payload_for(kind, message["action"], now, message["case"],
+                                   message["data"]),
+            "idempotency_id": uuid.uuid4(), "status": "pending", "attempts": 0,
+            "next_attempt_at": now, "last_error": "", "created_at": now,
+        })
+    if rows:
+        session.execute(insert(OutboxMessage), rows)
+    return len(rows)
+
+
+def list_messages(
+    session: Session, status: str | None = None, limit: int = 100
+) -> Sequence[OutboxMessage]:
+    """Messages newest first, optionally only those with `status`."""
+    query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)
+    if status:
+        query = query.where(OutboxMessage.status == status)
+    return session.scalars(query).all()
+
+
+def replay(
+    uow: UnitOfWork, now: datetime, ids: Sequence[int] = (), all_dead: bool = False
+) -> int:
+    """Send messages again from the first attempt: the given ids, or every dead one."""
+    query = update(OutboxMessage).values(
+        status="pending", attempts=0, next_attempt_at=now, last_error=""
+    )
+    if all_dead:
+        query = query.where(OutboxMessage.status == "dead")
+    else:
+        query = query.where(OutboxMessage.id.in_(list(ids)))
+    count = uow.session.execute(query.execution_options(synchronize_session=False)).rowcount
+    uow.commit()
+    return int(count or 0)
