@@ -5,6 +5,7 @@ from caseflow.models.base import Base
 from caseflow.models.cases import Case, CaseEvent
 from caseflow.models.meetings import Meeting
 from caseflow.models.outbox import OutboxMessage
+from caseflow.models.ratings import OwnerEvaluation
 from caseflow.models.rulesets import RuleActivation, RuleSetVersion
 from caseflow.models.units import PropertyCompany, Unit, UnitClosure
 from caseflow.models.users import User
@@ -15,6 +16,7 @@ __all__ = [
     "Attachment",
     "IdempotencyRecord",
     "OutboxMessage",
+    "OwnerEvaluation",
     "ReadAudit",
     "Base",
     "Case",

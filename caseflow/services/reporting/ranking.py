@@ -1,0 +1,108 @@
+"""Unit ranking: units of one level by the composite of the three rates, with 数字城管 figures."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, func, select
+from sqlalchemy import case as when
+from sqlalchemy.orm import aliased
+
+from caseflow.domain.metrics import composite_score, rank, ratio, rounded, weighted_satisfaction
+from caseflow.models import Case, Unit, UnitClosure
+from caseflow.services.reporting.common import NOT_HANDLED, Period, Report, scoped, submitted_in
+from caseflow.services.reporting.common import table as make_table
+from caseflow.services.reporting.rates import count_columns, rates_from_counts
+from caseflow.services.uow import UnitOfWork
+
+DEFAULT_WEIGHTS = {"response": 10, "resolution": 50, "satisfaction": 40}
+DEFAULT_VALUES = {"satisfied": 1.0, "basically_satisfied": 0.9, "unsatisfied": 0.0}
+COLUMNS = (
+    "rank", "unit", "name", "score", "submitted", "response_rate", "resolution_rate",
+    "satisfaction_score", "closure_rate", "on_time_closure_rate", "rework_rate",
+    "extension_rate", "deferred",
+)
+
+
+def _flag(condition: Any) -> Any:
+    return func.sum(when((condition, 1), else_=0))
+
+
+def _unit_counts(
+    uow: UnitOfWork, period: Period, now: datetime, level: str, scope: int | None
+) -> list[Mapping[str, Any]]:
+    """Per unit of kind `level` (rolled up from each case's place): the rate counts plus
+    the 数字城管 counts, in one GROUP BY."""
+    area = aliased(Unit)
+    due = Case.state.notin_(NOT_HANDLED)
+    closed = due & (Case.state == "closed")
+    query = (
+        select(
+            area.code.label("unit"), area.name.label("name"), *count_columns(now),
+            _flag(Case.satisfaction == "unsatisfied").label("unsatisfied"),
+            _flag(due).label("due_to_close"),
+            _flag(closed & Case.resolved_on_time.is_(True)).label("closed_on_time"),
+            _flag(due & (Case.rework_count > 0)).label("reworked"),
+            _flag(due & (Case.extension_count > 0)).label("extended"),
+            _flag(Case.state == "deferred").label("deferred"),
+        )
+        .join(UnitClosure, UnitClosure.descendant_id == Case.place_unit_id)
+        .join(area, and_(area.id == UnitClosure.ancestor_id, area.kind == level))
+        .where(submitted_in(period))
+        .group_by(area.code, area.name)
+    )
+    return [row._mapping for row in uow.session.execute(scoped(query, scope))]
+
+
+def _figures(c: Mapping[str, Any], settings: Mapping[str, Any]) -> dict[str, Any]:
+    values = settings.get("satisfaction_values") or DEFAULT_VALUES
+    weights = settings.get("weights") or DEFAULT_WEIGHTS
+    plain = rates_from_counts(c)
+    satisfaction = weighted_satisfaction(
+        {lvl: c[lvl] or 0 for lvl in ("satisfied", "basically_satisfied", "unsatisfied")},
+        values,
+    )
+    rates = {
+        "response": plain["response_rate"],
+        "resolution": plain["resolution_rate"],
+        "satisfaction": satisfaction,
+    }
+    due = c["due_to_close"] or 0
+    return {
+        "unit": c["unit"], "name": c["name"],
+        "score": rounded(composite_score(rates, weights), 2),
+        "submitted": c["submitted"],
+        "response_rate": rounded(rates["response"]),
+        "resolution_rate": rounded(rates["resolution"]),
+        "satisfaction_score": rounded(satisfaction),
+        "closure_rate": rounded(ratio(c["closed"] or 0, due)),
+        "on_time_closure_rate": rounded(ratio(c["closed_on_time"] or 0, due)),
+        "rework_rate": rounded(ratio(c["reworked"] or 0, due)),
+        "extension_rate": rounded(ratio(c["extended"] or 0, due)),
+        "deferred": c["deferred"] or 0,
+    }
+
+
+def ranking_report(
+    uow: UnitOfWork,
+    period: Period,
+    now: datetime,
+    level: str,
+    settings: Mapping[str, Any],
+    scope: int | None = None,
+) -> Report:
+    """Units of kind `level` in the scope ranked by composite score (ties share a rank)."""
+    figures = {
+        row["unit"]: _figures(row, settings)
+        for row in _unit_counts(uow, period, now, level, scope)
+    }
+    ranked = rank((key, f["score"]) for key, f in figures.items())
+    rows = [{"rank": r.rank} | figures[r.key] for r in ranked]
+    return Report(
+        "ranking",
+        {"from": period.start.isoformat(), "to": period.end.isoformat(), "level": level,
+         "weights": dict(settings.get("weights") or DEFAULT_WEIGHTS)},
+        (make_table("ranking", rows, COLUMNS),),
+    )

@@ -1,0 +1,131 @@
+"""Unresolved cases now: counts by one dimension, and the oldest and most overdue cases."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import case as when
+from sqlalchemy.orm import aliased
+
+from caseflow.domain.errors import InvalidInput
+from caseflow.domain.lifecycle import OPEN_STATES
+from caseflow.domain.metrics import AGE_BUCKETS
+from caseflow.models import Case, Unit, UnitClosure
+from caseflow.services.reporting.common import Report, scoped, table
+from caseflow.services.uow import UnitOfWork
+
+UNRESOLVED_DIMENSIONS = ("layer", "category", "unit", "state", "age", "overdue", "green_channel")
+LISTED = 10  # how many oldest / most overdue cases are listed
+
+
+def _age_key(now: datetime) -> ColumnElement[str]:
+    """The age bucket as SQL: compare submitted_at with fixed instants (index-friendly)."""
+    whens = [
+        (Case.submitted_at > now - bound, label) for label, bound in AGE_BUCKETS if bound
+    ]
+    return when(*whens, else_=AGE_BUCKETS[-1][0])
+
+
+def _key(by: str, now: datetime) -> Any:
+    overdue = Case.next_due_at <= now
+    keys: dict[str, Any] = {
+        "layer": Case.layer,
+        "category": Case.category,
+        "state": Case.state,
+        "age": _age_key(now),
+        "overdue": when((overdue, "overdue"), else_="on_time"),
+        "green_channel": when((Case.green_channel, "green"), else_="normal"),
+    }
+    return keys[by]
+
+
+def unresolved_counts(
+    uow: UnitOfWork,
+    by: str,
+    now: datetime,
+    scope_unit_id: int | None = None,
+    level: str | None = None,
+) -> list[dict[str, Any]]:
+    """Open cases now grouped by one dimension, with how many are overdue.
+
+    `by=unit` rolls the holder units up to the ancestor of kind `level` (default: the holder
+    itself), so a street leader can see open cases per community.
+    """
+    if by not in UNRESOLVED_DIMENSIONS:
+        raise InvalidInput("by", f"must be one of {', '.join(UNRESOLVED_DIMENSIONS)}")
+    overdue = Case.next_due_at <= now
+    query = select(func.count().label("open"), func.sum(when((overdue, 1), else_=0)))
+    if by == "unit":
+        area = aliased(Unit)
+        key: Any = area.code
+        if level:
+            query = query.join(UnitClosure, UnitClosure.descendant_id == Case.unit_id).join(
+                area, and_(area.id == UnitClosure.ancestor_id, area.kind == level)
+            )
+        else:
+            query = query.join(area, area.id == Case.unit_id)
+    else:
+        key = _key(by, now)
+    query = query.add_columns(key.label("key")).select_from(Case)
+    query = query.where(Case.state.in_(OPEN_STATES)).group_by(key)
+    rows = uow.session.execute(scoped(query, scope_unit_id)).all()
+    out = [{"key": row.key, "open": row.open, "overdue": int(row[1] or 0)} for row in rows]
+    order = [label for label, _ in AGE_BUCKETS] if by == "age" else None
+    if order:
+        return sorted(out, key=lambda r: order.index(r["key"]))
+    return sorted(out, key=lambda r: (-r["open"], str(r["key"])))
+
+
+def _listed(uow: UnitOfWork, order: Any, where: Any, now: datetime, scope: int | None) -> list:
+    query = (
+        select(Case.ref, Case.title, Case.layer, Case.state, Unit.code, Case.submitted_at,
+               Case.next_due_at)
+        .join(Unit, Unit.id == Case.unit_id)
+        .where(Case.state.in_(OPEN_STATES), where)
+        .order_by(order, Case.id)
+        .limit(LISTED)
+    )
+    return [
+        {
+            "ref": r.ref,
+            "title": r.title,
+            "layer": r.layer,
+            "state": r.state,
+            "unit": r.code,
+            "age_days": round((now - r.submitted_at).total_seconds() / 86400, 2),
+            "overdue_days": round((now - r.next_due_at).total_seconds() / 86400, 2)
+            if r.next_due_at and r.next_due_at <= now
+            else 0.0,
+        }
+        for r in uow.session.execute(scoped(query, scope))
+    ]
+
+
+def unresolved_report(
+    uow: UnitOfWork,
+    by: str,
+    now: datetime,
+    scope_unit_id: int | None = None,
+    level: str | None = None,
+) -> Report:
+    """Counts by one dimension plus the oldest and the most overdue open cases."""
+    counts = unresolved_counts(uow, by, now, scope_unit_id, level)
+    total = {
+        "key": "total",
+        "open": sum(r["open"] for r in counts),
+        "overdue": sum(r["overdue"] for r in counts),
+    }
+    oldest = _listed(uow, Case.submitted_at, Case.id.isnot(None), now, scope_unit_id)
+    most_overdue = _listed(uow, Case.next_due_at, Case.next_due_at <= now, now, scope_unit_id)
+    columns = ("ref", "title", "layer", "state", "unit", "age_days", "overdue_days")
+    return Report(
+        "unresolved",
+        {"by": by, "level": level, "at": now.isoformat()},
+        (
+            table(f"by_{by}", [*counts, total], ("key", "open", "overdue")),
+            table("oldest", oldest, columns),
+            table("most_overdue", most_overdue, columns),
+        ),
+    )
