@@ -1,164 +1,119 @@
-"""The sweep: warnings, overdue escalation and auto-close, as of `now`.
+"""The sweep: warnings, overdue escalation and auto-close, as of `now`, set-based.
 
-Candidates are found by indexed range queries (`next_warning_at`, `next_due_at`,
-`auto_close_at` <= now) and claimed in batches; on PostgreSQL with `FOR UPDATE SKIP LOCKED`
-so several workers never take the same case. Each batch is one transaction: a worker that
-dies mid-batch leaves nothing half-done. Running it twice changes nothing the second time.
+Candidates are found by indexed range queries (`next_due_at`, `next_warning_at`,
+`auto_close_at` <= now) and claimed in batches as plain rows: on PostgreSQL with
+`FOR UPDATE SKIP LOCKED`, so several workers never take the same case; on SQLite by taking
+the single write lock first, so sweepers run one at a time. Each batch is classified in
+Python, then written with a few statements per group (events by INSERT…SELECT, cases by
+one UPDATE per group) in one transaction: a worker killed mid-batch leaves nothing
+half-done, and running the sweep twice changes nothing the second time.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
-from caseflow.domain import lifecycle
 from caseflow.domain.deadlines import overdue_clocks, warning_clocks
-from caseflow.domain.policy import SYSTEM
+from caseflow.domain.lifecycle import actions_in_state
 from caseflow.models import Case
 from caseflow.rules import RuleSet
-from caseflow.services.casework import move_up, record_event, refresh_deadlines
+from caseflow.services.sweeping import rowwise
+from caseflow.services.sweeping.escalate import Group, escalate_group, group_rows
+from caseflow.services.sweeping.marks import Mark, apply_marks, close_unevaluated
+from caseflow.services.sweeping.report import SweepReport
+from caseflow.services.sweeping.sql import claim, facts_of, take_write_lock
 from caseflow.services.uow import UnitOfWork
 
+__all__ = ["BATCH", "SweepReport", "sweep"]
+
 BATCH = 500
+Rows = Sequence[Row[Any]]
 
 
-@dataclass
-class SweepReport:
-    """How many cases each part of the sweep touched."""
-
-    warned: int = 0
-    overdue: int = 0
-    escalated: int = 0
-    supervised: int = 0
-    auto_closed: int = 0
-    details: list[str] = field(default_factory=list)
-
-    def total(self) -> int:
-        """Every case change the sweep made."""
-        return self.warned + self.overdue + self.escalated + self.supervised + self.auto_closed
-
-
-def _claim(session: Session, query: Select[tuple[Case]]) -> list[Case]:
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True, of=Case)
-    return list(session.scalars(query.limit(BATCH)))
-
-
-def _mark(case: Case, names: list[str], flag: str) -> None:
-    deadlines = {name: dict(entry) for name, entry in case.deadlines.items()}
-    for name in names:
-        deadlines[name][flag] = True
-    case.deadlines = deadlines
-
-
-def _warn(session: Session, case: Case, rules: RuleSet, now: datetime, report: SweepReport) -> None:
-    refresh_deadlines(session, case, rules, now)
-    names = warning_clocks(case.deadlines, now)
-    if not names:
-        return
-    _mark(case, names, "warned")
-    before = (case.state, case.layer, case.unit_id)
-    refresh_deadlines(session, case, rules, now)
-    record_event(
-        session, case, SYSTEM, "warn", now, before, data={"kind": "warning", "clocks": names}
-    )
-    report.warned += 1
+def _overdue(session: Session, rows: Rows, rules: RuleSet, now: datetime,
+             report: SweepReport) -> None:
+    climbers: list[tuple[Group, Row[Any]]] = []
+    marks: list[Mark] = []
+    leftovers: list[int] = []
+    for row in rows:
+        names = tuple(overdue_clocks(row.deadlines, now))
+        climbing = [n for n in names if rules.escalation.on_overdue.get(n) == "escalate"]
+        if not names:
+            leftovers.append(row.id)
+        elif not climbing:
+            marks.append(Mark(row, "warn", "overdue_noted", "overdue", names))
+            report.overdue += 1
+        else:
+            reason = f"{climbing[0]}_overdue"
+            target = rules.escalation_target(row.layer, reason, facts_of(row))
+            if target is None:
+                marks.append(Mark(row, "supervise", "overdue_noted", "overdue", names, True))
+                report.supervised += 1
+            elif "escalate" in actions_in_state(row.state):
+                group = Group(target, row.category, row.priority, row.green_channel, reason,
+                              names)
+                climbers.append((group, row))
+            else:
+                leftovers.append(row.id)
+    for group, members in group_rows(climbers).items():
+        done, rest = escalate_group(session, rules, group, members, now)
+        report.escalated += done
+        leftovers.extend(rest)
+    apply_marks(session, marks, now)
+    rowwise.run_rowwise(session, leftovers, rowwise.overdue, rules, now, report)
 
 
-def _overdue(
-    session: Session, case: Case, rules: RuleSet, now: datetime, report: SweepReport
-) -> None:
-    refresh_deadlines(session, case, rules, now)
-    names = overdue_clocks(case.deadlines, now)
-    if not names:
-        return
-    before = (case.state, case.layer, case.unit_id)
-    climbing = [n for n in names if rules.escalation.on_overdue.get(n) == "escalate"]
-    if climbing and move_up(session, case, rules, now, f"{climbing[0]}_overdue"):
-        lifecycle.fire(case, "escalate")
-        refresh_deadlines(session, case, rules, now, pending=(now, "escalate", case.state))
-        record_event(
-            session,
-            case,
-            SYSTEM,
-            "escalate",
-            now,
-            before,
-            data={"reason": f"{climbing[0]}_overdue", "clocks": names},
-        )
-        report.escalated += 1
-        return
-    _mark(case, names, "overdue_noted")
-    refresh_deadlines(session, case, rules, now)
-    action = "supervise" if climbing else "warn"
-    record_event(
-        session, case, SYSTEM, action, now, before, data={"kind": "overdue", "clocks": names}
-    )
-    if climbing:
-        case.supervised = True
-        report.supervised += 1
-    else:
-        report.overdue += 1
+def _warnings(session: Session, rows: Rows, rules: RuleSet, now: datetime,
+              report: SweepReport) -> None:
+    marks, leftovers = [], []
+    for row in rows:
+        names = tuple(warning_clocks(row.deadlines, now))
+        if names:
+            marks.append(Mark(row, "warn", "warned", "warning", names))
+        else:
+            leftovers.append(row.id)
+    apply_marks(session, marks, now)
+    report.warned += len(marks)
+    rowwise.run_rowwise(session, leftovers, rowwise.warn, rules, now, report)
 
 
-def _auto_close(
-    session: Session, case: Case, rules: RuleSet, now: datetime, report: SweepReport
-) -> None:
-    before = (case.state, case.layer, case.unit_id)
-    lifecycle.fire(case, "close")
-    case.closed_at, case.auto_close_at = now, None
-    record_event(
-        session,
-        case,
-        SYSTEM,
-        "close",
-        now,
-        before,
-        note="closed automatically: no evaluation in time",
-        data={"auto": True},
-    )
-    report.auto_closed += 1
+def _auto_close(session: Session, rows: Rows, rules: RuleSet, now: datetime,
+                report: SweepReport) -> None:
+    closing = [row.id for row in rows if "close" in actions_in_state(row.state)]
+    report.auto_closed += close_unevaluated(session, closing, now)
+    others = [row.id for row in rows if row.id not in set(closing)]
+    rowwise.run_rowwise(session, others, rowwise.auto_close, rules, now, report)
 
 
-Step = Callable[[Session, Case, RuleSet, datetime, SweepReport], None]
+Step = Callable[[Session, Rows, RuleSet, datetime, SweepReport], None]
 
 
-def _run(
-    uow_factory: Callable[[], UnitOfWork],
-    query: Select[tuple[Case]],
-    step: Step,
-    rules: RuleSet,
-    now: datetime,
-    report: SweepReport,
-) -> None:
+def _run(uow_factory: Callable[[], UnitOfWork], instant: Any, step: Step, rules: RuleSet,
+         now: datetime, report: SweepReport, batch: int) -> None:
     seen: set[int] = set()
     while True:
         with uow_factory() as uow:
-            cases = [case for case in _claim(uow.session, query) if case.id not in seen]
-            for case in cases:
-                with uow.session.no_autoflush:  # one UPDATE per case, written at commit
-                    step(uow.session, case, rules, now, report)
-                case.updated_at = now
-                seen.add(case.id)
+            take_write_lock(uow.session)
+            claimed = claim(uow.session, instant, now, batch)
+            rows = [row for row in claimed if row.id not in seen]
+            step(uow.session, rows, rules, now, report)
             uow.commit()
+        seen.update(row.id for row in rows)
         # A short or already-seen batch means nothing due is left for this worker.
-        if len(cases) < BATCH:
+        if len(rows) < batch:
             return
 
 
-def sweep(uow_factory: Callable[[], UnitOfWork], rules: RuleSet, now: datetime) -> SweepReport:
+def sweep(uow_factory: Callable[[], UnitOfWork], rules: RuleSet, now: datetime,
+          batch: int = BATCH) -> SweepReport:
     """Warn, escalate and auto-close everything due as of `now`; safe to run concurrently."""
     report = SweepReport()
-    by_due = select(Case).where(Case.next_due_at <= now).order_by(Case.next_due_at, Case.id)
-    _run(uow_factory, by_due, _overdue, rules, now, report)
-    by_warning = (
-        select(Case).where(Case.next_warning_at <= now).order_by(Case.next_warning_at, Case.id)
-    )
-    _run(uow_factory, by_warning, _warn, rules, now, report)
-    closing = select(Case).where(Case.auto_close_at <= now).order_by(Case.auto_close_at, Case.id)
-    _run(uow_factory, closing, _auto_close, rules, now, report)
+    _run(uow_factory, Case.next_due_at, _overdue, rules, now, report, batch)
+    _run(uow_factory, Case.next_warning_at, _warnings, rules, now, report, batch)
+    _run(uow_factory, Case.auto_close_at, _auto_close, rules, now, report, batch)
     return report
