@@ -1,0 +1,193 @@
+"""The GeoReport v2 endpoints under /open311/v2/: parse, call one service, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, current_app, request, url_for
+from sqlalchemy.orm import Session
+
+from caseflow.domain.errors import CaseflowError, InvalidInput, NotFound, PermissionDenied
+from caseflow.domain.policy import OUTSIDE, Actor
+from caseflow.models import Case
+from caseflow.open311 import intake, mapping, params, queries
+from caseflow.open311.render import Open311Error, error_response, respond
+from caseflow.services import rulesets, tokens
+from caseflow.services.cases import submit_case
+from caseflow.services.runtime import Runtime
+
+bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
+FMT = "<any(json,xml):fmt>"
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+CONTACT = "caseflow 管理员 / caseflow administrator"
+KEY_SERVICE = "API keys are caseflow API tokens allowed to submit: `caseflow tokens create`"
+
+
+def _rt() -> Runtime:
+    return current_app.extensions["caseflow"]
+
+
+def _lang() -> str:
+    return request.accept_languages.best_match(["zh", "en"], default="zh") or "zh"
+
+
+def _scope(session: Session) -> int | None:
+    """The unit id of the `jurisdiction_id` given (404 if unknown), or None for everywhere."""
+    code = (request.values.get("jurisdiction_id") or "").strip()
+    return queries.jurisdiction(session, code).id if code else None
+
+
+def _records(session: Session, cases: list[Case]) -> list[dict[str, Any]]:
+    rules, lang = _rt().rules(), _lang()
+    events = queries.latest_events(session, [case.id for case in cases])
+    return [mapping.request_record(c, rules, events.get(c.id, []), lang, None) for c in cases]
+
+
+@bp.get(f"/discovery.{FMT}")
+def discovery(fmt: str) -> Response:
+    """Service discovery: where the endpoint is, its formats, how to get a key."""
+    rt = _rt()
+    with rt.uow() as uow:
+        activation = rulesets.latest_activation(uow)
+    changeset = mapping.w3c(activation.activated_at if activation else rt.now(), "UTC")
+    url = url_for("open311.discovery", fmt=fmt, _external=True).rsplit("/", 1)[0]
+    config = current_app.config
+    body = mapping.discovery(
+        url,
+        changeset or "",
+        config.get("OPEN311_CONTACT", CONTACT),
+        config.get("OPEN311_KEY_SERVICE", KEY_SERVICE),
+    )
+    return respond(fmt, "discovery", body)
+
+
+@bp.get(f"/services.{FMT}")
+def services(fmt: str) -> Response:
+    """Every category of the active rules as a service."""
+    rules, lang = _rt().rules(), _lang()
+    with _rt().uow() as uow:
+        _scope(uow.session)
+    body = [mapping.service(c, rules.categories, lang) for c in rules.categories.values()]
+    return respond(fmt, "services", body)
+
+
+@bp.get(f"/services/<code>.{FMT}")
+def service_definition(code: str, fmt: str) -> Response:
+    """The attributes one service asks for."""
+    rules = _rt().rules()
+    with _rt().uow() as uow:
+        _scope(uow.session)
+    if code not in rules.categories:
+        raise NotFound(f"service_code {code!r}")
+    return respond(
+        fmt, "service_definition", mapping.service_definition(rules.categories[code], _lang())
+    )
+
+
+@bp.get(f"/requests.{FMT}")
+def list_requests(fmt: str) -> Response:
+    """Requests by id list, or by service, time window and status; newest first."""
+    rt = _rt()
+    rules = rt.rules()
+    where = params.request_filter(request.args, rules.categories, rt.now(), rules.calendar.zone)
+    with rt.uow() as uow:
+        cases = queries.find_requests(uow.session, where, _scope(uow.session))
+        body = _records(uow.session, cases)
+    return respond(fmt, "service_requests", body)
+
+
+@bp.get(f"/requests/<ref>.{FMT}")
+def get_request(ref: str, fmt: str) -> Response:
+    """One request by its service_request_id (the case reference)."""
+    with _rt().uow() as uow:
+        case = queries.find_request(uow.session, ref, _scope(uow.session))
+        body = _records(uow.session, [case])
+    return respond(fmt, "service_requests", body)
+
+
+@bp.get(f"/tokens/<token>.{FMT}")
+def get_token(token: str, fmt: str) -> Response:
+    """The request a token stands for; the token is the resident's tracking token."""
+    with _rt().uow() as uow:
+        case = queries.find_by_token(uow.session, token, _scope(uow.session))
+    return respond(fmt, "service_requests", [{"service_request_id": case.ref, "token": token}])
+
+
+def _submitter(rt: Runtime, api_key: str) -> Actor:
+    """The actor behind an api_key: a live caseflow API token allowed to submit, else 403."""
+    if not api_key:
+        raise Open311Error(403, "api_key is required to create a service request")
+    with rt.uow() as uow:
+        try:
+            token = tokens.verify_token(uow, api_key, rt.now())
+        except tokens.Unauthenticated as error:
+            raise Open311Error(403, f"invalid api_key: {error.message}") from None
+        if not token.can_submit:
+            raise Open311Error(403, "this api_key may not create service requests")
+        user = token.user
+    return Actor(
+        role=user.role, relation=OUTSIDE, user_id=user.id, label=f"open311:{user.username}"
+    )
+
+
+@bp.post(f"/requests.{FMT}")
+def create_request(fmt: str) -> Response:
+    """Create a case from a form-encoded GeoReport request; realtime, so the id comes back."""
+    if request.mimetype not in FORM_TYPES:
+        raise Open311Error(400, "send the request as application/x-www-form-urlencoded")
+    rt, form = _rt(), request.form.to_dict()
+    with rt.uow() as uow:
+        inside = _scope(uow.session)
+    actor = _submitter(rt, form.pop("api_key", "").strip())
+    report, rules = params.report(form), rt.rules()
+    category = rules.categories.get(report.service_code)
+    if category is None:
+        raise Open311Error(400, f"unknown service_code {report.service_code!r}; see services")
+    limit = float(current_app.config.get("OPEN311_MAX_DISTANCE_M", 5000))
+    with rt.uow() as uow:
+        place = intake.locate(uow.session, report, inside, limit)
+        try:
+            case, token = submit_case(
+                uow, rules, intake.submission(report, category, place), actor, rt.now()
+            )
+        except InvalidInput as error:
+            raise intake.translate(error) from None
+        notice = mapping.service_notice(case, rules, _lang())
+    body = [
+        {
+            "service_request_id": case.ref,
+            "service_notice": notice,
+            "account_id": report.account_id or None,
+            "token": token,
+        }
+    ]
+    return respond(fmt, "service_requests", body, 201)
+
+
+@bp.route("/<path:rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+def unknown(rest: str) -> Response:
+    """Anything else under /open311/v2/ answers the spec's 404, in the format asked for."""
+    raise NotFound(f"/open311/v2/{rest}")
+
+
+def _format() -> str:
+    fmt = (request.view_args or {}).get("fmt")
+    if fmt in ("json", "xml"):
+        return str(fmt)
+    return "json" if request.path.endswith(".json") else "xml"  # XML is the required format
+
+
+@bp.errorhandler(Open311Error)
+def open311_error(error: Open311Error) -> Response:
+    """400/403/404 in the spec's error shape."""
+    return error_response(_format(), error.status, error.description)
+
+
+@bp.errorhandler(CaseflowError)
+def caseflow_error(error: CaseflowError) -> Response:
+    """caseflow's errors in GeoReport's three statuses: not found, forbidden, bad request."""
+    if isinstance(error, NotFound):
+        return error_response(_format(), 404, error.message)
+    if isinstance(error, PermissionDenied):
+        return error_response(_format(), 403, error.message)
+    return error_response(_format(), 400, error.message)

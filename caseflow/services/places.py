@@ -1,0 +1,85 @@
+"""Finding the place a report is about: by coordinates or by words in an address."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from caseflow.models import Unit, UnitClosure
+
+EARTH_RADIUS_M = 6_371_008.8  # mean Earth radius (IUGG), metres
+PLACE_KINDS = ("complex", "building")
+MIN_CODE = 3
+
+
+def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in metres between two WGS-84 points given in degrees."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi, dlmb = phi2 - phi1, math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
+
+
+def nearest(
+    lat: float, lon: float, candidates: Iterable[tuple[float, float, Unit]]
+) -> tuple[Unit, float] | None:
+    """The candidate closest to (lat, lon) and its distance in metres; None if none."""
+    best: tuple[Unit, float] | None = None
+    for c_lat, c_lon, unit in candidates:
+        distance = haversine_m(lat, lon, c_lat, c_lon)
+        # Ties go to the lower id, so the answer does not depend on row order.
+        if best is None or (distance, unit.id) < (best[1], best[0].id):
+            best = (unit, distance)
+    return best
+
+
+def _inside(query: Select[tuple[Unit]], ancestor_id: int | None) -> Select[tuple[Unit]]:
+    if ancestor_id is None:
+        return query
+    return query.join(UnitClosure, UnitClosure.descendant_id == Unit.id).where(
+        UnitClosure.ancestor_id == ancestor_id
+    )
+
+
+def nearest_complex(
+    session: Session, lat: float, lon: float, inside: int | None = None
+) -> tuple[Unit, float] | None:
+    """The complex with coordinates nearest to a point, optionally inside one unit's subtree."""
+    query = select(Unit).where(
+        Unit.kind == "complex", Unit.latitude.is_not(None), Unit.longitude.is_not(None)
+    )
+    query = _inside(query, inside)
+    # Complexes number in the thousands per city at most; a full scan in Python is simpler
+    # and as fast as a bounding-box prefilter at that size.
+    units = session.scalars(query).all()
+    return nearest(lat, lon, ((u.latitude, u.longitude, u) for u in units))  # type: ignore[misc]
+
+
+def match_place(session: Session, text: str, inside: int | None = None) -> Unit | None:
+    """The complex or building whose code or name occurs in `text`; the longest match wins.
+
+    Names shared by several places (every complex has a "3栋") are ambiguous and ignored, and
+    so are codes shorter than MIN_CODE, which would match inside ordinary words.
+    """
+    text = text.strip()
+    if not text:
+        return None
+    query = _inside(select(Unit).where(Unit.kind.in_(PLACE_KINDS)), inside)
+    found: list[tuple[int, int, Unit]] = []
+    names: dict[str, int] = {}
+    units = session.scalars(query).all()
+    for unit in units:
+        names[unit.name] = names.get(unit.name, 0) + 1
+    lowered = text.lower()
+    for unit in units:
+        if len(unit.code) >= MIN_CODE and unit.code.lower() in lowered:
+            found.append((len(unit.code), 1, unit))
+        elif names[unit.name] == 1 and unit.name in text:
+            found.append((len(unit.name), 0, unit))
+    if not found:
+        return None
+    found.sort(key=lambda item: (-item[0], -item[1], item[2].id))
+    return found[0][2]
