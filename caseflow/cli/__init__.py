@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import click
 
-from caseflow.cli.cases import act, report, submit
+from caseflow.cli.cases import act, submit
 from caseflow.cli.ops import init_db, seed_demo, serve, sweep, units, worker
+from caseflow.cli.reports import ratings, report
 from caseflow.cli.rules import rules
 
 
@@ -16,3 +17,4 @@ def main() -> None:
 
 for command in (init_db, seed_demo, serve, sweep, worker, units, rules, submit, act, report):
     main.add_command(command)
+main.add_command(ratings)

@@ -1,10 +1,8 @@
-"""`caseflow submit|act|report`."""
+"""`caseflow submit|act`."""
 
 from __future__ import annotations
 
-import csv
 import json
-import sys
 
 import click
 from sqlalchemy import select
@@ -13,10 +11,8 @@ from caseflow.cli.common import echo_json, plain_errors, read_json, runtime
 from caseflow.domain.errors import NotFound
 from caseflow.domain.policy import Actor
 from caseflow.models import User
-from caseflow.services import reports
 from caseflow.services.actions import act_on_case
 from caseflow.services.cases import submit_case
-from caseflow.services.units import get_unit
 
 
 def _summary(case) -> dict:  # type: ignore[no-untyped-def]
@@ -69,32 +65,3 @@ def act(case: str, action: str, username: str, note: str, data: str, version: in
         )
         echo_json(_summary(result))
 
-
-@click.group()
-def report() -> None:
-    """Reports for leaders."""
-
-
-@report.command("unresolved")
-@click.option("--by", type=click.Choice(reports.UNRESOLVED_DIMENSIONS), default="layer")
-@click.option("--unit", default=None, help="Only this unit's subtree (unit code).")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
-def unresolved(by: str, unit: str | None, fmt: str) -> None:
-    """Open cases now, grouped, with the overdue among them."""
-    rt = runtime()
-    with plain_errors(), rt.uow() as uow:
-        scope = get_unit(uow.session, unit).id if unit else None
-        rows = reports.unresolved(uow, by, rt.now(), scope)
-    if fmt == "json":
-        echo_json(rows)
-    elif fmt == "csv":
-        writer = csv.DictWriter(sys.stdout, fieldnames=["key", "open", "overdue"])
-        writer.writeheader()
-        writer.writerows(rows)
-    else:
-        click.echo(f"{by:<24}{'open':>8}{'overdue':>9}")
-        for row in rows:
-            click.echo(f"{str(row['key']):<24}{row['open']:>8}{row['overdue']:>9}")
-        click.echo(
-            f"{'total':<24}{sum(r['open'] for r in rows):>8}{sum(r['overdue'] for r in rows):>9}"
-        )
