@@ -181,16 +181,28 @@ def tally(
     yes_area, yes_heads = counts["for"]
     checks = (
         _check("participation_area", total_area, participation.area, participation, took_area),
-        _check("participation_owners", len(held), participation.owners, participation,
-               took_heads, heads=True),
+        _check(
+            "participation_owners",
+            len(held),
+            participation.owners,
+            participation,
+            took_heads,
+            heads=True,
+        ),
         _check("approval_area", took_area, passing.area, passing, yes_area),
         _check("approval_owners", took_heads, passing.owners, passing, yes_heads, heads=True),
     )
     return Tally(total_area, len(held), counts, checks)
 
 
-def _check(name: str, basis: Fraction | int, share: Fraction, rule: Threshold,
-           reached: Fraction | int, heads: bool = False) -> Check:
+def _check(
+    name: str,
+    basis: Fraction | int,
+    share: Fraction,
+    rule: Threshold,
+    reached: Fraction | int,
+    heads: bool = False,
+) -> Check:
     return Check(name, Fraction(basis), share, rule.inclusive, Fraction(reached), heads)
 
 

@@ -52,7 +52,7 @@ class Vote(Base):
     title: Mapped[str] = mapped_column(String(200))
     matter: Mapped[str] = mapped_column(String(64))
     threshold: Mapped[str] = mapped_column(String(32))
-    fund_fen: Mapped[int | None] = mapped_column(BigInteger)  # the amount spent, in fen (分), when the matter is spending
+    fund_fen: Mapped[int | None] = mapped_column(BigInteger)  # amount spent, in fen (分)
     status: Mapped[str] = mapped_column(String(16), default=OPEN)
     ballots_cast: Mapped[int] = mapped_column(default=0)
     opened_at: Mapped[datetime]
