@@ -36,6 +36,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         """Alive: the process answers."""
         return jsonify(status="ok")
 
+    from caseflow.api import register as register_api
+
+    register_api(app)
     return app
 
 

@@ -1,0 +1,61 @@
+"""The JSON API under /api/v1: flask-smorest blueprints, OpenAPI 3, problem+json errors."""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from flask import Flask
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_smorest import Api
+
+from caseflow.api import docs, errors
+from caseflow.api.common import CaseflowApi
+
+# Import paths "module:attribute" of every API blueprint; other features append theirs.
+BLUEPRINTS: tuple[str, ...] = (
+    "caseflow.api.auth:blp",
+    "caseflow.api.cases:blp",
+    "caseflow.api.attachments:blp",
+    "caseflow.api.units:blp",
+    "caseflow.api.rules:blp",
+)
+
+DEFAULTS = {
+    "API_TITLE": "caseflow API",
+    "API_VERSION": "v1",
+    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_URL_PREFIX": "/api",
+    "OPENAPI_JSON_PATH": "openapi.json",
+    "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "SUBMIT_RATE_LIMIT": "10 per minute",
+    "TOKEN_RATE_LIMIT": "20 per minute",
+    "TOKEN_DAYS": 30,
+    "ATTACHMENT_MAX_BYTES": 5 * 1024 * 1024,
+}
+
+
+def register(app: Flask) -> Api:
+    """Create the Api, register every blueprint of BLUEPRINTS, install the error handlers."""
+    for key, value in DEFAULTS.items():
+        app.config.setdefault(key, value)
+    app.config.setdefault("API_SPEC_OPTIONS", {"components": {"securitySchemes": SECURITY}})
+    api = CaseflowApi(app)
+    app.extensions["caseflow_limiter"] = Limiter(
+        get_remote_address, app=app, storage_uri=app.config["RATELIMIT_STORAGE_URI"]
+    )
+    for path in BLUEPRINTS:
+        module, _, attribute = path.partition(":")
+        api.register_blueprint(getattr(import_module(module), attribute))
+    for module_path in {path.partition(":")[0] for path in BLUEPRINTS}:
+        hook = getattr(import_module(module_path), "after_register", None)
+        if hook is not None:
+            hook(app)
+    app.register_blueprint(docs.page)
+    errors.install(app)
+    return api
+
+
+SECURITY = {"bearerAuth": {"type": "http", "scheme": "bearer"}}

@@ -1,0 +1,84 @@
+"""Bearer-token authentication for the API, and `POST /api/v1/auth/token`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import current_app, g, request
+from flask_smorest import Blueprint
+
+from caseflow.api.common import runtime
+from caseflow.api.schemas import LoginSchema, TokenSchema
+from caseflow.domain.errors import PermissionDenied
+from caseflow.models import ApiToken, User
+from caseflow.services import tokens
+from caseflow.services.tokens import Unauthenticated
+
+blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Tokens")
+STAFF_ROLES = ("admin", "dispatcher", "unit_lead", "caseworker", "leader", "owners_committee")
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def current_token() -> ApiToken | None:
+    """The verified token of this request, or None without an Authorization header."""
+    if "caseflow_token" not in g:
+        header = request.headers.get("Authorization", "")
+        if not header:
+            g.caseflow_token = None
+        else:
+            scheme, _, secret = header.partition(" ")
+            if scheme.lower() != "bearer" or not secret.strip():
+                raise Unauthenticated("use 'Authorization: Bearer TOKEN'")
+            rt = runtime()
+            with rt.uow() as uow:
+                g.caseflow_token = tokens.verify_token(uow, secret.strip(), rt.now())
+    return g.caseflow_token
+
+
+def current_user() -> User | None:
+    """The user behind this request's bearer token, or None when anonymous."""
+    token = current_token()
+    return token.user if token is not None else None
+
+
+def requires(roles: Iterable[str] | None = None) -> Callable[[F], F]:
+    """Refuse anonymous requests (401) and, when `roles` is given, other roles (403)."""
+    allowed = frozenset(roles) if roles is not None else None
+
+    def decorate(view: F) -> F:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            user = current_user()
+            if user is None:
+                raise Unauthenticated()
+            if allowed is not None and user.role not in allowed:
+                raise PermissionDenied(f"role {user.role} may not use this endpoint")
+            return view(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+@blp.route("/token", methods=["POST"])
+@blp.arguments(LoginSchema)
+@blp.response(201, TokenSchema)
+@blp.alt_response(401, description="Wrong username or password")
+def issue_token(body: dict[str, Any]) -> dict[str, Any]:
+    """Exchange a username and password for a bearer token."""
+    rt = runtime()
+    with rt.uow() as uow:
+        days = int(current_app.config["TOKEN_DAYS"])
+        token, secret = tokens.login(uow, body["username"], body["password"], rt.now(), days)
+    return {"token": secret, "expires_at": token.expires_at}
+
+
+def after_register(app: Any) -> None:
+    """Rate-limit password guessing on the token endpoint."""
+    limiter = app.extensions["caseflow_limiter"]
+    endpoint = "auth.issue_token"
+    app.view_functions[endpoint] = limiter.limit(
+        lambda: app.config["TOKEN_RATE_LIMIT"]
+    )(app.view_functions[endpoint])

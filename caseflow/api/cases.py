@@ -1,0 +1,195 @@
+"""Cases: submit, list, read, act, follow the history, evaluate."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response, request
+from flask_smorest import Blueprint
+
+from caseflow.api.auth import STAFF_ROLES, current_token, current_user, requires
+from caseflow.api.common import dumped, problems, runtime
+from caseflow.api.presenters import case_view
+from caseflow.api.schemas import (
+    ActionSchema,
+    AllowedActionsSchema,
+    CasePageSchema,
+    CaseQuerySchema,
+    CaseSchema,
+    EvaluationSchema,
+    EventSchema,
+    SubmitSchema,
+    SubmittedCaseSchema,
+)
+from caseflow.domain.policy import OUTSIDE, Actor
+from caseflow.models import User
+from caseflow.services import idempotency, privacy, queries
+from caseflow.services.actions import act_on_case, actions_for, actor_for, apply_action
+from caseflow.services.cases import register_case
+from caseflow.services.tokens import Unauthenticated
+
+blp = Blueprint("cases", __name__, url_prefix="/api/v1/cases", description="Cases (诉求)")
+RESIDENT = Actor(role="resident", relation="owner", label="resident")
+IDEMPOTENCY_HEADER = {
+    "Idempotency-Key": {
+        "description": "retry-safe key: a retry returns the first response",
+        "schema": {"type": "string", "maxLength": 200},
+    }
+}
+
+
+def _submitter() -> Actor:
+    user = current_user()
+    if user is None:
+        return RESIDENT
+    return Actor(role=user.role, relation=OUTSIDE, user_id=user.id, label=user.username)
+
+
+@blp.route("", methods=["POST"])
+@blp.arguments(SubmitSchema)
+@blp.response(201, SubmittedCaseSchema)
+@blp.doc(parameters=[{"in": "header", "name": k, **v} for k, v in IDEMPOTENCY_HEADER.items()])
+@problems(blp, 400, 401, 413, 429)
+def submit(body: dict[str, Any]) -> Response:
+    """Submit a grievance; public, rate-limited; answers the resident's tracking token once."""
+    rt, actor, key = runtime(), _submitter(), request.headers.get("Idempotency-Key")
+    with rt.uow() as uow:
+        rules, now = rt.rules(), rt.now()
+
+        def work() -> tuple[int, Any]:
+            case, token = register_case(uow, rules, body, actor, now)
+            uow.session.flush()  # the id and joined units must exist before rendering
+            return 201, SubmittedCaseSchema().dump(case_view(case, True, now, token))
+
+        if key:
+            scope = f"submit:{actor.label}:{actor.user_id}"
+            status, result = idempotency.run_once(
+                uow, scope, key, "POST", request.path, body, now, work
+            )
+        else:
+            status, result = work()
+            uow.commit()
+    return dumped(result, status)
+
+
+@blp.route("", methods=["GET"])
+@blp.arguments(CaseQuerySchema, location="query")
+@blp.response(200, CasePageSchema)
+@problems(blp, 401, 403)
+@requires(STAFF_ROLES)
+def list_cases(args: dict[str, Any]) -> dict[str, Any]:
+    """Cases in your jurisdiction: filters, search, sort by urgency, pages."""
+    rt, user = runtime(), current_user()
+    paging = {k: args.pop(k) for k in ("sort", "page", "per_page")}
+    if args.get("assignee") == "me" and user is not None:
+        args["assignee"] = user.username
+    filters = queries.CaseFilters(**{**args, "state": tuple(args.get("state") or ())})
+    now = rt.now()
+    with rt.uow() as uow:
+        items, total = queries.list_cases(uow, user, filters, now=now, **paging)
+        views = [case_view(case, False, now) for case in items]
+    return {"items": views, "total": total, "page": paging["page"], "per_page": paging["per_page"]}
+
+
+@blp.route("/<key>", methods=["GET"])
+@blp.response(200, CaseSchema)
+@blp.doc(parameters=[{"in": "header", "name": "X-Tracking-Token", "schema": {"type": "string"},
+                      "description": "a resident reads their own case with its tracking token"}])
+@problems(blp, 401, 403, 404)
+def get_case(key: str) -> dict[str, Any]:
+    """One case by id or reference: staff in its jurisdiction, or the resident with the token."""
+    rt, token = runtime(), request.headers.get("X-Tracking-Token")
+    with rt.uow() as uow:
+        if current_token() is None and token:
+            return case_view(queries.case_for_resident(uow, key, token), True, rt.now())
+        case, full = privacy.read_case(uow, requires_user(), key, rt.now())
+        return case_view(case, full, rt.now())
+
+
+@blp.route("/<key>/actions", methods=["GET"])
+@blp.response(200, AllowedActionsSchema)
+@problems(blp, 401, 403, 404)
+@requires(STAFF_ROLES)
+def allowed_actions(key: str) -> dict[str, Any]:
+    """What you may do to this case now."""
+    rt = runtime()
+    with rt.uow() as uow:
+        case = queries.visible_case(uow, current_user(), key)
+        actor = actor_for(uow.session, requires_user(), case)
+        allowed = actions_for(rt.rules(), case, actor, rt.now())
+    return {"case": case.ref, "state": case.state, "version": case.version, "allowed": allowed}
+
+
+@blp.route("/<key>/actions", methods=["POST"])
+@blp.arguments(ActionSchema)
+@blp.response(200, CaseSchema)
+@blp.doc(parameters=[{"in": "header", "name": k, **v} for k, v in IDEMPOTENCY_HEADER.items()])
+@problems(blp, 400, 401, 403, 404, 409, 413)
+@requires(STAFF_ROLES)
+def act(body: dict[str, Any], key: str) -> Any:
+    """Take an action with the version you saw: a stale version is a 409, nothing is changed."""
+    rt, user, idem = runtime(), requires_user(), request.headers.get("Idempotency-Key")
+    args = (body["action"], user, rt.now(), body["note"], body["data"], body["version"])
+    with rt.uow() as uow:
+        if not idem:
+            case = act_on_case(uow, rt.rules(), key, *args)
+            return case_view(case, False, rt.now())
+        holder: dict[str, int] = {}
+
+        def work() -> tuple[int, Any]:
+            case = apply_action(uow, rt.rules(), key, *args)
+            holder["id"] = case.id
+            return 200, CaseSchema().dump(case_view(case, False, rt.now()))
+
+        _, result = idempotency.act_once(
+            uow, idem, f"act:{user.id}", request.path, body, rt.now(), work,
+            lambda: holder.get("id"),
+        )
+    return dumped(result, 200)
+
+
+@blp.route("/<key>/events", methods=["GET"])
+@blp.response(200, EventSchema(many=True))
+@problems(blp, 401, 403, 404)
+@requires(STAFF_ROLES)
+def events(key: str) -> list[Any]:
+    """The case's history, oldest first."""
+    rt = runtime()
+    with rt.uow() as uow:
+        case = queries.visible_case(uow, current_user(), key)
+        return queries.case_events(uow, case.id)
+
+
+@blp.route("/<key>/evaluation", methods=["POST"])
+@blp.arguments(EvaluationSchema)
+@blp.response(200, CaseSchema)
+@problems(blp, 400, 403, 404, 413)
+def evaluate(body: dict[str, Any], key: str) -> dict[str, Any]:
+    """The resident rates the result, proving who they are with the tracking token."""
+    rt = runtime()
+    scores = {k: body[k] for k in ("response", "resolution", "attitude") if k in body}
+    with rt.uow() as uow:
+        queries.case_for_resident(uow, key, body["tracking_token"])
+        case = act_on_case(
+            uow, rt.rules(), key, "evaluate", RESIDENT, rt.now(), body["comment"],
+            {"satisfaction": body["satisfaction"], **scores},
+        )
+        return case_view(case, True, rt.now())
+
+
+def requires_user() -> User:
+    """The authenticated user, or 401."""
+    user = current_user()
+    if user is None:
+        raise Unauthenticated()
+    return user
+
+
+def after_register(app: Flask) -> None:
+    """Rate-limit anonymous submissions; token holders are counted by their token instead."""
+    limiter = app.extensions["caseflow_limiter"]
+    endpoint = "cases.submit"
+    app.view_functions[endpoint] = limiter.limit(
+        lambda: app.config["SUBMIT_RATE_LIMIT"],
+        exempt_when=lambda: bool(request.headers.get("Authorization")),
+    )(app.view_functions[endpoint])

@@ -1,0 +1,66 @@
+"""What every API view needs: the runtime, and how problems are documented."""
+
+from __future__ import annotations
+
+import http
+from collections.abc import Callable
+from typing import Any
+
+from flask import Response, current_app, jsonify
+from flask_smorest import Api, Blueprint
+from flask_smorest.utils import prepare_response
+
+from caseflow.api.errors import PROBLEM
+from caseflow.api.schemas import ProblemSchema
+from caseflow.services.runtime import Runtime
+
+RESPONSE_NAMES = {
+    400: "BAD_REQUEST",
+    401: "UNAUTHORIZED",
+    403: "FORBIDDEN",
+    404: "NOT_FOUND",
+    409: "CONFLICT",
+    413: "REQUEST_ENTITY_TOO_LARGE",
+    422: "UNPROCESSABLE_ENTITY",
+    429: "TOO_MANY_REQUESTS",
+}
+
+
+def runtime() -> Runtime:
+    """The runtime of the app serving this request."""
+    return current_app.extensions["caseflow"]
+
+
+def dumped(body: Any, status: int) -> Response:
+    """A response already dumped by its schema (kept verbatim for idempotent replays)."""
+    response = jsonify(body)
+    response.status_code = status
+    return response
+
+
+def problems(blp: Blueprint, *statuses: int) -> Callable[[Any], Any]:
+    """Document the problem responses a view may answer."""
+
+    def decorate(view: Any) -> Any:
+        for status in statuses:
+            view = blp.alt_response(status, response=RESPONSE_NAMES[status])(view)
+        return view
+
+    return decorate
+
+
+class CaseflowApi(Api):
+    """flask-smorest's Api with errors documented as application/problem+json."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def _register_responses(self) -> None:
+        for status in http.HTTPStatus:
+            response: dict[str, Any] = {"description": status.phrase}
+            if status >= 400:
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, PROBLEM)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "Default error response", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, PROBLEM)
+        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)

@@ -1,0 +1,34 @@
+"""Turn cases into the plain dicts the response schemas dump."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from caseflow.models import Case, Unit
+from caseflow.services.privacy import reporter_view
+
+
+def unit_ref(unit: Unit) -> dict[str, str]:
+    """A unit by code, name and kind."""
+    return {"code": unit.code, "name": unit.name, "kind": unit.kind}
+
+
+def case_view(case: Case, full: bool, now: datetime, tracking_token: str | None = None) -> dict:
+    """A case for CaseSchema; `full` shows the reporter unmasked."""
+    view: dict[str, Any] = {
+        name: getattr(case, name)
+        for name in (
+            "id", "ref", "title", "description", "category", "priority", "nature", "channel",
+            "tags", "state", "layer", "assignee_id", "green_channel", "returned", "supervised",
+            "problem_case", "extension_pending", "deadlines", "next_due_at", "submitted_at",
+            "updated_at", "resolved_at", "closed_at", "satisfaction", "routing_rule",
+            "rules_version", "version",
+        )
+    }
+    view["unit"], view["place"] = unit_ref(case.unit), unit_ref(case.place_unit)
+    view["reporter"] = reporter_view(case, full)
+    view["overdue"] = case.next_due_at is not None and case.next_due_at <= now
+    if tracking_token is not None:
+        view["tracking_token"] = tracking_token
+    return view

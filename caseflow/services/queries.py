@@ -1,0 +1,227 @@
+"""Reading cases for inboxes and lists: jurisdiction scope, filters, search, sort, pages."""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func, literal_column, or_, select, table
+from sqlalchemy.orm import Session
+
+from caseflow.domain.errors import InvalidInput, NotFound, PermissionDenied
+from caseflow.models import Case, CaseEvent, Unit, UnitClosure, User
+from caseflow.rules import RuleSet
+from caseflow.services.cases import get_case, hash_token, parse_submission
+from caseflow.services.units import get_unit
+from caseflow.services.uow import UnitOfWork
+
+SORTS = ("urgency", "submitted_at", "-submitted_at", "updated_at", "-updated_at")
+ALL_CASES_ROLES = frozenset({"admin"})
+# Trigram indexes (FTS5 trigram, pg_trgm) need three characters; shorter text uses LIKE.
+TRIGRAM = 3
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    """What a list of cases is narrowed to; every field is optional."""
+
+    state: tuple[str, ...] = ()
+    layer: str | None = None
+    category: str | None = None
+    unit: str | None = None
+    overdue: bool | None = None
+    green_channel: bool | None = None
+    assignee: str | None = None
+    text: str | None = None
+
+
+def _subtree(unit_id: int) -> Select[tuple[int]]:
+    return select(UnitClosure.descendant_id).where(UnitClosure.ancestor_id == unit_id)
+
+
+def _in_subtree(unit_id: int) -> ColumnElement[bool]:
+    # A unit's area: cases it (or a unit below) holds, and cases about places below it.
+    area = _subtree(unit_id)
+    return or_(Case.unit_id.in_(area), Case.place_unit_id.in_(area))
+
+
+def scope_clause(viewer: User | None) -> ColumnElement[bool] | None:
+    """The jurisdiction a viewer reads: None means everything (admins, system callers)."""
+    if viewer is None or viewer.role in ALL_CASES_ROLES:
+        return None
+    if viewer.role == "resident" or viewer.unit_id is None:
+        raise PermissionDenied("residents follow their own case by reference and token")
+    return _in_subtree(viewer.unit_id)
+
+
+def can_see(session: Session, viewer: User | None, case: Case) -> bool:
+    """True when the case lies in the viewer's jurisdiction."""
+    clause = scope_clause(viewer)
+    if clause is None:
+        return True
+    return session.scalar(select(Case.id).where(Case.id == case.id, clause)) is not None
+
+
+def _text_clause(session: Session, text: str) -> ColumnElement[bool]:
+    dialect = session.get_bind().dialect.name
+    if len(text) >= TRIGRAM and dialect == "sqlite":
+        phrase = '"' + text.replace('"', '""') + '"'  # one FTS5 phrase, operators quoted away
+        fts = table("cases_fts")
+        matches = select(literal_column("rowid")).select_from(fts).where(
+            literal_column("cases_fts").op("MATCH")(phrase)
+        )
+        return Case.id.in_(matches)
+    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    if dialect == "postgresql":
+        # The same expression as the pg_trgm index of migration 0002, so the index serves it.
+        searched = Case.title.op("||")(literal_column("' '")).op("||")(Case.description)
+        return searched.ilike(pattern, escape="\\")
+    return or_(Case.title.like(pattern, escape="\\"), Case.description.like(pattern, escape="\\"))
+
+
+def _filtered(session: Session, filters: CaseFilters, now: datetime) -> list[Any]:
+    clauses: list[Any] = []
+    if filters.state:
+        clauses.append(Case.state.in_(filters.state))
+    if filters.layer:
+        clauses.append(Case.layer == filters.layer)
+    if filters.category:
+        clauses.append(Case.category == filters.category)
+    if filters.unit:
+        try:
+            clauses.append(_in_subtree(get_unit(session, filters.unit).id))
+        except NotFound:
+            raise InvalidInput("unit", f"unknown unit {filters.unit!r}") from None
+    if filters.overdue is not None:
+        overdue = Case.next_due_at <= now
+        clauses.append(overdue if filters.overdue else or_(~overdue, Case.next_due_at.is_(None)))
+    if filters.green_channel is not None:
+        clauses.append(Case.green_channel.is_(filters.green_channel))
+    if filters.assignee:
+        assignee = session.scalar(select(User.id).where(User.username == filters.assignee))
+        clauses.append(Case.assignee_id == (assignee or -1))
+    if filters.text and filters.text.strip():
+        clauses.append(_text_clause(session, filters.text.strip()))
+    return clauses
+
+
+def _order(sort: str) -> list[Any]:
+    if sort not in SORTS:
+        raise InvalidInput("sort", f"must be one of {', '.join(SORTS)}")
+    if sort == "urgency":
+        # Overdue first (they have the earliest due time), then the next due; none due last.
+        return [Case.next_due_at.is_(None), Case.next_due_at, Case.id]
+    column = getattr(Case, sort.lstrip("-"))
+    return [column.desc(), Case.id.desc()] if sort.startswith("-") else [column, Case.id]
+
+
+def list_cases(
+    uow: UnitOfWork,
+    viewer: User | None,
+    filters: CaseFilters,
+    sort: str = "urgency",
+    page: int = 1,
+    per_page: int = 20,
+    now: datetime | None = None,
+) -> tuple[list[Case], int]:
+    """One page of the cases `viewer` may read, and how many there are in all."""
+    if now is None:
+        raise InvalidInput("now", "the current time is required for overdue filters")
+    session = uow.session
+    clauses = _filtered(session, filters, now)
+    scope = scope_clause(viewer)
+    if scope is not None:
+        clauses.append(scope)
+    total = session.scalar(select(func.count()).select_from(Case).where(*clauses)) or 0
+    query = (
+        select(Case)
+        .where(*clauses)
+        .order_by(*_order(sort))
+        .limit(per_page)
+        .offset((max(page, 1) - 1) * per_page)
+    )
+    return list(session.scalars(query).unique()), total
+
+
+def case_events(uow: UnitOfWork, case_id: int) -> list[CaseEvent]:
+    """A case's history, oldest first."""
+    query = select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.id)
+    return list(uow.session.scalars(query))
+
+
+def unit_forest(uow: UnitOfWork) -> list[dict[str, Any]]:
+    """Every unit as nested dicts (code, name, kind, property_company, children), roots first."""
+    units = list(uow.session.scalars(select(Unit).order_by(Unit.id)))
+    nodes = {
+        u.id: {
+            "code": u.code,
+            "name": u.name,
+            "kind": u.kind,
+            "property_company": u.property_company.code if u.property_company else None,
+            "children": [],
+        }
+        for u in units
+    }
+    roots = []
+    for unit in units:
+        parent = nodes.get(unit.parent_id) if unit.parent_id is not None else None
+        (parent["children"] if parent else roots).append(nodes[unit.id])
+    return roots
+
+
+def visible_case(uow: UnitOfWork, viewer: User | None, key: str | int) -> Case:
+    """A case by id or reference that `viewer` may read: NotFound, or PermissionDenied."""
+    case = get_case(uow.session, key)
+    if not can_see(uow.session, viewer, case):
+        raise PermissionDenied("this case is outside your jurisdiction")
+    return case
+
+
+def case_for_resident(uow: UnitOfWork, key: str | int, tracking_token: str) -> Case:
+    """The resident's own case, proved by the tracking token handed out at submission."""
+    case = get_case(uow.session, key)
+    if not hmac.compare_digest(case.tracking_token_hash, hash_token(tracking_token)):
+        raise PermissionDenied("the tracking token does not match this case")
+    return case
+
+
+def explain_route(uow: UnitOfWork, rules: RuleSet, raw: dict[str, Any]) -> dict[str, Any]:
+    """Where `rules` would send this grievance, with the trace; nothing is stored."""
+    sub = parse_submission(raw, rules)
+    try:
+        place = get_unit(uow.session, sub.unit)
+    except NotFound:
+        raise InvalidInput("case.unit", f"unknown unit {sub.unit!r}") from None
+    category = rules.categories[sub.category]
+    facts = {
+        "category": sub.category,
+        "priority": sub.priority or category.priority,
+        "channel": sub.channel,
+        "tags": list(sub.tags),
+        "text": f"{sub.title}\n{sub.description}",
+        "reporter": dict(sub.reporter_attrs),
+        "place": {"kind": place.kind, "code": place.code, **place.attrs},
+        "green_channel": False,
+        "repeat_count": 0,
+    }
+    decision = rules.route(facts)
+    priority = decision.priority or facts["priority"]
+    specs = rules.clocks_for(
+        decision.start_layer, sub.category, priority, decision.green_channel,
+        dict(decision.clock_overrides),
+    )
+    return {
+        "version": rules.version,
+        "rule": decision.rule_id,
+        "start_layer": decision.start_layer,
+        "green_channel": decision.green_channel,
+        "priority": decision.priority,
+        "tags": list(decision.tags),
+        "clocks": {spec.name: str(spec.within) for spec in specs},
+        "trace": [
+            f"{step.rule_id}: {'matched' if step.matched else 'skipped'} — {step.reason}"
+            for step in decision.trace
+        ],
+    }
