@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask, jsonify
 
-from caseflow import open311
+from caseflow import admin, open311
 from caseflow.config import instance_path, rules_dir, secret_key
 from caseflow.db import default_url
 from caseflow.services.runtime import Runtime
@@ -30,6 +30,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     )
     app.extensions["caseflow"] = runtime
     open311.register(app)
+    admin.register(app)
 
     @app.get("/healthz")
     def healthz() -> Any:

@@ -41,7 +41,7 @@ NAV: list[NavEntry] = [
     NavEntry("admin_rules.rules", _l("Rules"), roles=("admin",)),
     NavEntry("admin_manage.users", _l("Users"), roles=("admin",)),
     NavEntry("admin_manage.units", _l("Units"), roles=("admin",)),
-    NavEntry("admin_manage.companies", _l("Property companies"), roles=("admin",)),
+    NavEntry("admin_manage.companies_page", _l("Property companies"), roles=("admin",)),
     NavEntry("admin_public.submit", _l("Report a problem"), public=True),
 ]
 

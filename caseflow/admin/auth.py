@@ -1,0 +1,107 @@
+"""Signing in and out, and changing one's own password."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import LoginManager, current_user, login_required, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from caseflow.admin.errors import attach
+from caseflow.admin.i18n import safe_next
+from caseflow.admin.runtime import runtime
+from caseflow.models import User
+from caseflow.services import accounts
+
+bp = Blueprint("admin_auth", __name__)
+attach(bp)
+login_manager = LoginManager()
+login_manager.login_view = "admin_auth.login"
+login_manager.login_message = None  # the login page says what to do
+
+
+@dataclass(frozen=True)
+class StaffUser:
+    """The signed-in user as pages need it, detached from any database session."""
+
+    id: int
+    username: str
+    display_name: str
+    role: str
+    unit_id: int | None
+    unit_name: str
+    is_authenticated: bool = True
+    is_active: bool = True
+    is_anonymous: bool = False
+
+    def get_id(self) -> str:
+        """Flask-Login keeps this id in the session."""
+        return str(self.id)
+
+    @classmethod
+    def of(cls, user: User) -> StaffUser:
+        """Copy what pages need from a user row."""
+        return cls(user.id, user.username, user.display_name, user.role, user.unit_id,
+                   user.unit.name if user.unit else "")
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> StaffUser | None:
+    """The session's user, while their account is active."""
+    with runtime().uow() as uow:
+        user = uow.session.get(User, int(user_id)) if user_id.isdigit() else None
+        return StaffUser.of(user) if user is not None and user.active else None
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> str | Response:
+    """The sign-in form; wrong passwords count toward a lockout."""
+    if request.method == "GET":
+        return render_template("admin/login.html")
+    config = current_app.config
+    with runtime().uow() as uow:
+        user = accounts.sign_in(uow, request.form.get("username", ""),
+                                request.form.get("password", ""), runtime().now(),
+                                config["LOGIN_MAX_FAILURES"], config["LOGIN_LOCKOUT"])
+        staff = StaffUser.of(user) if user else None
+    if staff is None:
+        flash(_("Wrong username or password."), "error")
+        return render_template("admin/login.html", username=request.form.get("username", "")), 401
+    session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME without activity
+    login_user(staff)
+    return redirect(safe_next(request.args.get("next"), url_for("admin_inbox.inbox")))
+
+
+@bp.post("/logout")
+def logout() -> Response:
+    """Sign out and forget the session (the language choice stays in its cookie)."""
+    logout_user()
+    session.clear()
+    return redirect(url_for("admin_auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def password() -> str | Response:
+    """Change one's own password, proving the old one."""
+    if request.method == "GET":
+        return render_template("admin/password.html")
+    if request.form.get("new", "") != request.form.get("repeat", ""):
+        flash(_("The two new passwords differ."), "error")
+        return render_template("admin/password.html"), 422
+    with runtime().uow() as uow:
+        accounts.change_password(uow, current_user.id, request.form.get("old", ""),
+                                 request.form.get("new", ""), runtime().now())
+    flash(_("Your password has been changed."), "ok")
+    return redirect(url_for("admin_inbox.inbox"))

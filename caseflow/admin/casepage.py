@@ -1,0 +1,94 @@
+"""The case page: details, path, deadlines, timeline, and one form per allowed action."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response
+
+from caseflow.admin.errors import attach, caseflow_page, explain
+from caseflow.admin.labels import ACTIONS, label
+from caseflow.admin.present import case_view
+from caseflow.admin.runtime import runtime
+from caseflow.admin.security import requires
+from caseflow.domain.errors import CaseflowError, InvalidInput, NotFound
+from caseflow.domain.lifecycle import IRREVERSIBLE_ACTIONS
+from caseflow.models import Case, User
+from caseflow.services.actions import act_on_case, actor_for
+
+bp = Blueprint("admin_case", __name__)
+attach(bp)
+STAFF = ("admin", "dispatcher", "unit_lead", "caseworker", "leader", "owners_committee")
+
+
+def _staff_actor(session: Session, case: Case) -> Any:
+    user = session.get(User, current_user.id)
+    return actor_for(session, user, case) if user is not None else None
+
+
+def render_case(ref: str, status: int = 200, **extra: Any) -> tuple[str, int]:
+    """The case page as the signed-in user sees it now."""
+    rt = runtime()
+    with rt.uow() as uow:
+        view = case_view(uow, rt.rules(), ref, _staff_actor, rt.now())
+        return render_template("admin/case.html", v=view, rules=rt.rules(), now=rt.now(),
+                               **extra), status
+
+
+@bp.get("/cases/<ref>")
+@requires(*STAFF)
+def show(ref: str) -> tuple[str, int]:
+    """Read a case."""
+    return render_case(ref)
+
+
+def action_data(action: str, form: Any) -> dict[str, Any]:
+    """The extra fields an action needs, read from its form."""
+    if action == "record_decision":
+        return {"outcome": form.get("outcome")}
+    if action == "evaluate":
+        return {"satisfaction": form.get("satisfaction")}
+    if action == "reroute":
+        return {"unit": form.get("unit", "").strip()}
+    if action == "request_extension":
+        return {"extra": form.get("extra", "").strip()}
+    if action == "reassign":
+        return {"assignee": form.get("assignee")}
+    if action == "merge":
+        return {"into": form.get("into", "").strip()}
+    if action == "defer" and form.get("review_on"):
+        return {"review_on": f"{form['review_on']}T09:00:00+08:00"}
+    return {}
+
+
+@bp.post("/cases/<ref>/act")
+@requires(*STAFF)
+def act(ref: str) -> Response:
+    """Take one action on the version of the case the user saw."""
+    form, action = request.form, request.form.get("action", "")
+    if action in IRREVERSIBLE_ACTIONS and form.get("confirm") != "yes":
+        raise InvalidInput("confirm", _("tick “I confirm” for an action that cannot be undone"))
+    version = form.get("version", "")
+    rt = runtime()
+    with rt.uow() as uow:
+        user = uow.session.get(User, current_user.id)
+        act_on_case(uow, rt.rules(), ref, action, user, rt.now(), form.get("note", ""),
+                    action_data(action, form), int(version) if version.isdigit() else None)
+    flash(_("Done: %(action)s.", action=label(ACTIONS, action)), "ok")
+    return redirect(url_for("admin_case.show", ref=ref))
+
+
+def refused(error: CaseflowError) -> tuple[str, int]:
+    """A refused action: the case as it is now, the reason, and the note the user typed."""
+    if request.endpoint != "admin_case.act" or isinstance(error, NotFound):
+        return caseflow_page(error)
+    return render_case(request.view_args["ref"], error.status, problem=explain(error),
+                       problem_code=error.code, kept_action=request.form.get("action"),
+                       kept_note=request.form.get("note", ""))
+
+
+bp.register_error_handler(CaseflowError, refused)

@@ -1,0 +1,64 @@
+"""The inbox: cases of the user's unit and below, most urgent first, with filters."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from caseflow.admin.errors import attach
+from caseflow.admin.present import due_status
+from caseflow.admin.runtime import runtime
+from caseflow.admin.security import requires
+from caseflow.domain.lifecycle import OPEN_STATES, STATES
+from caseflow.models import User
+from caseflow.services.queries import CaseFilters, list_cases
+
+bp = Blueprint("admin_inbox", __name__)
+attach(bp)
+PER_PAGE = 20
+REF = re.compile(r"^CF-\d{8}-[0-9A-Z]{6}$", re.IGNORECASE)
+
+
+def filters_from(args: Any) -> CaseFilters:
+    """The inbox filters from the query string; open cases unless a state is chosen."""
+    state = args.get("state", "")
+    overdue = {"yes": True, "no": False}.get(args.get("overdue", ""))
+    return CaseFilters(
+        state=(state,) if state in STATES else OPEN_STATES,
+        layer=args.get("layer") or None,
+        category=args.get("category") or None,
+        overdue=overdue,
+        text=args.get("q") or None,
+    )
+
+
+@bp.get("/")
+def home() -> Response:
+    """Staff start at their inbox; visitors at the sign-in page."""
+    if current_user.is_authenticated:
+        return redirect(url_for("admin_inbox.inbox"))
+    return redirect(url_for("admin_auth.login"))
+
+
+@bp.get("/inbox")
+@requires()
+def inbox() -> str | Response:
+    """One page of cases; a reference typed in the search box opens that case."""
+    query = request.args.get("q", "").strip()
+    if REF.match(query):
+        return redirect(url_for("admin_case.show", ref=query.upper()))
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    rt = runtime()
+    now = rt.now()
+    with rt.uow() as uow:
+        viewer = uow.session.get(User, current_user.id)
+        cases, total = list_cases(uow, viewer, filters_from(request.args), "urgency", page,
+                                  PER_PAGE, now)
+        rows = [(case, due_status(case.deadlines, case.state, now)) for case in cases]
+        return render_template("admin/inbox.html", rows=rows, total=total, page=page,
+                               pages=max((total + PER_PAGE - 1) // PER_PAGE, 1),
+                               rules=rt.rules(), states=STATES, args=request.args)

@@ -1,0 +1,71 @@
+"""Pages for residents, without an account: report a problem, follow it, evaluate it."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from caseflow.admin.errors import attach
+from caseflow.admin.present import case_events, grievance, masked, places, tracked_case
+from caseflow.admin.runtime import runtime
+from caseflow.domain.lifecycle import RESOLVED
+from caseflow.domain.policy import OWNER, Actor
+from caseflow.services.actions import act_on_case
+from caseflow.services.cases import submit_case
+
+bp = Blueprint("admin_public", __name__)
+attach(bp)
+
+
+def _resident(name: str = "") -> Actor:
+    return Actor(role="resident", relation=OWNER, label=masked(name) or _("resident"))
+
+
+def form_page(template: str, status: int = 200, **extra: object) -> tuple[str, int]:
+    """A grievance form with the current categories and places."""
+    rt = runtime()
+    with rt.uow() as uow:
+        return render_template(template, categories=rt.rules().categories.values(),
+                               places=places(uow), form=request.form, **extra), status
+
+
+@bp.route("/report", methods=["GET", "POST"])
+def submit() -> tuple[str, int]:
+    """A resident reports a problem and gets a reference and a tracking link."""
+    if request.method == "GET":
+        return form_page("admin/report.html")
+    rt = runtime()
+    with rt.uow() as uow:
+        case, token = submit_case(uow, rt.rules(), grievance(request.form, "web"),
+                                  _resident(request.form.get("name", "")), rt.now())
+        link = url_for("admin_public.track", ref=case.ref, token=token, _external=True)
+        return render_template("admin/reported.html", ref=case.ref, link=link), 201
+
+
+@bp.get("/track/<ref>")
+def track(ref: str) -> str:
+    """The state and history of one case, for whoever holds its tracking link."""
+    token = request.args.get("token", "")
+    rt = runtime()
+    with rt.uow() as uow:
+        case = tracked_case(uow, ref, token)
+        return render_template("admin/track.html", c=case, events=case_events(uow, case.id),
+                               token=token, can_evaluate=case.state == RESOLVED,
+                               reporter=masked(case.reporter_name))
+
+
+@bp.post("/track/<ref>/evaluate")
+def evaluate(ref: str) -> Response:
+    """The resident rates the result; scores are optional."""
+    form, rt = request.form, runtime()
+    data: dict[str, object] = {"satisfaction": form.get("satisfaction")}
+    for score in ("response", "resolution", "attitude"):
+        if form.get(score, "").isdigit():
+            data[score] = int(form[score])
+    with rt.uow() as uow:
+        case = tracked_case(uow, ref, form.get("token", ""))
+        act_on_case(uow, rt.rules(), case.id, "evaluate", _resident(case.reporter_name),
+                    rt.now(), form.get("comment", ""), data)
+    flash(_("Thank you for your evaluation."), "ok")
+    return redirect(url_for("admin_public.track", ref=ref, token=form.get("token", "")))
