@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test lint bench clean translations
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,15 @@ test: install
 	$(BIN)/pytest $(PYTEST_ARGS); status=$$?; \
 	if [ -n "$$started" ]; then scripts/pg.sh stop; fi; \
 	[ $$lint -eq 0 ] && exit $$status || exit $$lint
+
+# Re-extract the UI's strings, merge them into zh/en catalogues and compile them (.po and .mo
+# are both committed; tests/admin/test_catalogue.py fails when a string lacks a translation).
+translations: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --omit-header \
+	  --sort-output -o caseflow/translations/messages.pot .
+	$(BIN)/pybabel update -i caseflow/translations/messages.pot -d caseflow/translations \
+	  --no-location --omit-header --no-fuzzy-matching
+	$(BIN)/pybabel compile -d caseflow/translations
 
 lint: install
 	$(BIN)/ruff check caseflow tests
