@@ -10,6 +10,7 @@ from flask import Flask, jsonify
 from caseflow import admin, open311
 from caseflow.config import instance_path, rules_dir, secret_key
 from caseflow.db import default_url
+from caseflow.ops import web as ops_web
 from caseflow.services.runtime import Runtime
 
 
@@ -31,6 +32,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["caseflow"] = runtime
     open311.register(app)
     admin.register(app)
+
+    ops_web.install(app, runtime)  # request ids, access log, /readyz, /metrics
 
     @app.get("/healthz")
     def healthz() -> Any:

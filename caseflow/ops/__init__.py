@@ -1,0 +1,1 @@
+"""Running caseflow in production: JSON logs, request ids, metrics, readiness, gunicorn."""

@@ -1,0 +1,58 @@
+"""What production adds to the app: request ids, access logs, latency, /readyz, /metrics."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+from typing import Any
+
+from flask import Flask, Response, g, jsonify, request
+
+from caseflow.ops.metrics import CONTENT_TYPE_LATEST, REQUEST_SECONDS, exposition
+from caseflow.services.health import readiness
+from caseflow.services.runtime import Runtime
+
+ACCESS = logging.getLogger("caseflow.access")
+# A caller's id is kept only if it is short and plain, so logs cannot be forged through it.
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+def _start() -> None:
+    given = request.headers.get("X-Request-Id", "")
+    g.request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
+    g.started = time.perf_counter()
+
+
+def _finish(response: Response) -> Response:
+    elapsed = time.perf_counter() - g.get("started", time.perf_counter())
+    response.headers["X-Request-Id"] = g.get("request_id", "")
+    endpoint = request.url_rule.rule if request.url_rule else "unmatched"
+    REQUEST_SECONDS.labels(request.method, endpoint, str(response.status_code)).observe(elapsed)
+    ACCESS.info(
+        "%s %s %s", request.method, request.path, response.status_code,
+        extra={"method": request.method, "path": request.path,
+               "status": response.status_code, "duration_ms": round(elapsed * 1000, 2)},
+    )
+    return response
+
+
+def install(app: Flask, runtime: Runtime) -> None:
+    """Add the request-id and metrics hooks and the /readyz and /metrics endpoints."""
+    app.before_request(_start)
+    app.after_request(_finish)
+
+    @app.get("/readyz")
+    def readyz() -> Any:
+        """Ready: database reachable, migrations at head, rules loaded (503 and why if not)."""
+        checks = readiness(runtime)
+        ready = all(value == "ok" for value in checks.values())
+        return jsonify(status="ready" if ready else "not ready", checks=checks), (
+            200 if ready else 503
+        )
+
+    @app.get("/metrics")
+    def metrics() -> Any:
+        """Prometheus exposition of caseflow_* metrics."""
+        return Response(exposition(runtime.uow, runtime.now), mimetype=CONTENT_TYPE_LATEST)
