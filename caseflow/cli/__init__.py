@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from caseflow.cli.cases import act, submit
+from caseflow.cli.meetings import ballots, votes
 from caseflow.cli.ops import init_db, seed_demo, serve, sweep, units, worker
 from caseflow.cli.reports import ratings, report
 from caseflow.cli.rules import rules
@@ -18,3 +19,5 @@ def main() -> None:
 for command in (init_db, seed_demo, serve, sweep, worker, units, rules, submit, act, report):
     main.add_command(command)
 main.add_command(ratings)
+main.add_command(ballots)
+main.add_command(votes)

@@ -34,7 +34,7 @@ class ExclusivePart(Base):
     @property
     def area(self) -> Decimal:
         """Registered area in m²."""
-        return Decimal(self.area_hundredths) / 100
+        return Decimal(self.area_hundredths).scaleb(-2)
 
 
 class Vote(Base):
@@ -69,7 +69,7 @@ class Vote(Base):
     @property
     def fund_amount(self) -> Decimal | None:
         """The amount in yuan, or None."""
-        return None if self.fund_fen is None else Decimal(self.fund_fen) / 100
+        return None if self.fund_fen is None else Decimal(self.fund_fen).scaleb(-2)
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (Index("ix_votes_complex_notice", "complex_id", "notice_until"),)
