@@ -139,6 +139,7 @@ def act(body: dict[str, Any], key: str) -> Any:
         def work() -> tuple[int, Any]:
             case = apply_action(uow, rt.rules(), key, *args)
             holder["id"] = case.id
+            uow.session.flush()  # the version moves on flush; the stored response must show it
             return 200, CaseSchema().dump(case_view(case, False, rt.now()))
 
         _, result = idempotency.act_once(
