@@ -33,7 +33,7 @@ FIELD_NAMES = {
     "category": "service_code",
     "unit": "address_id",
     "reporter.phone": "phone",
-    "reporter.name": "first_name/last_name",
+    "name": "first_name/last_name",
     "reporter": "attribute",
 }
 
@@ -149,6 +149,6 @@ def submission(report: Report, category: Category, place: Unit) -> dict[str, Any
 def translate(error: InvalidInput) -> Open311Error:
     """A caseflow validation error, named in GeoReport's words."""
     name = FIELD_NAMES.get(error.field, error.field)
-    if error.field == "reporter.phone" and "required" in error.reason:
+    if name == "phone" and "required" in error.reason:
         return _bad("phone is required: the unit handling the case calls the resident back")
     return _bad(f"{name}: {error.reason}")
