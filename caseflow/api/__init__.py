@@ -10,7 +10,7 @@ from flask_limiter.util import get_remote_address
 from flask_smorest import Api
 
 from caseflow.api import docs, errors
-from caseflow.api.common import CaseflowApi
+from caseflow.api.common import CaseflowApi, plugin
 
 # Import paths "module:attribute" of every API blueprint; other features append theirs.
 BLUEPRINTS: tuple[str, ...] = (
@@ -42,7 +42,7 @@ def register(app: Flask) -> Api:
     for key, value in DEFAULTS.items():
         app.config.setdefault(key, value)
     app.config.setdefault("API_SPEC_OPTIONS", {"components": {"securitySchemes": SECURITY}})
-    api = CaseflowApi(app)
+    api = CaseflowApi(app, spec_kwargs={"marshmallow_plugin": plugin()})
     app.extensions["caseflow_limiter"] = Limiter(
         get_remote_address, app=app, storage_uri=app.config["RATELIMIT_STORAGE_URI"]
     )

@@ -8,7 +8,9 @@ from typing import Any
 
 from flask import Response, current_app, jsonify
 from flask_smorest import Api, Blueprint
+from apispec.ext.marshmallow import MarshmallowPlugin, resolver
 from flask_smorest.utils import prepare_response
+from marshmallow import Schema
 
 from caseflow.api.errors import PROBLEM
 from caseflow.api.schemas import ProblemSchema
@@ -47,6 +49,18 @@ def problems(blp: Blueprint, *statuses: int) -> Callable[[Any], Any]:
         return view
 
     return decorate
+
+
+def schema_name(schema: type[Schema] | Schema) -> str | None:
+    """Components by class name; a narrowed instance (only/exclude/partial) is inlined."""
+    if isinstance(schema, Schema) and (schema.only or schema.exclude or schema.partial):
+        return None
+    return resolver(schema)
+
+
+def plugin() -> MarshmallowPlugin:
+    """The marshmallow plugin with caseflow's schema names."""
+    return MarshmallowPlugin(schema_name_resolver=schema_name)
 
 
 class CaseflowApi(Api):
