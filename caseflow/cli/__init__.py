@@ -6,7 +6,20 @@ import click
 
 from caseflow.cli.cases import act, submit
 from caseflow.cli.meetings import ballots, votes
-from caseflow.cli.ops import init_db, seed_demo, serve, sweep, units, worker
+from caseflow.cli.ops import (
+    audit,
+    backup,
+    deliver,
+    init_db,
+    restore,
+    retention,
+    seed_demo,
+    serve,
+    sweep,
+    units,
+    worker,
+)
+from caseflow.cli.outbox import outbox
 from caseflow.cli.reports import ratings, report
 from caseflow.cli.rules import rules
 
@@ -21,3 +34,5 @@ for command in (init_db, seed_demo, serve, sweep, worker, units, rules, submit, 
 main.add_command(ratings)
 main.add_command(ballots)
 main.add_command(votes)
+for command in (deliver, outbox, backup, restore, retention, audit):  # production mode
+    main.add_command(command)

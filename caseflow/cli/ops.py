@@ -1,7 +1,10 @@
-"""`caseflow init-db|seed-demo|units|sweep|worker|serve`."""
+"""`caseflow init-db|seed-demo|units|sweep|deliver|worker|serve|backup|restore|retention|audit`."""
 
 from __future__ import annotations
 
+import logging
+import os
+import shutil
 import signal
 import time
 from pathlib import Path
@@ -11,8 +14,10 @@ import click
 
 from caseflow.cli.common import plain_errors, runtime
 from caseflow.services import migrations
-from caseflow.services.sweep import sweep as run_sweep
+from caseflow.services.runtime import Runtime
 from caseflow.services.units import import_units, parse_units
+
+LOG = logging.getLogger("caseflow.worker")
 
 
 @click.command("init-db")
@@ -52,12 +57,34 @@ def import_(source: str) -> None:
     click.echo(f"imported {count} units and {len(companies)} property companies")
 
 
-def _print_report(report) -> None:  # type: ignore[no-untyped-def]
-    click.echo(
+def _sweep_once(rt: Runtime) -> str:
+    from caseflow.ops.metrics import SWEEP_CASES, SWEEP_SECONDS
+    from caseflow.services.sweep import sweep as run_sweep
+
+    started = time.perf_counter()
+    report = run_sweep(rt.uow, rt.rules(), rt.now())
+    elapsed = time.perf_counter() - started
+    SWEEP_SECONDS.observe(elapsed)
+    for step in ("escalated", "supervised", "overdue", "warned", "auto_closed"):
+        SWEEP_CASES.labels(step).inc(getattr(report, step))
+    return (
         f"escalated {report.escalated}, supervised {report.supervised}, "
         f"overdue noted {report.overdue}, warned {report.warned}, "
-        f"auto-closed {report.auto_closed}"
+        f"auto-closed {report.auto_closed} in {elapsed:.2f}s"
     )
+
+
+def _deliver_once(rt: Runtime) -> str:
+    from caseflow.ops.metrics import DELIVERIES
+    from caseflow.services.delivery import deliver, load_webhooks
+
+    hooks = load_webhooks(rt.rules().extras.get("notifications"))
+    report = deliver(rt.uow, hooks, rt.now())
+    for outcome in ("delivered", "retrying", "dead"):
+        DELIVERIES.labels(outcome).inc(getattr(report, outcome))
+    for error in report.errors[:20]:
+        LOG.warning("delivery failed: %s", error)
+    return f"delivered {report.delivered}, retrying {report.retrying}, dead {report.dead}"
 
 
 @click.command()
@@ -65,25 +92,59 @@ def sweep() -> None:
     """Warn, escalate overdue cases and auto-close unevaluated ones, as of now."""
     rt = runtime()
     with plain_errors():
-        _print_report(run_sweep(rt.uow, rt.rules(), rt.now()))
+        click.echo(_sweep_once(rt))
+
+
+@click.command()
+@click.option("--once", is_flag=True, help="One pass, then exit.")
+@click.option("--interval", default=5.0, show_default=True, help="Seconds between passes.")
+def deliver(once: bool, interval: float) -> None:
+    """Send pending notifications to the configured webhooks (retries, dead letters)."""
+    rt = runtime()
+    with plain_errors():
+        _loop(rt, [_deliver_once], 0.0 if once else interval)
 
 
 @click.command()
 @click.option("--interval", default=30.0, show_default=True, help="Seconds between sweeps.")
-def worker(interval: float) -> None:
-    """Sweep every INTERVAL seconds until stopped (Ctrl-C or SIGTERM stop cleanly)."""
+@click.option("--once", is_flag=True, help="One sweep and one delivery pass, then exit.")
+@click.option("--no-deliver", is_flag=True, help="Sweep only; run `caseflow deliver` apart.")
+def worker(interval: float, once: bool, no_deliver: bool) -> None:
+    """Sweep and deliver notifications every INTERVAL seconds until stopped (SIGTERM, Ctrl-C).
+
+    Run as many as you like against PostgreSQL: rows are claimed with SKIP LOCKED.
+    """
+    from caseflow.ops.logs import configure_logging
+
+    if os.environ.get("CASEFLOW_LOG_FORMAT", "json") == "json":
+        configure_logging()
     rt = runtime()
+    steps = [_sweep_once] if no_deliver else [_sweep_once, _deliver_once]
+    _loop(rt, steps, 0.0 if once else interval)
+
+
+def _loop(rt: Runtime, steps: list, interval: float) -> None:  # type: ignore[type-arg]
+    """Run `steps` once (interval 0) or every `interval` seconds until SIGTERM / SIGINT."""
     stopping = False
 
     def stop(_signum: int, _frame: FrameType | None) -> None:
         nonlocal stopping
         stopping = True
 
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    click.echo(f"worker started, sweeping every {interval:g}s")
+    if interval:
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        click.echo(f"worker started, every {interval:g}s")
     while not stopping:
-        _print_report(run_sweep(rt.uow, rt.rules(), rt.now()))
+        for step in steps:
+            try:
+                click.echo(step(rt))
+            except Exception:  # a failed pass is logged and retried on the next tick
+                if not interval:
+                    raise
+                LOG.exception("%s failed", step.__name__)
+        if not interval:
+            return
         deadline = time.monotonic() + interval
         while not stopping and time.monotonic() < deadline:
             time.sleep(min(0.2, interval))
@@ -93,11 +154,91 @@ def worker(interval: float) -> None:
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True)
-def serve(host: str, port: int) -> None:
-    """Serve the app (development server; see docs for gunicorn in production)."""
+@click.option("--production", is_flag=True, help="gunicorn with caseflow.ops.gunicorn_conf.")
+@click.option("--workers", default=2, show_default=True, help="gunicorn workers (production).")
+def serve(host: str, port: int, production: bool, workers: int) -> None:
+    """Serve the app: the development server, or gunicorn with --production."""
+    click.echo(f"caseflow is serving at http://{host}:{port}/")
+    if production:
+        gunicorn = shutil.which("gunicorn") or "gunicorn"
+        os.execvp(gunicorn, [
+            gunicorn, "-c", "python:caseflow.ops.gunicorn_conf", "--bind", f"{host}:{port}",
+            "--workers", str(workers), "caseflow.app:create_app()",
+        ])
     from werkzeug.serving import run_simple
 
     from caseflow.app import create_app
 
-    click.echo(f"caseflow is serving at http://{host}:{port}/")
     run_simple(host, port, create_app(), threaded=True)
+
+
+@click.command()
+@click.argument("target", type=click.Path(dir_okay=False))
+def backup(target: str) -> None:
+    """Write a consistent backup to TARGET (SQLite copy, or pg_dump custom format)."""
+    from caseflow.services.backup import backup as run_backup
+
+    rt = runtime()
+    with plain_errors():
+        click.echo(f"backup written to {run_backup(rt.engine, target)}")
+
+
+@click.command()
+@click.argument("source", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def restore(source: str, yes: bool) -> None:
+    """Replace the database with the backup SOURCE (stop app processes and workers first)."""
+    from caseflow.services.backup import restore as run_restore
+
+    rt = runtime()
+    url = rt.engine.url.render_as_string(hide_password=True)
+    if not yes:
+        click.confirm(f"replace every table of {url} with {source}?", abort=True)
+    with plain_errors():
+        run_restore(rt.engine, source)
+    click.echo(f"restored {source} into {url}")
+
+
+@click.group()
+def retention() -> None:
+    """Personal-data retention (rules/retention.yaml)."""
+
+
+@retention.command("apply")
+@click.option("--dry-run", is_flag=True, help="List the cases, change nothing.")
+def retention_apply(dry_run: bool) -> None:
+    """Anonymise reporters of cases final for longer than the policy allows."""
+    from caseflow.services.retention import apply_retention, retention_policy
+
+    rt = runtime()
+    with plain_errors():
+        policy = retention_policy(rt.rules().extras.get("retention"))
+        if policy is None:
+            raise click.ClickException("no anonymise_reporter policy in retention.yaml")
+        with rt.uow() as uow:
+            refs = apply_retention(uow, policy, rt.now(), dry_run=dry_run)
+    for ref in refs[:50]:
+        click.echo(ref)
+    verb = "would anonymise" if dry_run else "anonymised"
+    click.echo(f"{verb} {len(refs)} case(s) (reporter {', '.join(policy.fields)})")
+
+
+@click.group()
+def audit() -> None:
+    """Audit trails."""
+
+
+@audit.command("reads")
+@click.option("--case", "ref", help="Only reads of this case (by reference).")
+@click.option("--user", "username", help="Only reads by this user.")
+@click.option("--limit", default=100, show_default=True)
+def audit_reads(ref: str | None, username: str | None, limit: int) -> None:
+    """Who read the full record (reporter unmasked) of which case, newest first."""
+    from caseflow.services.audit import full_record_reads
+
+    rt = runtime()
+    with rt.uow() as uow:
+        rows = full_record_reads(uow, ref, username, limit)
+    for row in rows:
+        click.echo(f"{row.at.isoformat()}  {row.username:<16} {row.ref:<16} {row.purpose}")
+    click.echo(f"{len(rows)} read(s)")

@@ -28,7 +28,7 @@ def test_shipped_set_is_clean_and_complete(rs: RuleSet) -> None:
     assert set(rs.files) == {
         "layers.yaml", "categories.yaml", "routing.yaml", "deadlines.yaml", "escalation.yaml",
         "roles.yaml", "calendar.yaml", "meetings.yaml", "voting.yaml", "ratings.yaml",
-        "ranking.yaml"}
+        "ranking.yaml", "notifications.yaml", "retention.yaml"}
     assert len(rs.version) == 16 and int(rs.version, 16) >= 0
 
 
