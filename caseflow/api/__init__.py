@@ -19,6 +19,7 @@ BLUEPRINTS: tuple[str, ...] = (
     "caseflow.api.attachments:blp",
     "caseflow.api.units:blp",
     "caseflow.api.rules:blp",
+    "caseflow.api.meetings:blp",
 )
 
 DEFAULTS = {

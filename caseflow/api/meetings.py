@@ -1,0 +1,441 @@
+"""Meetings (议事) and owners' votes (业主表决): plan, minutes, decision, ballots, notice."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from caseflow.api.auth import STAFF_ROLES, current_user, requires
+from caseflow.api.common import problems, runtime
+from caseflow.domain import lifecycle
+from caseflow.domain.errors import InvalidInput
+from caseflow.domain.voting import CHANNELS, CHOICES
+from caseflow.models import Ballot, Meeting, User, Vote
+from caseflow.services import meetings, voting
+
+blp = Blueprint(
+    "meetings", __name__, url_prefix="/api/v1", description="Meetings and owners' votes (议事)"
+)
+Text = fields.String
+
+
+class ParticipantSchema(Schema):
+    """Someone at the table."""
+
+    name = Text(required=True)
+    role = Text(required=True, metadata={"description": "e.g. party_member, grid_worker"})
+    organisation = Text(load_default="")
+
+
+class TaskSchema(Schema):
+    """A follow-up task decided at the meeting."""
+
+    title = Text(required=True)
+    owner = Text(required=True)
+    due_on = fields.Date(required=True)
+
+
+class PlanSchema(Schema):
+    """A meeting to plan: on a case (it starts deliberating) or on a complex."""
+
+    kind = Text(required=True, metadata={"description": "a kind from meetings.yaml"})
+    starts_at = fields.AwareDateTime(required=True)
+    case = Text(metadata={"description": "case id or reference"})
+    complex = Text(metadata={"description": "complex unit code"})
+    title = Text(load_default="")
+    place = Text(load_default="")
+    agenda = Text(load_default="")
+    participants = fields.List(fields.Nested(ParticipantSchema), load_default=list)
+
+
+class MinutesSchema(Schema):
+    """The minutes, and optionally who actually attended."""
+
+    minutes = Text(required=True)
+    participants = fields.List(fields.Nested(ParticipantSchema))
+
+
+class DecisionSchema(Schema):
+    """What the meeting decided, and what happens to its case."""
+
+    outcome = Text(required=True, validate=validate.OneOf(lifecycle.DECISION_OUTCOMES))
+    decisions = fields.List(Text(), required=True)
+    tasks = fields.List(fields.Nested(TaskSchema), load_default=list)
+
+
+class MeetingSchema(Schema):
+    """A meeting as read."""
+
+    id = fields.Integer()
+    case = Text(attribute="case.ref", allow_none=True)
+    complex = Text(attribute="complex.code")
+    kind = Text()
+    title = Text()
+    round = fields.Integer(metadata={"description": "the n-th meeting on its case"})
+    status = Text()
+    starts_at = fields.DateTime()
+    place = Text()
+    agenda = Text()
+    participants = fields.List(fields.Nested(ParticipantSchema))
+    minutes = Text()
+    decisions = fields.List(Text())
+    tasks = fields.List(fields.Dict())
+    outcome = Text(allow_none=True)
+    due_at = fields.DateTime(metadata={"description": "meeting clock: decision due"})
+    decided_at = fields.DateTime(allow_none=True)
+    notice_until = fields.DateTime(allow_none=True)
+
+
+class MeetingQuerySchema(Schema):
+    """Meetings of a case or a complex."""
+
+    case = Text()
+    complex = Text()
+
+
+class VoteCreateSchema(Schema):
+    """A matter put to the owners of a complex."""
+
+    complex = Text(required=True)
+    title = Text(required=True)
+    matter = Text(required=True, metadata={"description": "a matter from voting.yaml"})
+    fund_amount = fields.Decimal(as_string=True, allow_none=True, places=2)
+    meeting_id = fields.Integer(allow_none=True)
+    closes_at = fields.AwareDateTime(allow_none=True)
+
+
+class VoteSchema(Schema):
+    """A vote as read; `result` is filled once it is closed."""
+
+    id = fields.Integer()
+    complex = Text(attribute="complex.code")
+    meeting_id = fields.Integer(allow_none=True)
+    title = Text()
+    matter = Text()
+    threshold = Text()
+    fund_amount = fields.Decimal(as_string=True, allow_none=True)
+    status = Text()
+    ballots_cast = fields.Integer()
+    opened_at = fields.DateTime()
+    closes_at = fields.DateTime(allow_none=True)
+    closed_at = fields.DateTime(allow_none=True)
+    notice_until = fields.DateTime(allow_none=True)
+    result = fields.Dict()
+
+
+class VoteQuerySchema(Schema):
+    """Votes of a complex."""
+
+    complex = Text(required=True)
+
+
+class BallotInSchema(Schema):
+    """One owner's ballot: the owner key or any of their part codes."""
+
+    voter = Text(required=True, metadata={"description": "owner key or part code"})
+    choice = Text(required=True, validate=validate.OneOf(CHOICES))
+    channel = Text(load_default="in_person", validate=validate.OneOf(CHANNELS))
+    proxy_holder = Text(load_default="")
+
+
+class BallotChangeSchema(Schema):
+    """A new choice for an owner who already voted."""
+
+    choice = Text(required=True, validate=validate.OneOf(CHOICES))
+    channel = Text(load_default="in_person", validate=validate.OneOf(CHANNELS))
+    proxy_holder = Text(load_default="")
+
+
+class BallotSchema(Schema):
+    """A recorded ballot."""
+
+    voter_key = Text()
+    choice = Text()
+    channel = Text()
+    proxy_holder = Text()
+    cast_at = fields.DateTime()
+    changed_at = fields.DateTime(allow_none=True)
+    history = fields.List(fields.Dict())
+
+
+class CheckSchema(Schema):
+    """One threshold tested: the rule, what was needed, what was reached."""
+
+    name = Text()
+    rule = Text()
+    share = Text()
+    inclusive = fields.Boolean()
+    basis = Text()
+    bound = Text(metadata={"description": "exact bound as n/d"})
+    needed = Text()
+    reached = Text()
+    passed = fields.Boolean()
+
+
+class ResultSchema(Schema):
+    """A vote counted, explaining itself."""
+
+    passed = fields.Boolean()
+    quorum_met = fields.Boolean()
+    final = fields.Boolean(metadata={"description": "false while the vote is still open"})
+    total_area = Text()
+    total_owners = fields.Integer()
+    counts = fields.Dict(keys=Text(), values=fields.Dict())
+    checks = fields.List(fields.Nested(CheckSchema))
+
+
+class ImportedSchema(Schema):
+    """How many exclusive parts the ballot list now holds."""
+
+    complex = Text()
+    parts = fields.Integer()
+
+
+class NoticeMeetingSchema(Schema):
+    """A decided meeting as the public sees it: no minutes, no participants' names."""
+
+    id = fields.Integer()
+    kind = Text()
+    title = Text()
+    starts_at = fields.DateTime()
+    decisions = fields.List(Text())
+    tasks = fields.List(fields.Dict())
+    outcome = Text(allow_none=True)
+    decided_at = fields.DateTime(allow_none=True)
+    notice_until = fields.DateTime(allow_none=True)
+
+
+class NoticeSchema(Schema):
+    """The complex's public notice (公示): decisions and vote results on notice now."""
+
+    complex = Text(attribute="complex.code")
+    name = Text(attribute="complex.name")
+    meetings = fields.List(fields.Nested(NoticeMeetingSchema))
+    votes = fields.List(fields.Nested(VoteSchema))
+
+
+def _user() -> User:
+    user = current_user()
+    assert user is not None  # @requires ran first
+    return user
+
+
+@blp.route("/meetings", methods=["POST"])
+@blp.arguments(PlanSchema)
+@blp.response(201, MeetingSchema)
+@problems(blp, 401, 403, 404, 409, 422)
+@requires(STAFF_ROLES)
+def plan_meeting(body: dict[str, Any]) -> Meeting:
+    """Plan a meeting; on a case it applies `deliberate` in the same transaction."""
+    rt = runtime()
+    with rt.uow() as uow:
+        return meetings.plan_meeting(uow, rt.rules(), _user(), rt.now(), **body)
+
+
+@blp.route("/meetings", methods=["GET"])
+@blp.arguments(MeetingQuerySchema, location="query")
+@blp.response(200, MeetingSchema(many=True))
+@problems(blp, 401, 403, 404)
+@requires(STAFF_ROLES)
+def list_meetings(args: dict[str, Any]) -> list[Meeting]:
+    """Meetings of a case or a complex, earliest first."""
+    with runtime().uow() as uow:
+        return meetings.list_meetings(uow, args.get("case"), args.get("complex"))
+
+
+@blp.route("/meetings/<int:meeting_id>", methods=["GET"])
+@blp.response(200, MeetingSchema)
+@problems(blp, 401, 403, 404)
+@requires(STAFF_ROLES)
+def get_meeting(meeting_id: int) -> Meeting:
+    """One meeting."""
+    with runtime().uow() as uow:
+        return meetings.get_meeting(uow.session, meeting_id)
+
+
+@blp.route("/meetings/<int:meeting_id>/minutes", methods=["POST"])
+@blp.arguments(MinutesSchema)
+@blp.response(200, MeetingSchema)
+@problems(blp, 401, 403, 404, 409, 422)
+@requires(STAFF_ROLES)
+def record_minutes(body: dict[str, Any], meeting_id: int) -> Meeting:
+    """Write the minutes (until the decision is recorded)."""
+    rt = runtime()
+    with rt.uow() as uow:
+        return meetings.record_minutes(uow, _user(), rt.now(), meeting_id, **body)
+
+
+@blp.route("/meetings/<int:meeting_id>/decision", methods=["POST"])
+@blp.arguments(DecisionSchema)
+@blp.response(200, MeetingSchema)
+@problems(blp, 401, 403, 404, 409, 422)
+@requires(STAFF_ROLES)
+def record_decision(body: dict[str, Any], meeting_id: int) -> Meeting:
+    """Record the decision; its case goes back to work, is resolved, or escalates."""
+    rt = runtime()
+    tasks = [{**t, "due_on": t["due_on"].isoformat()} for t in body["tasks"]]
+    with rt.uow() as uow:
+        return meetings.record_decision(
+            uow,
+            rt.rules(),
+            _user(),
+            rt.now(),
+            meeting_id,
+            body["outcome"],
+            body["decisions"],
+            tasks,
+        )
+
+
+@blp.route("/complexes/<code>/ballot-list", methods=["PUT"])
+@blp.response(200, ImportedSchema)
+@blp.doc(
+    requestBody={
+        "content": {
+            "text/csv": {"schema": {"type": "string"}},
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {"file": {"type": "string", "format": "binary"}},
+                }
+            },
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "properties": {"parts": {"type": "array", "items": {"type": "object"}}},
+                }
+            },
+        },
+        "description": "the ballot list: columns of docs/voting.md",
+    }
+)
+@problems(blp, 401, 403, 404, 409, 422)
+@requires(STAFF_ROLES)
+def import_ballot_list(code: str) -> dict[str, Any]:
+    """Replace the complex's ballot list from JSON, a CSV body or a CSV file upload."""
+    rows = _ballot_rows()
+    with runtime().uow() as uow:
+        return {"complex": code, "parts": voting.import_ballot_list(uow, _user(), code, rows)}
+
+
+def _ballot_rows() -> list[dict[str, Any]]:
+    """Rows from whichever form the client sent."""
+    if "file" in request.files:
+        return voting.parse_ballot_csv(request.files["file"].read().decode("utf-8-sig"))
+    if request.mimetype == "text/csv":
+        return voting.parse_ballot_csv(request.get_data(as_text=True))
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("parts"), list):
+        raise InvalidInput("parts", "send {parts: [...]}, a text/csv body or a file upload")
+    return body["parts"]
+
+
+@blp.route("/votes", methods=["POST"])
+@blp.arguments(VoteCreateSchema)
+@blp.response(201, VoteSchema)
+@problems(blp, 401, 403, 404, 409, 422)
+@requires(STAFF_ROLES)
+def create_vote(body: dict[str, Any]) -> Vote:
+    """Open a vote on a matter for the owners of a complex."""
+    rt = runtime()
+    with rt.uow() as uow:
+        return voting.create_vote(
+            uow,
+            rt.rules(),
+            _user(),
+            rt.now(),
+            body.pop("complex"),
+            body.pop("title"),
+            body.pop("matter"),
+            **body,
+        )
+
+
+@blp.route("/votes", methods=["GET"])
+@blp.arguments(VoteQuerySchema, location="query")
+@blp.response(200, VoteSchema(many=True))
+@problems(blp, 401, 404)
+@requires(STAFF_ROLES)
+def list_votes(args: dict[str, Any]) -> list[Vote]:
+    """Votes of a complex, newest first."""
+    with runtime().uow() as uow:
+        return voting.list_votes(uow, args["complex"])
+
+
+@blp.route("/votes/<int:vote_id>", methods=["GET"])
+@blp.response(200, VoteSchema)
+@problems(blp, 401, 404)
+@requires(STAFF_ROLES)
+def get_vote(vote_id: int) -> Vote:
+    """One vote."""
+    with runtime().uow() as uow:
+        return voting.get_vote(uow.session, vote_id)
+
+
+@blp.route("/votes/<int:vote_id>/ballots", methods=["POST"])
+@blp.arguments(BallotInSchema)
+@blp.response(201, BallotSchema)
+@problems(blp, 401, 403, 404, 409, 422)
+@requires(STAFF_ROLES)
+def cast_ballot(body: dict[str, Any], vote_id: int) -> Ballot:
+    """Record an owner's ballot; a second one from the same owner is refused (409)."""
+    rt = runtime()
+    with rt.uow() as uow:
+        return voting.cast_ballot(uow, _user(), rt.now(), vote_id, **body)
+
+
+@blp.route("/votes/<int:vote_id>/ballots/<voter>", methods=["PUT"])
+@blp.arguments(BallotChangeSchema)
+@blp.response(200, BallotSchema)
+@problems(blp, 401, 403, 404, 409, 422)
+@requires(STAFF_ROLES)
+def change_ballot(body: dict[str, Any], vote_id: int, voter: str) -> Ballot:
+    """Change an owner's ballot while the vote is open; refused after close (409)."""
+    rt = runtime()
+    with rt.uow() as uow:
+        return voting.change_ballot(uow, _user(), rt.now(), vote_id, voter, **body)
+
+
+@blp.route("/votes/<int:vote_id>/ballots", methods=["GET"])
+@blp.response(200, BallotSchema(many=True))
+@problems(blp, 401, 404)
+@requires(STAFF_ROLES)
+def list_ballots(vote_id: int) -> list[Ballot]:
+    """The ballots recorded so far."""
+    with runtime().uow() as uow:
+        return voting.ballots_of(uow.session, voting.get_vote(uow.session, vote_id).id)
+
+
+@blp.route("/votes/<int:vote_id>/close", methods=["POST"])
+@blp.response(200, VoteSchema)
+@problems(blp, 401, 403, 404, 409)
+@requires(STAFF_ROLES)
+def close_vote(vote_id: int) -> Vote:
+    """Close the vote, count it and publish the result on the public notice."""
+    rt = runtime()
+    with rt.uow() as uow:
+        return voting.close_vote(uow, rt.rules(), _user(), rt.now(), vote_id)
+
+
+@blp.route("/votes/<int:vote_id>/result", methods=["GET"])
+@blp.response(200, ResultSchema)
+@problems(blp, 401, 404)
+@requires(STAFF_ROLES)
+def vote_result(vote_id: int) -> dict[str, Any]:
+    """The result with each threshold: needed, reached, passed (running count while open)."""
+    rt = runtime()
+    with rt.uow() as uow:
+        return voting.vote_result(uow, rt.rules(), vote_id)
+
+
+@blp.route("/complexes/<code>/notice", methods=["GET"])
+@blp.response(200, NoticeSchema)
+@problems(blp, 404)
+def public_notice(code: str) -> dict[str, Any]:
+    """The complex's public notice (公示); no login needed."""
+    rt = runtime()
+    with rt.uow() as uow:
+        return voting.public_notice(uow, rt.now(), code)
