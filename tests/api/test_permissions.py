@@ -59,8 +59,10 @@ def call(client, endpoint, ref, headers, version):
         "get": lambda: client.get(case, headers=headers),
         "actions": lambda: client.get(f"{case}/actions", headers=headers),
         "events": lambda: client.get(f"{case}/events", headers=headers),
-        "act": lambda: client.post(f"{case}/actions", headers=headers,
-                                   json={"action": "comment", "note": "已知悉", "version": version}),
+        "act": lambda: client.post(
+            f"{case}/actions", headers=headers,
+            json={"action": "comment", "note": "已知悉", "version": version},
+        ),
         "upload": lambda: client.post(f"{case}/attachments", headers=headers,
                                       data={"kind": "before", "file": (io.BytesIO(PNG), "a.png")}),
         "attachments": lambda: client.get(f"{case}/attachments", headers=headers),
