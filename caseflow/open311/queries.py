@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from caseflow.domain.errors import NotFound
 from caseflow.domain.lifecycle import FINAL_STATES, OPEN_STATES
-from caseflow.models import Case, CaseEvent, Unit, UnitClosure
+from caseflow.models import Attachment, Case, CaseEvent, Unit, UnitClosure
 from caseflow.open311.mapping import NOTE_EVENTS, EventLine
 from caseflow.services.cases import hash_token
 
@@ -107,3 +107,15 @@ def latest_events(session: Session, case_ids: Sequence[int]) -> dict[int, list[E
     for case_id, at, action, note in rows:
         lines.setdefault(case_id, []).append(EventLine(at, action, note or ""))
     return lines
+
+
+def first_attachments(session: Session, case_ids: Sequence[int]) -> dict[int, int]:
+    """The id of each case's first attachment (its media_url), for cases that have one."""
+    if not case_ids:
+        return {}
+    rows = session.execute(
+        select(Attachment.case_id, func.min(Attachment.id))
+        .where(Attachment.case_id.in_(list(case_ids)))
+        .group_by(Attachment.case_id)
+    )
+    return {case_id: attachment_id for case_id, attachment_id in rows}

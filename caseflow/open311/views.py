@@ -20,6 +20,7 @@ bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
 FMT = "<any(json,xml):fmt>"
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 CONTACT = "caseflow 管理员 / caseflow administrator"
+MEDIA_ENDPOINT = "attachments.download"  # the JSON API's photo download, when it is mounted
 KEY_SERVICE = "API keys are caseflow API tokens allowed to submit: `caseflow tokens create`"
 
 
@@ -37,10 +38,25 @@ def _scope(session: Session) -> int | None:
     return queries.jurisdiction(session, code).id if code else None
 
 
+def _media_urls(session: Session, cases: list[Case]) -> dict[int, str]:
+    """The API's URL of each case's first photo (it needs a staff token to open)."""
+    if MEDIA_ENDPOINT not in current_app.view_functions:
+        return {}
+    refs = {case.id: case.ref for case in cases}
+    firsts = queries.first_attachments(session, list(refs))
+    return {
+        case_id: url_for(MEDIA_ENDPOINT, key=refs[case_id], attachment_id=aid, _external=True)
+        for case_id, aid in firsts.items()
+    }
+
+
 def _records(session: Session, cases: list[Case]) -> list[dict[str, Any]]:
     rules, lang = _rt().rules(), _lang()
     events = queries.latest_events(session, [case.id for case in cases])
-    return [mapping.request_record(c, rules, events.get(c.id, []), lang, None) for c in cases]
+    media = _media_urls(session, cases)
+    return [
+        mapping.request_record(c, rules, events.get(c.id, []), lang, media.get(c.id)) for c in cases
+    ]
 
 
 @bp.get(f"/discovery.{FMT}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,12 +11,15 @@ import requests
 from georeport import GeoReport
 
 from caseflow.domain.clock import FrozenClock
+from caseflow.models import Case
+from caseflow.services import attachments
 from caseflow.services.actions import act_on_case
 from caseflow.services.runtime import Runtime
 from tests.factories import RESIDENT
 from tests.open311.conftest import file_case
 
 FORMATS = ["json", "xml"]
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(24)  # enough for the content sniffer
 
 
 def as_list(value: Any) -> list[Any]:
@@ -95,6 +99,23 @@ def test_one_request_carries_status_deadline_agency_and_place(
     # Submitted: the accept deadline of the property office (30 min in the shipped rules).
     assert record["expected_datetime"] == "2026-11-23T09:30:00+08:00"
     assert "物业" in record["status_notes"] and "提交" in record["status_notes"]
+
+
+def test_media_url_points_at_the_first_photo(server: str, rt: Runtime, tmp_path: Path) -> None:
+    case, _token = file_case(rt)
+    with rt.uow() as uow:
+        stored = uow.session.get(Case, case.id)
+        assert stored is not None
+        first = attachments.save_attachment(
+            uow, stored, "before", "tiles.png", PNG, "butler", rt.now(), tmp_path, 10_000
+        )
+        attachments.save_attachment(
+            uow, stored, "after", "fixed.png", PNG + b"2", "butler", rt.now(), tmp_path, 10_000
+        )
+    [record] = requests.get(f"{server}/requests/{case.ref}.json", timeout=10).json()
+    assert record["media_url"] == (
+        f"{server.rsplit('/open311', 1)[0]}/api/v1/cases/{case.ref}/attachments/{first.id}"
+    )
 
 
 def test_status_notes_tell_the_latest_events_and_the_resolve_deadline(
