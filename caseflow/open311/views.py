@@ -146,6 +146,30 @@ def _submitter(rt: Runtime, api_key: str) -> Actor:
     )
 
 
+def _file(rt: Runtime, report: params.Report, inside: int | None, actor: Actor) -> dict[str, Any]:
+    """Place the report, submit it as a case, and answer with its reference and token."""
+    rules = rt.rules()
+    category = rules.categories.get(report.service_code)
+    if category is None:
+        raise Open311Error(400, f"unknown service_code {report.service_code!r}; see services")
+    limit = float(current_app.config.get("OPEN311_MAX_DISTANCE_M", 5000))
+    with rt.uow() as uow:
+        place = intake.locate(uow.session, report, inside, limit)
+        raw = intake.submission(report, category, place)
+        try:
+            case, token = submit_case(uow, rules, raw, actor, rt.now())
+        except InvalidInput as error:
+            raise intake.translate(error) from None
+        notice = mapping.service_notice(case, rules, _lang())
+    account = report.account_id or None
+    return {
+        "service_request_id": case.ref,
+        "service_notice": notice,
+        "account_id": account,
+        "token": token,
+    }
+
+
 @bp.post(f"/requests.{FMT}")
 def create_request(fmt: str) -> Response:
     """Create a case from a form-encoded GeoReport request; realtime, so the id comes back."""
@@ -155,29 +179,8 @@ def create_request(fmt: str) -> Response:
     with rt.uow() as uow:
         inside = _scope(uow.session)
     actor = _submitter(rt, form.pop("api_key", "").strip())
-    report, rules = params.report(form), rt.rules()
-    category = rules.categories.get(report.service_code)
-    if category is None:
-        raise Open311Error(400, f"unknown service_code {report.service_code!r}; see services")
-    limit = float(current_app.config.get("OPEN311_MAX_DISTANCE_M", 5000))
-    with rt.uow() as uow:
-        place = intake.locate(uow.session, report, inside, limit)
-        try:
-            case, token = submit_case(
-                uow, rules, intake.submission(report, category, place), actor, rt.now()
-            )
-        except InvalidInput as error:
-            raise intake.translate(error) from None
-        notice = mapping.service_notice(case, rules, _lang())
-    body = [
-        {
-            "service_request_id": case.ref,
-            "service_notice": notice,
-            "account_id": report.account_id or None,
-            "token": token,
-        }
-    ]
-    return respond(fmt, "service_requests", body, 201)
+    created = _file(rt, params.report(form), inside, actor)
+    return respond(fmt, "service_requests", [created], 201)
 
 
 @bp.route("/<path:rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
