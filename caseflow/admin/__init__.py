@@ -47,7 +47,9 @@ def _configure(app: Flask) -> None:
         "LOGIN_MAX_FAILURES": 5,
         "LOGIN_LOCKOUT": timedelta(minutes=15),
     }.items():
-        app.config.setdefault(key, value)
+        # Flask ships its own defaults for the cookie keys; replace those, keep explicit ones.
+        if key not in app.config or app.config[key] == Flask.default_config.get(key, object()):
+            app.config[key] = value
 
 
 def register(app: Flask) -> None:

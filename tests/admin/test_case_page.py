@@ -1,0 +1,72 @@
+"""Acting on a case from its page: the allowed forms, confirmation, and conflicts."""
+
+from __future__ import annotations
+
+from caseflow.app import runtime_of
+from caseflow.services.actions import act_on_case
+from caseflow.services.cases import get_case
+from caseflow.services.users import find_user
+from tests.admin.conftest import login, new_case, post, text
+
+
+def _state(app, ref):
+    with runtime_of(app).uow() as uow:
+        return get_case(uow.session, ref).state
+
+
+def test_the_page_offers_exactly_the_allowed_actions(app, client):
+    ref, _token = new_case(app)
+    login(client, "butler")
+    page = text(client.get(f"/cases/{ref}"))
+    assert 'name="action" value="accept"' in page and 'value="return"' in page
+    assert 'value="resolve"' not in page
+    assert "嘉州新城·莱茵水岸" in page and "乐山市" in page and "快递柜夜间噪音扰民" in page
+
+
+def test_a_caseworker_accepts_and_resolves_a_case(app, client):
+    ref, _token = new_case(app)
+    login(client, "butler")
+    page = f"/cases/{ref}"
+    accepted = post(client, f"{page}/act", {"action": "accept", "version": "1"}, page)
+    assert accepted.status_code == 302
+    post(client, f"{page}/act", {"action": "start", "version": "2"}, page)
+    post(client, f"{page}/act", {"action": "resolve", "version": "3", "note": "已调整提示音"}, page)
+    assert _state(app, ref) == "resolved"
+    assert "已调整提示音" in text(client.get(page))
+
+
+def test_an_irreversible_action_needs_the_confirmation_and_keeps_the_note(app, client):
+    ref, _token = new_case(app)
+    login(client, "butler")
+    page = f"/cases/{ref}"
+    response = post(client, f"{page}/act",
+                    {"action": "return", "version": "1", "note": "不属于物业职责"}, page)
+    assert response.status_code == 422
+    assert "我确认" in text(response) and "不属于物业职责</textarea>" in text(response)
+    assert _state(app, ref) == "submitted"
+
+
+def test_someone_elses_change_is_reported_plainly_and_the_note_is_kept(app, client):
+    ref, _token = new_case(app)
+    login(client, "butler")
+    page = f"/cases/{ref}"
+    token_page = client.get(page)  # the version the butler saw: 1
+    assert token_page.status_code == 200
+    runtime = runtime_of(app)
+    with runtime.uow() as uow:  # meanwhile a colleague accepts it
+        act_on_case(uow, runtime.rules(), ref, "accept", find_user(uow.session, "butler2"),
+                    runtime.now())
+    response = post(client, f"{page}/act",
+                    {"action": "comment", "version": "1", "note": "已电话联系业主"}, page)
+    assert response.status_code == 409
+    body = text(response)
+    assert "此诉求已被他人更新" in body and "已签收" in body
+    assert "已电话联系业主</textarea>" in body
+
+
+def test_a_missing_note_is_explained_on_the_case_page(app, client):
+    ref, _token = new_case(app)
+    login(client, "butler")
+    page = f"/cases/{ref}"
+    response = post(client, f"{page}/act", {"action": "comment", "version": "1"}, page)
+    assert response.status_code == 422 and "note" in text(response)
