@@ -1,0 +1,83 @@
+"""Scenario 4: dashboard queries on every case vs hand-written SQL for the same figures.
+
+When the reporting issue's `caseflow.services.reporting.baselines` exists, each of its
+hand-written queries is the baseline of the report it names; until then, the unresolved
+report by each dimension is compared with a GROUP BY written here.
+"""
+
+from __future__ import annotations
+
+import importlib
+import time
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import text
+
+from bench.classes import NOW
+from bench.context import Context
+from bench.harness import Result, check
+from caseflow.domain.clock import FrozenClock
+from caseflow.domain.lifecycle import OPEN_STATES
+from caseflow.services.reporting.unresolved import unresolved_counts
+from caseflow.services.runtime import Runtime
+
+OPEN = ", ".join(f"'{s}'" for s in OPEN_STATES)
+HAND_WRITTEN = {
+    "layer": "layer",
+    "category": "category",
+    "state": "state",
+    "overdue": "CASE WHEN next_due_at <= :now THEN 'overdue' ELSE 'on_time' END",
+    "unit": "(SELECT code FROM units WHERE units.id = cases.unit_id)",
+}
+
+
+def hand_written(by: str) -> str:
+    """Open cases and overdue ones grouped by one dimension, written by hand."""
+    key = HAND_WRITTEN[by]
+    return (f"SELECT {key} AS key, count(*) AS open, "
+            f"sum(CASE WHEN next_due_at <= :now THEN 1 ELSE 0 END) AS overdue "
+            f"FROM cases WHERE state IN ({OPEN}) GROUP BY {key}")
+
+
+def _time(fn: Callable[[], Any], repeat: int) -> list[float]:
+    fn()  # warm the page cache and the statement caches: dashboards are read again and again
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - start)
+    return samples
+
+
+def _baselines_module() -> Any | None:
+    try:
+        return importlib.import_module("caseflow.services.reporting.baselines")
+    except ImportError:
+        return None
+
+
+def run(ctx: Context) -> list[Result]:
+    """Each unresolved dimension: the report service vs the hand-written GROUP BY."""
+    runtime = Runtime.from_url(ctx.dataset.url, clock=FrozenClock(NOW))
+    now = NOW if ctx.dataset.is_pg else NOW.strftime("%Y-%m-%d %H:%M:%S.%f")
+    results = []
+    for by in HAND_WRITTEN:
+        def service(by: str = by) -> Any:
+            with runtime.uow() as uow:
+                return unresolved_counts(uow, by, NOW)
+
+        def baseline(by: str = by) -> Any:
+            with runtime.engine.connect() as conn:
+                return conn.execute(text(hand_written(by)), {"now": now}).all()
+
+        assert sum(r["open"] for r in service()) == sum(r.open for r in baseline())
+        results.append(check(Result(
+            f"report unresolved by {by} ({ctx.backend})", "s", _time(service, ctx.repeat),
+            "hand-written SQL", _time(baseline, ctx.repeat), "≤ 2× and < 1 s",
+            higher_is_better=False), maximum_ratio=2.0, maximum=1.0))
+    if _baselines_module() is None:
+        results[0].note = ("caseflow.services.reporting.baselines has not landed: the baselines "
+                           "are GROUP BYs written in bench/scenarios/reports.py")
+    runtime.engine.dispose()
+    return results
