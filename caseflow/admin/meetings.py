@@ -1,0 +1,248 @@
+"""Pages for meetings (议事) and owners' votes, and the public notice (公示) of a complex."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from caseflow.admin.errors import attach
+from caseflow.admin.nav import NAV, NavEntry
+from caseflow.admin.runtime import runtime
+from caseflow.admin.security import requires
+from caseflow.domain.errors import InvalidInput
+from caseflow.domain.lifecycle import DECISION_OUTCOMES
+from caseflow.domain.voting import CHANNELS, CHOICES
+from caseflow.models import Unit, User
+from caseflow.services import meetings, voting
+
+bp = Blueprint("admin_meetings", __name__)
+attach(bp)
+PARTICIPANT = ("name", "role", "organisation")  # one "a | b | c" line of a textarea each
+TASK = ("title", "owner", "due_on")
+STAFF = ("admin", "unit_lead", "caseworker", "owners_committee", "leader", "dispatcher")
+
+
+def register(app: Flask) -> None:
+    """Add the pages and their entry in the navigation bar."""
+    app.register_blueprint(bp)
+    if not any(entry.endpoint == "admin_meetings.index" for entry in NAV):
+        NAV.insert(1, NavEntry("admin_meetings.index", _l("Meetings & votes"), roles=STAFF))
+
+
+def _me(session: Any) -> User:
+    return session.get(User, current_user.id)
+
+
+def _lines(field: str, names: tuple[str, ...]) -> list[dict[str, str]]:
+    """A textarea of "a | b | c" lines as dicts (participants, tasks)."""
+    rows = []
+    for line in request.form.get(field, "").splitlines():
+        if line.strip():
+            cells = [cell.strip() for cell in line.split("|")]
+            rows.append(dict(zip(names, cells + [""] * len(names), strict=False)))
+    return rows
+
+
+def _local_time(field: str) -> datetime:
+    """A datetime-local input read in the rules' time zone."""
+    try:
+        naive = datetime.fromisoformat(request.form.get(field, ""))
+    except ValueError:
+        raise InvalidInput(field, _("pick a date and time")) from None
+    return naive.replace(tzinfo=ZoneInfo(runtime().rules().calendar.zone))
+
+
+@bp.get("/meetings")
+@requires(*STAFF)
+def index() -> str:
+    """Choose a complex: those the user works for (every complex for an admin)."""
+    with runtime().uow() as uow:
+        user, query = _me(uow.session), select(Unit).where(Unit.kind == "complex")
+        complexes = [
+            u
+            for u in uow.session.scalars(query.order_by(Unit.code))
+            if meetings.may_act_for_complex(uow.session, user, u)
+        ]
+        return render_template("meetings/index.html", complexes=complexes)
+
+
+@bp.get("/complexes/<code>/meetings")
+@requires(*STAFF)
+def complex_page(code: str) -> str:
+    """A complex's meetings, votes and ballot list, with the forms to add them."""
+    rt = runtime()
+    with rt.uow() as uow:
+        unit = meetings.get_complex(uow.session, code)
+        return render_template(
+            "meetings/complex.html",
+            unit=unit,
+            kinds=meetings.meeting_kinds(rt.rules()),
+            meetings=meetings.list_meetings(uow, complex_code=code),
+            votes=voting.list_votes(uow, code),
+            matters=voting.voting_rules(rt.rules()).get("matters") or {},
+            parts=voting.ballot_list(uow.session, unit.id),
+        )
+
+
+@bp.post("/complexes/<code>/meetings")
+@requires(*STAFF)
+def plan(code: str) -> Response:
+    """Plan a meeting on the complex, or on a case when a reference is given."""
+    rt, form, case = runtime(), request.form, request.form.get("case", "").strip() or None
+    with rt.uow() as uow:
+        meeting = meetings.plan_meeting(
+            uow,
+            rt.rules(),
+            _me(uow.session),
+            rt.now(),
+            kind=form.get("kind", ""),
+            starts_at=_local_time("starts_at"),
+            case=case,
+            complex=None if case else code,
+            place=form.get("place", ""),
+            agenda=form.get("agenda", ""),
+            title=form.get("title", ""),
+            participants=_lines("participants", PARTICIPANT),
+        )
+    flash(_("Meeting planned."), "ok")
+    return redirect(url_for("admin_meetings.meeting_page", meeting_id=meeting.id))
+
+
+@bp.get("/meetings/<int:meeting_id>")
+@requires(*STAFF)
+def meeting_page(meeting_id: int) -> str:
+    """One meeting: who, what, minutes and decision forms."""
+    with runtime().uow() as uow:
+        meeting = meetings.get_meeting(uow.session, meeting_id)
+        return render_template("meetings/meeting.html", m=meeting, outcomes=DECISION_OUTCOMES)
+
+
+@bp.post("/meetings/<int:meeting_id>/minutes")
+@requires(*STAFF)
+def minutes(meeting_id: int) -> Response:
+    """Save the minutes."""
+    rt = runtime()
+    with rt.uow() as uow:
+        meetings.record_minutes(
+            uow, _me(uow.session), rt.now(), meeting_id, request.form.get("minutes", "")
+        )
+    flash(_("Minutes saved."), "ok")
+    return redirect(url_for("admin_meetings.meeting_page", meeting_id=meeting_id))
+
+
+@bp.post("/meetings/<int:meeting_id>/decision")
+@requires(*STAFF)
+def decision(meeting_id: int) -> Response:
+    """Record the decision; the case moves on and the notice is published."""
+    rt, form = runtime(), request.form
+    with rt.uow() as uow:
+        meetings.record_decision(
+            uow,
+            rt.rules(),
+            _me(uow.session),
+            rt.now(),
+            meeting_id,
+            form.get("outcome", ""),
+            form.get("decisions", "").splitlines(),
+            _lines("tasks", TASK),
+        )
+    flash(_("Decision recorded and published."), "ok")
+    return redirect(url_for("admin_meetings.meeting_page", meeting_id=meeting_id))
+
+
+@bp.post("/complexes/<code>/ballot-list")
+@requires(*STAFF)
+def import_list(code: str) -> Response:
+    """Replace the ballot list from an uploaded CSV."""
+    upload = request.files.get("file")
+    text = upload.read().decode("utf-8-sig") if upload else ""
+    with runtime().uow() as uow:
+        count = voting.import_ballot_list(
+            uow, _me(uow.session), code, voting.parse_ballot_csv(text)
+        )
+    flash(_("%(count)d exclusive parts imported.", count=count), "ok")
+    return redirect(url_for("admin_meetings.complex_page", code=code))
+
+
+@bp.post("/complexes/<code>/votes")
+@requires(*STAFF)
+def open_vote(code: str) -> Response:
+    """Open a vote on a matter."""
+    rt, form = runtime(), request.form
+    with rt.uow() as uow:
+        vote = voting.create_vote(
+            uow,
+            rt.rules(),
+            _me(uow.session),
+            rt.now(),
+            code,
+            form.get("title", ""),
+            form.get("matter", ""),
+            fund_amount=form.get("fund_amount") or None,
+        )
+    return redirect(url_for("admin_meetings.vote_page", vote_id=vote.id))
+
+
+@bp.get("/votes/<int:vote_id>")
+@requires(*STAFF)
+def vote_page(vote_id: int) -> str:
+    """One vote: the count so far (or the final result), ballots and the ballot form."""
+    rt = runtime()
+    with rt.uow() as uow:
+        vote = voting.get_vote(uow.session, vote_id)
+        return render_template(
+            "meetings/vote.html",
+            vote=vote,
+            result=voting.vote_result(uow, rt.rules(), vote_id),
+            ballots=voting.ballots_of(uow.session, vote_id),
+            choices=CHOICES,
+            channels=CHANNELS,
+        )
+
+
+@bp.post("/votes/<int:vote_id>/ballots")
+@requires(*STAFF)
+def record_ballot(vote_id: int) -> Response:
+    """Record a ballot, or change one when "change" is ticked."""
+    rt, form = runtime(), request.form
+    verb = voting.change_ballot if form.get("change") == "yes" else voting.cast_ballot
+    with rt.uow() as uow:
+        verb(
+            uow,
+            _me(uow.session),
+            rt.now(),
+            vote_id,
+            form.get("voter", ""),
+            form.get("choice", ""),
+            form.get("channel", "in_person"),
+            form.get("proxy_holder", ""),
+        )
+    flash(_("Ballot recorded."), "ok")
+    return redirect(url_for("admin_meetings.vote_page", vote_id=vote_id))
+
+
+@bp.post("/votes/<int:vote_id>/close")
+@requires(*STAFF)
+def close(vote_id: int) -> Response:
+    """Close the vote, count it and publish the result."""
+    rt = runtime()
+    with rt.uow() as uow:
+        voting.close_vote(uow, rt.rules(), _me(uow.session), rt.now(), vote_id)
+    flash(_("Vote closed; the result is on the public notice."), "ok")
+    return redirect(url_for("admin_meetings.vote_page", vote_id=vote_id))
+
+
+@bp.get("/notice/<code>")
+def notice(code: str) -> str:
+    """The complex's public notice (公示), for everyone, without signing in."""
+    rt = runtime()
+    with rt.uow() as uow:
+        return render_template("meetings/notice.html", **voting.public_notice(uow, rt.now(), code))
