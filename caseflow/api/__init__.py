@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from importlib import import_module
+from typing import Any
 
 from flask import Flask
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_smorest import Api
+from werkzeug.routing import IntegerConverter
 
 from caseflow.api import docs, errors
 from caseflow.api.common import CaseflowApi, plugin
@@ -43,6 +45,8 @@ def register(app: Flask) -> Api:
     for key, value in DEFAULTS.items():
         app.config.setdefault(key, value)
     app.config.setdefault("API_SPEC_OPTIONS", {"components": {"securitySchemes": SECURITY}})
+    # Ids in URLs fit the integer columns: larger ones are a 404, not a database overflow.
+    app.url_map.converters["int"] = DatabaseInt
     api = CaseflowApi(app, spec_kwargs={"marshmallow_plugin": plugin()})
     app.extensions["caseflow_limiter"] = Limiter(
         get_remote_address, app=app, storage_uri=app.config["RATELIMIT_STORAGE_URI"]
@@ -57,6 +61,14 @@ def register(app: Flask) -> Api:
     app.register_blueprint(docs.page)
     errors.install(app)
     return api
+
+
+class DatabaseInt(IntegerConverter):
+    """`<int:...>` limited to what a 32-bit integer column can hold."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 SECURITY = {"bearerAuth": {"type": "http", "scheme": "bearer"}}

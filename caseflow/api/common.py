@@ -6,9 +6,9 @@ import http
 from collections.abc import Callable
 from typing import Any
 
+from apispec.ext.marshmallow import MarshmallowPlugin, resolver
 from flask import Response, current_app, jsonify
 from flask_smorest import Api, Blueprint
-from apispec.ext.marshmallow import MarshmallowPlugin, resolver
 from flask_smorest.utils import prepare_response
 from marshmallow import Schema
 
