@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from caseflow.domain import lifecycle
 from caseflow.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -132,7 +133,7 @@ def plan_meeting(
         meeting.case, meeting.complex = None, get_complex(session, str(complex))
         require_complex_staff(session, actor, meeting.complex)
     session.add(meeting)
-    uow.commit()
+    _commit(uow)
     return meeting
 
 
@@ -245,8 +246,17 @@ def record_decision(
     meeting.outcome, meeting.decisions, meeting.status = outcome, texts, DECIDED
     meeting.decided_at = now
     meeting.notice_until = now + timedelta(days=notice_days(rules.meetings))
-    uow.commit()
+    _commit(uow)
     return meeting
+
+
+def _commit(uow: UnitOfWork) -> None:
+    """Commit; the case changing meanwhile (its version moved) is a conflict to retry."""
+    try:
+        uow.commit()
+    except StaleDataError:
+        uow.session.rollback()
+        raise Conflict("the case changed meanwhile; reload it and try again") from None
 
 
 def clean_tasks(raw: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
