@@ -26,6 +26,9 @@ class Statement:
     many: bool
 
 
+END = Statement("COMMIT", None, False)  # marks the end of a captured transaction
+
+
 @dataclass
 class Capture:
     """Statements captured while a block ran."""
@@ -41,11 +44,19 @@ def capture(engine: Engine) -> Iterator[Capture]:
     def listen(conn: Any, cursor: Any, sql: str, params: Any, context: Any, many: bool) -> None:
         found.statements.append(Statement(sql, params, many))
 
-    event.listen(engine, "before_cursor_execute", listen)
+    def ended(conn: Any) -> None:
+        # A request may hold several transactions (a token touch, then the action).
+        if found.statements and found.statements[-1] != END:
+            found.statements.append(END)
+
+    hooks = (("before_cursor_execute", listen), ("commit", ended), ("rollback", ended))
+    for name, hook in hooks:
+        event.listen(engine, name, hook)
     try:
         yield found
     finally:
-        event.remove(engine, "before_cursor_execute", listen)
+        for name, hook in hooks:
+            event.remove(engine, name, hook)
 
 
 HEX_UUID = re.compile(r"^[0-9a-f]{32}$")
@@ -92,7 +103,23 @@ def replay(conn: Any, statements: list[Statement], mapping: dict[Any, Any],
     """
     cursor = conn.cursor()
     cursor.execute("BEGIN")
-    for statement in statements:
+    try:
+        _run(cursor, statements, mapping, new_id_of)
+    except Exception:
+        cursor.execute("ROLLBACK")
+        raise
+    cursor.execute("COMMIT")
+
+
+def _run(cursor: Any, statements: list[Statement], mapping: dict[Any, Any],
+         new_id_of: Any) -> None:
+    last = len(statements) - 1
+    for n, statement in enumerate(statements):
+        if statement == END:
+            if n != last:
+                cursor.execute("COMMIT")
+                cursor.execute("BEGIN")
+            continue
         params = substitute(statement.params, mapping)
         if statement.many:
             cursor.executemany(statement.sql, params)
@@ -106,4 +133,3 @@ def replay(conn: Any, statements: list[Statement], mapping: dict[Any, Any],
         elif new_id_of is not None and "INSERT INTO cases" in statement.sql \
                 and new_id_of not in mapping:
             mapping[new_id_of] = cursor.lastrowid
-    cursor.execute("COMMIT")
