@@ -70,7 +70,7 @@ def _when(raw: str | None) -> datetime | None:
 def clock_views(deadlines: dict[str, Any], state: str, now: datetime) -> list[ClockView]:
     """Each clock with its status: overdue, warning, on time, paused or stopped."""
     views = []
-    for name, entry in sorted(deadlines.items()):
+    for name, entry in deadlines.items():
         due, stopped = _when(entry.get("due_at")), _when(entry.get("stopped_at"))
         warning = _when(entry.get("warning_at"))
         if stopped is not None:
@@ -85,7 +85,7 @@ def clock_views(deadlines: dict[str, Any], state: str, now: datetime) -> list[Cl
             status = "on_time" if due is not None else "none"
         remaining = due - now if due is not None and stopped is None else None
         views.append(ClockView(name, due, stopped, status, remaining))
-    return views
+    return sorted(views, key=lambda view: (view.due_at is None, view.due_at or now, view.name))
 
 
 def due_status(deadlines: dict[str, Any], state: str, now: datetime) -> str:

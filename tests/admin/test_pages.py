@@ -46,7 +46,7 @@ def test_the_inbox_shows_the_units_cases_with_their_deadline_colour(app, client)
     ref, _token = new_case(app)
     login(client, "butler")
     page = text(client.get("/inbox"))
-    assert ref in page and '<tr class="due-on_time">' in page
+    assert ref in page and '<tr class="row-on_time">' in page
 
 
 def test_the_inbox_search_by_reference_opens_the_case(app, client):

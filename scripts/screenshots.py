@@ -1,0 +1,124 @@
+"""Save screenshots of the main pages to docs/screenshots/ (demo data, headless Chromium).
+
+    .venv/bin/python scripts/screenshots.py [--lang zh|en] [--out docs/screenshots]
+
+Seeds the demo into a temporary SQLite database with the clock frozen at Monday
+2026-11-23 09:00 Beijing time, serves caseflow on 127.0.0.1 and drives Debian's chromium.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+
+from playwright.sync_api import Page, sync_playwright
+from werkzeug.serving import make_server
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from caseflow.app import create_app, runtime_of  # noqa: E402
+from caseflow.db import make_engine  # noqa: E402
+from caseflow.domain.clock import FrozenClock  # noqa: E402
+from caseflow.services import migrations  # noqa: E402
+from caseflow.services.demo import ADMIN_PASSWORD, DEMO_PASSWORD, seed_demo  # noqa: E402
+
+NOW = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu"]
+
+
+def serve(directory: Path) -> tuple[str, object]:
+    """A caseflow with the demo data on a free port; returns its address and the server."""
+    url = f"sqlite:///{directory / 'caseflow.sqlite'}"
+    engine = make_engine(url)
+    migrations.upgrade(engine)
+    engine.dispose()
+    app = create_app({"DATABASE_URL": url, "CLOCK": FrozenClock(NOW), "SECRET_KEY": "shots"})
+    seed_demo(runtime_of(app), progress=lambda label: None)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_port}", server
+
+
+def sign_in(page: Page, username: str, password: str) -> None:
+    """Sign in through the form."""
+    page.goto("/login")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("main form >> button[type=submit]")
+
+
+def shoot(page: Page, out: Path, name: str, full: bool = False) -> None:
+    """One PNG of the current page."""
+    page.screenshot(path=str(out / f"{name}.png"), full_page=full)
+    print(out / f"{name}.png")
+
+
+def tour(page: Page, out: Path) -> None:
+    """Visit the main pages as the people who use them."""
+    page.goto("/login")
+    shoot(page, out, "login")
+    page.goto("/report")
+    page.select_option("#unit", label="嘉州新城·莱茵水岸")
+    page.select_option("#category", value="noise")
+    page.fill("#title", "快递柜半夜提示音太吵")
+    page.fill("#description", "3栋楼下的快递柜每晚十一点后还在提示音，影响休息。")
+    page.fill("#name", "王先生")
+    page.fill("#phone", "13900000002")
+    shoot(page, out, "report", full=True)
+    page.click("main form >> button[type=submit]")
+    link = page.get_attribute("#track-link", "href") or ""
+    sign_in(page, "butler.rhine", DEMO_PASSWORD)
+    shoot(page, out, "inbox", full=True)
+    page.click("#inbox tbody tr:first-child a.ref")
+    shoot(page, out, "case", full=True)
+    page.goto(link)
+    shoot(page, out, "tracking")
+    page.context.clear_cookies()
+    sign_in(page, "dispatch.baiyang", DEMO_PASSWORD)
+    page.goto("/intake")
+    shoot(page, out, "intake")
+    page.context.clear_cookies()
+    sign_in(page, "admin", ADMIN_PASSWORD)
+    page.goto("/admin/rules/")
+    shoot(page, out, "rules")
+    page.goto("/admin/rules/edit?file=layers.yaml")
+    page.fill("#text", page.input_value("#text").replace("name_zh:", "name_zh: [", 1))
+    page.click("button[value=check]")
+    shoot(page, out, "rules-check")
+    page.goto("/admin/rules/dry-run")
+    page.select_option("#category", value="noise")
+    page.select_option("#unit", label="嘉州新城·莱茵水岸")
+    page.check("input[name=elderly]")
+    page.click("main form >> button[type=submit]")
+    shoot(page, out, "rules-dry-run", full=True)
+    page.goto("/admin/units")
+    shoot(page, out, "units")
+
+
+def main() -> None:
+    """Parse the arguments, serve, and take the pictures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--lang", choices=("zh", "en"), default="zh")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        base, server = serve(Path(tmp))
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            context = browser.new_context(base_url=base, viewport={"width": 1280, "height": 860},
+                                          locale="zh-CN")
+            context.add_cookies([{"name": "caseflow_lang", "value": args.lang, "url": base}])
+            tour(context.new_page(), args.out)
+            browser.close()
+        server.shutdown()  # type: ignore[attr-defined]
+
+
+if __name__ == "__main__":
+    main()
