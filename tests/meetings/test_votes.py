@@ -208,3 +208,13 @@ def test_votes_need_a_ballot_list_and_a_known_matter(runtime, users):
             voting.create_vote(
                 uow, runtime.rules(), users["admin"], runtime.now(), "lotus", "x", "other"
             )
+
+
+def test_a_ballot_racing_the_close_is_refused_not_counted(runtime, users):
+    vote = open_vote(runtime, users["committee"])
+    with runtime.uow() as clerk:
+        voting.get_vote(clerk.session, vote.id)  # this clerk saw the vote open …
+        close(runtime, users["committee"], vote.id)  # … while another closed it
+        with pytest.raises(Conflict):
+            voting.cast_ballot(clerk, users["committee"], runtime.now(), vote.id, "li", "for")
+    assert result(runtime, vote.id)["counts"]["for"]["owners"] == 0
