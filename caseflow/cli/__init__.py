@@ -22,6 +22,7 @@ from caseflow.cli.ops import (
 from caseflow.cli.outbox import outbox
 from caseflow.cli.reports import ratings, report
 from caseflow.cli.rules import rules
+from caseflow.cli.users import tokens, users
 
 
 @click.group()
@@ -36,3 +37,5 @@ main.add_command(ballots)
 main.add_command(votes)
 for command in (deliver, outbox, backup, restore, retention, audit):  # production mode
     main.add_command(command)
+main.add_command(users)
+main.add_command(tokens)
