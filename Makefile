@@ -29,7 +29,7 @@ test: install
 	  url=$$(scripts/pg.sh start) && export CASEFLOW_TEST_PG_URL=$$url \
 	  || echo "PostgreSQL could not be started: the PostgreSQL half of the suite is skipped"; \
 	  started=1; fi; \
-	$(BIN)/ruff check caseflow tests; lint=$$?; \
+	$(BIN)/ruff check caseflow tests bench; lint=$$?; \
 	$(BIN)/pytest $(PYTEST_ARGS); status=$$?; \
 	if [ -n "$$started" ]; then scripts/pg.sh stop; fi; \
 	[ $$lint -eq 0 ] && exit $$status || exit $$lint
@@ -44,7 +44,7 @@ translations: install
 	$(BIN)/pybabel compile -d caseflow/translations
 
 lint: install
-	$(BIN)/ruff check caseflow tests
+	$(BIN)/ruff check caseflow tests bench
 
 bench: install
 	$(BIN)/python -m bench

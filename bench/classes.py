@@ -73,7 +73,8 @@ class CaseClass:
         return next((at for at, name, _, _ in self.events if name == action), None)
 
 
-def _history(started: datetime, state: str, step: timedelta) -> list[tuple[datetime, str, str, str]]:
+def _history(started: datetime, state: str,
+             step: timedelta) -> list[tuple[datetime, str, str, str]]:
     events, current = [], "submitted"
     for n, action in enumerate(PATHS[state], start=1):
         events.append((started + step * n, action, current, _after(action, current)))

@@ -164,7 +164,8 @@ class RowMaker:
             "first_accepted_at": self._time(accepted),
             "accepted_on_time": self._bool(True if accepted else None),
             "resolved_on_time": self._bool(True if resolved else None),
-            "resolved_at": self._time(resolved), "resolved_layer": klass.layer if resolved else None,
+            "resolved_at": self._time(resolved),
+            "resolved_layer": klass.layer if resolved else None,
             "closed_at": self._time(closed),
             "auto_close_at": self._time(resolved + timedelta(days=7))
             if klass.state == "resolved" and resolved else None,

@@ -95,16 +95,18 @@ def connect(url: str) -> Any:
 
 
 def replay(conn: Any, statements: list[Statement], mapping: dict[Any, Any],
-           new_id_of: Any = None) -> None:
+           new_id_of: Any = None, begin: str = "BEGIN") -> None:
     """Run `statements` as one transaction with `mapping` applied to their parameters.
 
     `new_id_of` names the captured id an INSERT … created (a submission): the replayed
-    INSERT's own new id replaces it in the statements that follow.
+    INSERT's own new id replaces it in the statements that follow. Concurrent SQLite
+    writers pass `begin="BEGIN IMMEDIATE"`: a deferred transaction that reads and then
+    writes fails at once with SQLITE_BUSY instead of waiting when another writer holds it.
     """
     cursor = conn.cursor()
-    cursor.execute("BEGIN")
+    cursor.execute(begin)
     try:
-        _run(cursor, statements, mapping, new_id_of)
+        _run(cursor, statements, mapping, new_id_of, begin)
     except Exception:
         cursor.execute("ROLLBACK")
         raise
@@ -112,13 +114,13 @@ def replay(conn: Any, statements: list[Statement], mapping: dict[Any, Any],
 
 
 def _run(cursor: Any, statements: list[Statement], mapping: dict[Any, Any],
-         new_id_of: Any) -> None:
+         new_id_of: Any, begin: str) -> None:
     last = len(statements) - 1
     for n, statement in enumerate(statements):
         if statement == END:
             if n != last:
                 cursor.execute("COMMIT")
-                cursor.execute("BEGIN")
+                cursor.execute(begin)
             continue
         params = substitute(statement.params, mapping)
         if statement.many:

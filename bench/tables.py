@@ -21,8 +21,8 @@ from caseflow.rules import RuleSet
 Facts = Mapping[str, Any]
 Lambdas = list[tuple[str, Callable[[Facts], bool]]]
 CHANNEL_SETS = (("web", "app"), ("phone", "hotline_12345"), ("wechat",), ("walk_in", "web"))
-DANGER = ["坠落", "掉落", "脱落砸", "高空坠物", "起火", "着火", "火灾", "冒烟", "燃气泄漏", "煤气味",
-          "漏电", "触电", "坍塌", "倒塌", "电梯困人"]
+DANGER = ["坠落", "掉落", "脱落砸", "高空坠物", "起火", "着火", "火灾", "冒烟", "燃气泄漏",
+          "煤气味", "漏电", "触电", "坍塌", "倒塌", "电梯困人"]
 LEAKS = ["漏水", "渗水", "爆管", "水管破裂", "停水", "停电"]
 TEXTS = ("快递柜夜间提示音扰民，影响休息", "外墙瓷砖脱落砸到车辆", "楼上卫生间漏水到我家",
          "电动车在楼道充电冒烟", "车位被长期占用", "垃圾堆放三天未清运", "物业费收支不公开")
@@ -113,7 +113,8 @@ def generated_lambdas(table: list[GeneratedRule]) -> Lambdas:
 def generated_zen(table: list[GeneratedRule]) -> str:
     """The table as a zen-engine JDM decision table, first hit."""
     rows = [
-        {"_id": g.id, "c": json.dumps(g.category), "ch": ", ".join(json.dumps(c) for c in g.channels),
+        {"_id": g.id, "c": json.dumps(g.category),
+         "ch": ", ".join(json.dumps(c) for c in g.channels),
          "h": f">= {g.min_households}", "o": json.dumps(g.id)}
         for g in table
     ] + [{"_id": "default", "c": "", "ch": "", "h": "", "o": '"default"'}]

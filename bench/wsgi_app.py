@@ -35,6 +35,7 @@ def bare() -> Flask:
     source_id: int = captured["case_id"]
     steps = captured["steps"]
     state: dict[str, Any] = {}
+    begin = "BEGIN" if url.startswith("postgresql") else "BEGIN IMMEDIATE"
 
     @app.get("/healthz")
     def healthz() -> Any:
@@ -44,7 +45,7 @@ def bare() -> Flask:
     def act(case_id: int, step: int) -> Any:
         if "conn" not in state:  # one connection per worker process, opened after the fork
             state["conn"] = connect(url)
-        replay(state["conn"], steps[step], {source_id: case_id})
+        replay(state["conn"], steps[step], {source_id: case_id}, begin=begin)
         return jsonify(id=case_id, step=step)
 
     return app

@@ -56,7 +56,8 @@ def worker_peak_rss_mib(master: int) -> float:
     return max(peaks, default=float("nan"))
 
 
-def serve(factory: str, env: dict[str, str], jobs: list[Any], cycle: Any) -> tuple[LoadResult, float]:
+def serve(factory: str, env: dict[str, str], jobs: list[Any],
+          cycle: Any) -> tuple[LoadResult, float]:
     """Start gunicorn on `factory`, drive it with the jobs, stop it; (load, worker peak MiB)."""
     port = free_port()
     command = [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}",

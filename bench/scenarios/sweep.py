@@ -50,13 +50,13 @@ def run_bare(url: str) -> tuple[float, int]:
     return seconds, count
 
 
-def run_naive(url: str) -> tuple[float, int, int]:
+def run_naive(url: str, sample_size: int = NAIVE_SAMPLE) -> tuple[float, int, int]:
     """The naive loop on a sample: (seconds, sample size, overdue total) for extrapolation."""
     runtime = Runtime.from_url(url, clock=FrozenClock(NOW))
     rules = runtime.rules()
     with runtime.uow() as uow:
         ids = list(uow.session.scalars(select(Case.id).where(Case.next_due_at <= NOW)))
-    sample = ids[:NAIVE_SAMPLE]
+    sample = ids[:sample_size]
     start = time.perf_counter()
     for case_id in sample:
         with runtime.uow() as uow:
@@ -94,7 +94,8 @@ def run(ctx: Context) -> list[Result]:
         seconds, changed = _on_copy(ctx, run_sweep)
         service.append(seconds)
         bare.append(_on_copy(ctx, run_bare)[0])
-    naive_seconds, sample, overdue = _on_copy(ctx, run_naive)
+    naive_seconds, sample, overdue = _on_copy(
+        ctx, lambda url: run_naive(url, 200 if ctx.quick else NAIVE_SAMPLE))
     extrapolated = naive_seconds / max(sample, 1) * overdue
     size = f"{ctx.dataset.size:,}"
     vs_bare = Result(
