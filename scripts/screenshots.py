@@ -59,8 +59,18 @@ def shoot(page: Page, out: Path, name: str, full: bool = False) -> None:
     print(out / f"{name}.png")
 
 
+TOUR = {"lang": "zh", "base": ""}  # set by main(); the tour clears cookies between users
+
+
+def lang_cookie(page: Page) -> None:
+    """Keep the chosen language across the cleared sessions of the tour."""
+    page.context.add_cookies([{"name": "caseflow_lang", "value": TOUR["lang"],
+                               "url": TOUR["base"]}])
+
+
 def tour(page: Page, out: Path) -> None:
     """Visit the main pages as the people who use them."""
+    lang_cookie(page)
     page.goto("/login")
     shoot(page, out, "login")
     page.goto("/report")
@@ -73,17 +83,24 @@ def tour(page: Page, out: Path) -> None:
     shoot(page, out, "report", full=True)
     page.click("main form >> button[type=submit]")
     link = page.get_attribute("#track-link", "href") or ""
+    ref = page.inner_text("#ref")
     sign_in(page, "butler.rhine", DEMO_PASSWORD)
     shoot(page, out, "inbox", full=True)
-    page.click("#inbox tbody tr:first-child a.ref")
+    page.goto(f"/cases/{ref}")
     shoot(page, out, "case", full=True)
-    page.goto(link)
-    shoot(page, out, "tracking")
+    for action in ("accept", "start", "resolve"):
+        page.click(f"form:has(input[name=action][value={action}]) >> button[type=submit]")
     page.context.clear_cookies()
+    lang_cookie(page)
+    page.goto(link)
+    shoot(page, out, "tracking", full=True)
+    page.context.clear_cookies()
+    lang_cookie(page)
     sign_in(page, "dispatch.baiyang", DEMO_PASSWORD)
     page.goto("/intake")
     shoot(page, out, "intake")
     page.context.clear_cookies()
+    lang_cookie(page)
     sign_in(page, "admin", ADMIN_PASSWORD)
     page.goto("/admin/rules/")
     shoot(page, out, "rules")
@@ -108,13 +125,14 @@ def main() -> None:
     parser.add_argument("--lang", choices=("zh", "en"), default="zh")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
+    TOUR["lang"] = args.lang
     with tempfile.TemporaryDirectory() as tmp:
         base, server = serve(Path(tmp))
+        TOUR["base"] = base
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             context = browser.new_context(base_url=base, viewport={"width": 1280, "height": 860},
                                           locale="zh-CN")
-            context.add_cookies([{"name": "caseflow_lang", "value": args.lang, "url": base}])
             tour(context.new_page(), args.out)
             browser.close()
         server.shutdown()  # type: ignore[attr-defined]
