@@ -108,9 +108,14 @@ def body_for(hook: Webhook, message: OutboxMessage) -> bytes:
     return json.dumps(document, ensure_ascii=False, sort_keys=True).encode()
 
 
-def http_post(url: str, body: bytes, headers: Mapping[str, str], timeout: float) -> int:
-    """POST with requests; the status code (raises on network errors)."""
-    return requests.post(url, data=body, headers=dict(headers), timeout=timeout).status_code
+def http_poster(session: requests.Session) -> Post:
+    """POST through one requests session (kept-alive connections); returns the status code
+    and raises on network errors."""
+
+    def post(url: str, body: bytes, headers: Mapping[str, str], timeout: float) -> int:
+        return session.post(url, data=body, headers=dict(headers), timeout=timeout).status_code
+
+    return post
 
 
 def _send(message: OutboxMessage, hooks: Sequence[Webhook], post: Post) -> str:
@@ -156,9 +161,12 @@ def deliver(
     hooks: Sequence[Webhook],
     now: datetime,
     policy: DeliveryPolicy = DeliveryPolicy(),
-    post: Post = http_post,
+    post: Post | None = None,
 ) -> DeliveryReport:
     """Send every pending message that is due; one transaction per batch."""
+    if post is None:
+        with requests.Session() as session:
+            return deliver(uow_factory, hooks, now, policy, http_poster(session))
     report = DeliveryReport()
     while True:
         with uow_factory() as uow:

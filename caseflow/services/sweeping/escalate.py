@@ -74,7 +74,7 @@ def escalate_group(
     data = {"reason": group.reason, "clocks": list(group.clocks)}
     to = {"to_state": "submitted", "to_layer": group.target, "to_unit_id": holder}
     created = insert_events(session, ready, "escalate", now, data, to=to)
-    session.execute(
+    moved = session.execute(
         update(cases)
         .where(cases.c.id.in_(ready))
         .values(
@@ -89,10 +89,10 @@ def escalate_group(
             updated_at=now,
             **fresh_clocks(rules, group, now),
         )
+        .returning(cases.c.id, cases.c.unit_id)
     )
+    units = {case_id: unit_id for case_id, unit_id in moved}
     by_id = {row.id: row for row in rows}
-    units = dict(session.execute(select(cases.c.id, cases.c.unit_id).where(
-        cases.c.id.in_(ready))).all())
     enqueue_many(session, (
         {"event_id": event_id, "case_id": case_id, "action": "escalate", "data": data,
          "case": {**{f: getattr(by_id[case_id], f) for f in CASE_FIELDS},
