@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from caseflow.domain.errors import InvalidInput, NotFound
@@ -216,11 +216,18 @@ def register_case(
     return case, token
 
 
+# Built once: every action and read loads its case through one of these (see bench/).
+BY_ID = select(Case).where(Case.id == bindparam("key"))
+BY_REF = select(Case).where(Case.ref == bindparam("key"))
+
+
 def get_case(session: Session, key: str | int) -> Case:
     """A case by numeric id or by reference, or NotFound."""
     text = str(key)
-    clause = Case.id == int(text) if text.isdigit() else Case.ref == text
-    case = session.scalar(select(Case).where(clause))
+    if text.isdigit():
+        case = session.scalar(BY_ID, {"key": int(text)})
+    else:
+        case = session.scalar(BY_REF, {"key": text})
     if case is None:
         raise NotFound(f"case {text}")
     return case

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from caseflow.domain.deadlines import clocks_to_json, compute_deadlines
@@ -72,6 +72,14 @@ def move_up(session: Session, case: Case, rules: RuleSet, now: datetime, reason:
     return True
 
 
+# Built once: constructing the statement on every action cost ~6% of an action (bench/).
+HISTORY = (
+    select(CaseEvent.at, CaseEvent.action, CaseEvent.to_state)
+    .where(CaseEvent.case_id == bindparam("case_id"), CaseEvent.at >= bindparam("since"))
+    .order_by(CaseEvent.id)
+)
+
+
 def refresh_deadlines(
     session: Session,
     case: Case,
@@ -85,11 +93,7 @@ def refresh_deadlines(
     """
     with session.no_autoflush:  # the case row is written once, at commit
         rows = (
-            session.execute(
-                select(CaseEvent.at, CaseEvent.action, CaseEvent.to_state)
-                .where(CaseEvent.case_id == case.id, CaseEvent.at >= case.layer_entered_at)
-                .order_by(CaseEvent.id)
-            )
+            session.execute(HISTORY, {"case_id": case.id, "since": case.layer_entered_at})
             if case.id is not None
             else []
         )
