@@ -6,28 +6,24 @@ N cases should be about the peak at N/10. (The API's RSS under load is in the ap
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from pathlib import Path
-
 from bench import dataset
 from bench.context import Context
 from bench.harness import Result, check
+from bench.scenarios import sweep
 
-ROOT = Path(__file__).resolve().parent.parent.parent
 
-
-def peak_rss_mib(data: dataset.Dataset) -> tuple[float, int]:
-    """Peak RSS (MiB) of a fresh process sweeping a copy of `data`, and cases it changed."""
+def peak_rss_mib(data: dataset.Dataset) -> float:
+    """Peak RSS (MiB) of a fresh process sweeping a copy of `data` (reused from the sweep
+    scenario when it already swept this template in this run)."""
+    if data.url in sweep.PEAK_RSS:
+        return sweep.PEAK_RSS[data.url]
     url = data.clone()
     try:
-        out = subprocess.run([sys.executable, "-m", "bench.sweeper", url], cwd=ROOT,
-                             capture_output=True, text=True, check=True).stdout
+        _, _, peak = sweep.run_sweep(url)
     finally:
         data.drop(url)
-    report = json.loads(out.strip().splitlines()[-1])
-    return report["peak_rss_kib"] / 1024, report["changed"]
+    sweep.PEAK_RSS[data.url] = peak
+    return peak
 
 
 def run(ctx: Context) -> list[Result]:
@@ -35,11 +31,11 @@ def run(ctx: Context) -> list[Result]:
     small_size = max(ctx.dataset.size // 10, 1_000)
     db = ctx.dataset.url if ctx.dataset.is_pg else None
     small = dataset.prepare(small_size, db.rsplit("/", 1)[0] + "/postgres" if db else None)
-    big_mib, big_changed = peak_rss_mib(ctx.dataset)
-    small_mib, small_changed = peak_rss_mib(small)
+    big_mib = peak_rss_mib(ctx.dataset)
+    small_mib = peak_rss_mib(small)
     return [check(Result(
         f"memory: sweep worker peak RSS ({ctx.backend})", "MiB", [big_mib],
         f"at {small_size:,} cases", [small_mib], "≤ 1.5× (flat in N)", higher_is_better=False,
-        note=f"{ctx.dataset.size:,} cases ({big_changed:,} changed) vs {small_size:,} "
-        f"({small_changed:,} changed); one subprocess each",
+        note=f"{ctx.dataset.size:,} cases vs {small_size:,}; a fresh subprocess each "
+        "(ru_maxrss)",
     ), maximum_ratio=1.5)]
