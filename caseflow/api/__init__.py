@@ -22,6 +22,7 @@ BLUEPRINTS: tuple[str, ...] = (
     "caseflow.api.units:blp",
     "caseflow.api.rules:blp",
     "caseflow.api.meetings:blp",
+    "caseflow.api.outbox:blp",
 )
 
 DEFAULTS = {
