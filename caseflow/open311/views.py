@@ -63,7 +63,9 @@ def _records(session: Session, cases: list[Case]) -> list[dict[str, Any]]:
 def discovery(fmt: str) -> Response:
     """Service discovery: where the endpoint is, its formats, how to get a key."""
     rt = _rt()
+    rt.rules()  # a fresh database activates the shipped rules on first use
     with rt.uow() as uow:
+        _scope(uow.session)
         activation = rulesets.latest_activation(uow)
     changeset = mapping.w3c(activation.activated_at if activation else rt.now(), "UTC")
     url = url_for("open311.discovery", fmt=fmt, _external=True).rsplit("/", 1)[0]
