@@ -59,6 +59,16 @@ def _records(session: Session, cases: list[Case]) -> list[dict[str, Any]]:
     ]
 
 
+@bp.before_request
+def refuse_nul() -> None:
+    """NUL cannot be stored or compared in PostgreSQL text; refuse it before any query."""
+    texts = [request.path]
+    for source in (request.args, request.form):
+        texts.extend(text for pair in source.items(multi=True) for text in pair)
+    if any("\x00" in text for text in texts):
+        raise Open311Error(400, "parameters must not contain NUL characters")
+
+
 @bp.get(f"/discovery.{FMT}")
 def discovery(fmt: str) -> Response:
     """Service discovery: where the endpoint is, its formats, how to get a key."""
