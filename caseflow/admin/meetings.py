@@ -163,7 +163,7 @@ def decision(meeting_id: int) -> Response:
 def import_list(code: str) -> Response:
     """Replace the ballot list from an uploaded CSV."""
     upload = request.files.get("file")
-    text = upload.read().decode("utf-8-sig") if upload else ""
+    text = voting.decode_csv(upload.read()) if upload else ""
     with runtime().uow() as uow:
         count = voting.import_ballot_list(
             uow, _me(uow.session), code, voting.parse_ballot_csv(text)

@@ -141,9 +141,9 @@ def import_ballot_list(code: str) -> dict[str, Any]:
 def _ballot_rows() -> list[dict[str, Any]]:
     """Rows from whichever form the client sent."""
     if "file" in request.files:
-        return voting.parse_ballot_csv(request.files["file"].read().decode("utf-8-sig"))
+        return voting.parse_ballot_csv(voting.decode_csv(request.files["file"].read()))
     if request.mimetype == "text/csv":
-        return voting.parse_ballot_csv(request.get_data(as_text=True))
+        return voting.parse_ballot_csv(voting.decode_csv(request.get_data()))
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("parts"), list):
         raise InvalidInput("parts", "send {parts: [...]}, a text/csv body or a file upload")

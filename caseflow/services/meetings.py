@@ -29,6 +29,7 @@ from caseflow.services.uow import UnitOfWork
 DEFAULT_KINDS = ("roundtable", "five_party", "three_party", "owners_assembly")
 STAFF_ROLES = ("caseworker", "unit_lead", "owners_committee")
 DEFAULT_NOTICE_DAYS = 7
+MAX_ID = 2**31  # ids are 32-bit on PostgreSQL: a larger one cannot exist
 
 
 def may_act_for_complex(session: Session, user: User | None, complex_unit: Unit) -> bool:
@@ -60,7 +61,7 @@ def get_complex(session: Session, code: str) -> Unit:
 
 def get_meeting(session: Session, meeting_id: int) -> Meeting:
     """The meeting with this id, or NotFound."""
-    meeting = session.get(Meeting, meeting_id)
+    meeting = session.get(Meeting, meeting_id) if 0 < meeting_id < MAX_ID else None
     if meeting is None:
         raise NotFound(f"meeting {meeting_id}")
     return meeting
@@ -112,6 +113,9 @@ def plan_meeting(
         raise InvalidInput("case", "name either a case or a complex")
     if starts_at.tzinfo is None:
         raise InvalidInput("starts_at", "must carry a time zone, e.g. +08:00")
+    for field, value in (("title", title), ("place", place)):
+        if len(value.strip()) > 200:
+            raise InvalidInput(field, "must be at most 200 characters")
     meeting = Meeting(
         kind=kind,
         title=title.strip(),

@@ -26,10 +26,12 @@ from caseflow.domain.errors import Conflict, InvalidInput, NotFound
 from caseflow.models import Ballot, ExclusivePart, Meeting, User, Vote
 from caseflow.models.voting import CLOSED, OPEN
 from caseflow.rules import RuleSet
-from caseflow.services.meetings import get_complex, notice_days, require_complex_staff
+from caseflow.services.meetings import MAX_ID, get_complex, notice_days, require_complex_staff
 from caseflow.services.uow import UnitOfWork
 
 CSV_COLUMNS = ("code", "area", "owner_names", "owner_key", "developer_unsold")
+MAX_AREA = Decimal("1000000")  # m² of one exclusive part; anything above is a typo
+MAX_FUND = Decimal("10000000000")  # yuan
 TRUE_WORDS = frozenset({"1", "true", "yes", "y", "是"})
 FALSE_WORDS = frozenset({"", "0", "false", "no", "n", "否"})
 # Civil Code art. 278, used when voting.yaml is absent.
@@ -43,40 +45,65 @@ DEFAULT_RULES: Mapping[str, Any] = {
 }
 
 
+def decode_csv(data: bytes) -> str:
+    """Uploaded bytes as text: UTF-8, with or without the BOM Excel writes."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidInput("file", "save the CSV as UTF-8 (Excel: CSV UTF-8)") from None
+
+
 def parse_ballot_csv(text: str) -> list[dict[str, Any]]:
     """Rows of a ballot-list CSV (CSV_COLUMNS, header required; see docs/voting.md)."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))  # Excel writes a BOM
-    missing = [c for c in ("code", "area", "owner_key") if c not in (reader.fieldnames or ())]
+    try:
+        header, rows = reader.fieldnames or (), [dict(row) for row in reader]
+    except csv.Error as error:
+        raise InvalidInput("file", f"not a readable CSV: {error}") from None
+    missing = [c for c in ("code", "area", "owner_key") if c not in header]
     if missing:
         raise InvalidInput("file", f"the header lacks {', '.join(missing)}")
-    return [dict(row) for row in reader]
+    return rows
 
 
 def _part(raw: Mapping[str, Any], number: int) -> dict[str, Any]:
     """One validated row: area to exact hundredths, the unsold flag as a bool."""
-    code = str(raw.get("code") or "").strip()
+    if not isinstance(raw, Mapping):
+        raise InvalidInput("parts", f"row {number} must be a mapping of the CSV columns")
+    code = _short(raw.get("code"), f"row {number} code", 64)
     unsold_text = str(raw.get("developer_unsold") or "").strip().lower()
     if unsold_text not in TRUE_WORDS | FALSE_WORDS:
         raise InvalidInput("developer_unsold", f"row {number}: write yes or no")
     unsold = unsold_text in TRUE_WORDS
-    key = str(raw.get("owner_key") or "").strip() or (voting.DEVELOPER if unsold else "")
+    key = _short(raw.get("owner_key"), f"row {number} owner_key", 64)
+    key = key or (voting.DEVELOPER if unsold else "")
     if not code or not key:
         raise InvalidInput("parts", f"row {number}: code and owner_key are required")
     return {
         "code": code,
-        "area_hundredths": _hundredths(raw.get("area"), f"row {number} area"),
-        "owner_names": str(raw.get("owner_names") or "").strip(),
+        "area_hundredths": _hundredths(raw.get("area"), f"row {number} area", MAX_AREA),
+        "owner_names": _short(raw.get("owner_names"), f"row {number} owner_names", 200),
         "owner_key": key,
         "developer_unsold": unsold,
     }
 
 
-def _hundredths(value: Any, field: str, allow_zero: bool = False) -> int:
+def _short(value: Any, field: str, limit: int) -> str:
+    """Text of at most `limit` characters (the column's width)."""
+    text = str(value if value is not None else "").strip()
+    if len(text) > limit:
+        raise InvalidInput(field, f"must be at most {limit} characters")
+    return text
+
+
+def _hundredths(value: Any, field: str, limit: Decimal, allow_zero: bool = False) -> int:
     """A decimal amount (m² or yuan) with at most two decimals, as whole hundredths."""
     try:
         amount = Decimal(str(value).strip())
     except InvalidOperation:
         raise InvalidInput(field, f"not a number: {value!r}") from None
+    if amount.is_finite() and amount > limit:
+        raise InvalidInput(field, f"must be at most {limit}")
     scaled = amount * 100
     if not amount.is_finite() or scaled != scaled.to_integral_value():
         raise InvalidInput(field, "use a number with at most two decimals")
@@ -145,8 +172,9 @@ def create_vote(
     if matters and matter not in matters:
         raise InvalidInput("matter", f"must be one of {', '.join(matters)}")
     threshold = (matters.get(matter) or {}).get("threshold", "ordinary")
-    if not title.strip():
+    if not _short(title, "title", 200):
         raise InvalidInput("title", "is required")
+    _short(matter, "matter", 64)
     if not ballot_list(session, complex_unit.id):
         raise Conflict("import the complex's ballot list before opening a vote")
     if meeting_id is not None and session.get(Meeting, meeting_id) is None:
@@ -166,7 +194,7 @@ def create_vote(
         created_by_id=actor.id,
         fund_fen=None
         if fund_amount in (None, "")
-        else _hundredths(fund_amount, "fund_amount", allow_zero=True),
+        else _hundredths(fund_amount, "fund_amount", MAX_FUND, allow_zero=True),
     )
     session.add(vote)
     uow.commit()
@@ -175,7 +203,7 @@ def create_vote(
 
 def get_vote(session: Session, vote_id: int) -> Vote:
     """The vote with this id, or NotFound."""
-    vote = session.get(Vote, vote_id)
+    vote = session.get(Vote, vote_id) if 0 < vote_id < MAX_ID else None
     if vote is None:
         raise NotFound(f"vote {vote_id}")
     return vote
@@ -225,7 +253,7 @@ def _ballot_fields(choice: str, channel: str, proxy_holder: str) -> dict[str, st
         raise InvalidInput("choice", f"must be one of {', '.join(voting.CHOICES)}")
     if channel not in voting.CHANNELS:
         raise InvalidInput("channel", f"must be one of {', '.join(voting.CHANNELS)}")
-    holder = proxy_holder.strip()
+    holder = _short(proxy_holder, "proxy_holder", 100)
     if (channel == "proxy") != bool(holder):
         raise InvalidInput("proxy_holder", "name the proxy holder for, and only for, proxies")
     return {"choice": choice, "channel": channel, "proxy_holder": holder}

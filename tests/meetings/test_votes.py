@@ -218,3 +218,21 @@ def test_a_ballot_racing_the_close_is_refused_not_counted(runtime, users):
         with pytest.raises(Conflict):
             voting.cast_ballot(clerk, users["committee"], runtime.now(), vote.id, "li", "for")
     assert result(runtime, vote.id)["counts"]["for"]["owners"] == 0
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [(b"\xff\xfecode", "file"), (b"", "file")],
+)
+def test_unreadable_uploads_are_refused_plainly(data, field):
+    with pytest.raises(InvalidInput) as error:
+        voting.parse_ballot_csv(voting.decode_csv(data))
+    assert error.value.field == field
+
+
+def test_oversized_values_are_refused(runtime, users):
+    too_big = BALLOT_CSV.replace("100.00,王", "10000000,王")
+    with pytest.raises(InvalidInput, match="at most"):
+        load_ballot_list(runtime, users["admin"], too_big)
+    with pytest.raises(InvalidInput, match="at most"):
+        load_ballot_list(runtime, users["admin"], BALLOT_CSV.replace(",li,", f",{'x' * 65},"))
