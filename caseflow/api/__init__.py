@@ -45,7 +45,11 @@ def register(app: Flask) -> Api:
     """Create the Api, register every blueprint of BLUEPRINTS, install the error handlers."""
     for key, value in DEFAULTS.items():
         app.config.setdefault(key, value)
-    app.config.setdefault("API_SPEC_OPTIONS", {"components": {"securitySchemes": SECURITY}})
+    app.config.setdefault(
+        "API_SPEC_OPTIONS",
+        # Bearer tokens where needed; public operations (submit, evaluation) work without.
+        {"components": {"securitySchemes": SECURITY}, "security": [{"bearerAuth": []}, {}]},
+    )
     # Ids in URLs fit the integer columns: larger ones are a 404, not a database overflow.
     app.url_map.converters["int"] = DatabaseInt
     api = CaseflowApi(app, spec_kwargs={"marshmallow_plugin": plugin()})

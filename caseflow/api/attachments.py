@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from caseflow.api.auth import STAFF_ROLES, current_user, requires
-from caseflow.api.common import problems, runtime
+from caseflow.api.common import KEY_PARAMETER, problems, runtime
 from caseflow.api.schemas import AttachmentFormSchema, AttachmentSchema
 from caseflow.models import Attachment
 from caseflow.services import attachments, queries
@@ -37,7 +37,7 @@ def _directory() -> Path:
     return Path(configured or Path(current_app.instance_path) / "attachments")
 
 
-@blp.route("/<key>/attachments", methods=["POST"])
+@blp.route("/<key>/attachments", methods=["POST"], parameters=[KEY_PARAMETER])
 @blp.arguments(AttachmentFormSchema, location="form")
 @blp.arguments(FileSchema, location="files")
 @blp.response(201, AttachmentSchema)
@@ -56,7 +56,7 @@ def upload(form: dict[str, Any], files: dict[str, Any], key: str) -> dict[str, A
     return _view(key, attachment)
 
 
-@blp.route("/<key>/attachments", methods=["GET"])
+@blp.route("/<key>/attachments", methods=["GET"], parameters=[KEY_PARAMETER])
 @blp.response(200, AttachmentSchema(many=True))
 @problems(blp, 401, 403, 404)
 @requires(STAFF_ROLES)
@@ -67,7 +67,7 @@ def list_(key: str) -> list[dict[str, Any]]:
         return [_view(key, a) for a in attachments.list_attachments(uow, case.id)]
 
 
-@blp.route("/<key>/attachments/<int:attachment_id>", methods=["GET"])
+@blp.route("/<key>/attachments/<int:attachment_id>", methods=["GET"], parameters=[KEY_PARAMETER])
 @blp.response(200, description="the photo", content_type="image/*")
 @problems(blp, 401, 403, 404)
 @requires(STAFF_ROLES)

@@ -8,7 +8,7 @@ from flask import Flask, Response, request
 from flask_smorest import Blueprint
 
 from caseflow.api.auth import STAFF_ROLES, current_token, current_user, requires
-from caseflow.api.common import dumped, problems, runtime
+from caseflow.api.common import KEY_PARAMETER, dumped, problems, runtime
 from caseflow.api.presenters import case_view
 from caseflow.api.schemas import (
     ActionSchema,
@@ -91,7 +91,7 @@ def list_cases(args: dict[str, Any]) -> dict[str, Any]:
     return {"items": views, "total": total, "page": paging["page"], "per_page": paging["per_page"]}
 
 
-@blp.route("/<key>", methods=["GET"])
+@blp.route("/<key>", methods=["GET"], parameters=[KEY_PARAMETER])
 @blp.response(200, CaseSchema)
 @blp.doc(parameters=[{"in": "header", "name": "X-Tracking-Token", "schema": {"type": "string"},
                       "description": "a resident reads their own case with its tracking token"}])
@@ -106,7 +106,7 @@ def get_case(key: str) -> dict[str, Any]:
         return case_view(case, full, rt.now())
 
 
-@blp.route("/<key>/actions", methods=["GET"])
+@blp.route("/<key>/actions", methods=["GET"], parameters=[KEY_PARAMETER])
 @blp.response(200, AllowedActionsSchema)
 @problems(blp, 401, 403, 404)
 @requires(STAFF_ROLES)
@@ -120,7 +120,7 @@ def allowed_actions(key: str) -> dict[str, Any]:
     return {"case": case.ref, "state": case.state, "version": case.version, "allowed": allowed}
 
 
-@blp.route("/<key>/actions", methods=["POST"])
+@blp.route("/<key>/actions", methods=["POST"], parameters=[KEY_PARAMETER])
 @blp.arguments(ActionSchema)
 @blp.response(200, CaseSchema)
 @blp.doc(parameters=[{"in": "header", "name": k, **v} for k, v in IDEMPOTENCY_HEADER.items()])
@@ -149,7 +149,7 @@ def act(body: dict[str, Any], key: str) -> Any:
     return dumped(result, 200)
 
 
-@blp.route("/<key>/events", methods=["GET"])
+@blp.route("/<key>/events", methods=["GET"], parameters=[KEY_PARAMETER])
 @blp.response(200, EventSchema(many=True))
 @problems(blp, 401, 403, 404)
 @requires(STAFF_ROLES)
@@ -161,7 +161,7 @@ def events(key: str) -> list[Any]:
         return queries.case_events(uow, case.id)
 
 
-@blp.route("/<key>/evaluation", methods=["POST"])
+@blp.route("/<key>/evaluation", methods=["POST"], parameters=[KEY_PARAMETER])
 @blp.arguments(EvaluationSchema)
 @blp.response(200, CaseSchema)
 @problems(blp, 400, 403, 404, 413)

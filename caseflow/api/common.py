@@ -16,6 +16,11 @@ from caseflow.api.errors import PROBLEM
 from caseflow.api.schemas import ProblemSchema
 from caseflow.services.runtime import Runtime
 
+# `{key}` in case URLs: the numeric id or the reference, everywhere.
+KEY_PARAMETER = {
+    "in": "path", "name": "key", "required": True, "schema": {"type": "string"},
+    "description": "the case's numeric id or its reference, e.g. CF-20261123-86MRUG",
+}
 RESPONSE_NAMES = {
     400: "BAD_REQUEST",
     401: "UNAUTHORIZED",

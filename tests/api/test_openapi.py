@@ -84,11 +84,6 @@ def test_no_input_makes_the_case_api_fail_or_break_its_schema(seeded: tuple) -> 
     assert failures == {}
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="known: PUT /api/v1/complexes/{code}/ballot-list answers 500 on a non-UTF-8 upload "
-    "(meetings feature; reported to the lead)",
-)
 def test_the_other_api_operations_survive_fuzzing_too(seeded: tuple) -> None:
     covered, failures = fuzz_operations(seeded, core=False)
     assert failures == {}
