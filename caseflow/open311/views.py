@@ -21,7 +21,7 @@ FMT = "<any(json,xml):fmt>"
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 CONTACT = "caseflow 管理员 / caseflow administrator"
 MEDIA_ENDPOINT = "attachments.download"  # the JSON API's photo download, when it is mounted
-KEY_SERVICE = "API keys are caseflow API tokens allowed to submit: `caseflow tokens create`"
+KEY_SERVICE = "Ask the administrator: caseflow tokens create USERNAME --can-submit"
 
 
 def _rt() -> Runtime:
