@@ -35,6 +35,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(bp)
     if not any(entry.endpoint == "admin_meetings.index" for entry in NAV):
         NAV.insert(1, NavEntry("admin_meetings.index", _l("Meetings & votes"), roles=STAFF))
+        NAV.append(NavEntry("admin_meetings.notices", _l("Public notices"), public=True))
 
 
 def _me(session: Any) -> User:
@@ -246,3 +247,13 @@ def notice(code: str) -> str:
     rt = runtime()
     with rt.uow() as uow:
         return render_template("meetings/notice.html", **voting.public_notice(uow, rt.now(), code))
+
+
+@bp.get("/notice")
+def notices() -> str:
+    """Every complex with something on public notice now."""
+    rt = runtime()
+    with rt.uow() as uow:
+        return render_template(
+            "meetings/notices.html", complexes=voting.complexes_on_notice(uow, rt.now())
+        )

@@ -88,6 +88,7 @@ def test_a_roundtable_on_a_case_through_the_pages(app, client):
     client.post("/logout")
     notice = client.get("/notice/rhine")
     assert notice.status_code == 200 and "快递柜夜间静音" in text(notice)
+    assert "/notice/rhine" in text(client.get("/notice"))
 
 
 def test_a_vote_through_the_pages(app, client, committee):
