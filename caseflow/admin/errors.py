@@ -6,6 +6,8 @@ requests routed to the UI, and the two never disagree about who answers.
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from flask import Blueprint, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
@@ -21,6 +23,9 @@ from caseflow.domain.errors import (
     RulesInvalid,
     StaleVersion,
 )
+from caseflow.services.accounts import AccountLocked
+
+ZONE = ZoneInfo("Asia/Shanghai")
 
 
 def explain(error: CaseflowError) -> str:
@@ -29,6 +34,9 @@ def explain(error: CaseflowError) -> str:
         return _("This case has been updated by someone else.")
     if isinstance(error, NotFound):
         return _("Not found.")
+    if isinstance(error, AccountLocked):
+        return _("Too many failed sign-ins. Try again after %(time)s or ask an administrator.",
+                 time=error.until.astimezone(ZONE).strftime("%H:%M"))
     if isinstance(error, PermissionDenied):
         return _("You may not do this.")
     if isinstance(error, ActionNotAllowed):
