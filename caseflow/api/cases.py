@@ -131,20 +131,18 @@ def act(body: dict[str, Any], key: str) -> Any:
     rt, user, idem = runtime(), requires_user(), request.headers.get("Idempotency-Key")
     args = (body["action"], user, rt.now(), body["note"], body["data"], body["version"])
     with rt.uow() as uow:
+        case_id = queries.visible_case(uow, user, key).id
         if not idem:
-            case = act_on_case(uow, rt.rules(), key, *args)
+            case = act_on_case(uow, rt.rules(), case_id, *args)
             return case_view(case, False, rt.now())
-        holder: dict[str, int] = {}
 
         def work() -> tuple[int, Any]:
-            case = apply_action(uow, rt.rules(), key, *args)
-            holder["id"] = case.id
+            case = apply_action(uow, rt.rules(), case_id, *args)
             uow.session.flush()  # the version moves on flush; the stored response must show it
             return 200, CaseSchema().dump(case_view(case, False, rt.now()))
 
         _, result = idempotency.act_once(
-            uow, idem, f"act:{user.id}", request.path, body, rt.now(), work,
-            lambda: holder.get("id"),
+            uow, idem, f"act:{user.id}", request.path, body, rt.now(), work, lambda: case_id
         )
     return dumped(result, 200)
 

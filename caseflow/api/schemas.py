@@ -2,13 +2,47 @@
 
 from __future__ import annotations
 
-from marshmallow import INCLUDE, Schema, fields, validate
+from collections.abc import Mapping
+from typing import Any
+
+from marshmallow import INCLUDE, Schema, ValidationError, fields, pre_load, validate
 
 from caseflow.domain.lifecycle import SATISFACTION_LEVELS
 from caseflow.services.cases import CHANNELS, PRIORITIES
 from caseflow.services.queries import SORTS
 
 Text = fields.String
+
+
+def nul_field(value: Any, path: str = "") -> str | None:
+    """The first field (dotted path) whose text holds a NUL character, which PostgreSQL refuses."""
+    if isinstance(value, str):
+        return path or "body" if "\x00" in value else None
+    if isinstance(value, Mapping):
+        for key in value:
+            if "\x00" in str(key):
+                return f"{path}.{key}" if path else str(key)
+            found = nul_field(value.get(key), f"{path}.{key}" if path else str(key))
+            if found:
+                return found
+    if isinstance(value, list | tuple):
+        for item in value:
+            found = nul_field(item, path)
+            if found:
+                return found
+    return None
+
+
+class InputSchema(Schema):
+    """Base of request schemas: text with NUL characters is refused before anything else."""
+
+    @pre_load
+    def refuse_nul(self, data: Any, **_: Any) -> Any:
+        """A 422 naming the field, rather than a database error."""
+        field = nul_field(data)
+        if field:
+            raise ValidationError("must not contain NUL characters", field_name=field)
+        return data
 
 
 class ProblemSchema(Schema):
@@ -27,7 +61,7 @@ class ProblemSchema(Schema):
     allowed = fields.List(Text(), metadata={"description": "actions allowed instead (422)"})
 
 
-class LoginSchema(Schema):
+class LoginSchema(InputSchema):
     """A username and password."""
 
     username = Text(required=True, validate=validate.Length(1, 64))
@@ -53,7 +87,7 @@ class ReporterSchema(Schema):
     disabled = fields.Boolean()
 
 
-class SubmitSchema(Schema):
+class SubmitSchema(InputSchema):
     """A new grievance."""
 
     title = Text(required=True, validate=validate.Length(1, 200))
@@ -128,7 +162,7 @@ class SubmittedCaseSchema(CaseSchema):
     tracking_token = Text(required=True)
 
 
-class CaseQuerySchema(Schema):
+class CaseQuerySchema(InputSchema):
     """Filters, sorting and paging of the case list."""
 
     state = fields.List(Text(), metadata={"description": "one or more states"})
@@ -162,7 +196,7 @@ class AllowedActionsSchema(Schema):
     allowed = fields.List(Text(), required=True)
 
 
-class ActionSchema(Schema):
+class ActionSchema(InputSchema):
     """One action on a case, with the version the user saw."""
 
     action = Text(required=True, validate=validate.Length(1, 32))
@@ -187,7 +221,7 @@ class EventSchema(Schema):
     data = fields.Dict(keys=Text(), required=True)
 
 
-class EvaluationSchema(Schema):
+class EvaluationSchema(InputSchema):
     """The resident's rating of a resolved case, proved by the tracking token."""
 
     tracking_token = Text(required=True, validate=validate.Length(1, 200), load_only=True)
@@ -212,7 +246,7 @@ class AttachmentSchema(Schema):
     url = Text(required=True)
 
 
-class AttachmentFormSchema(Schema):
+class AttachmentFormSchema(InputSchema):
     """The upload form: a photo and whether it shows the place before or after the work."""
 
     kind = Text(load_default="before", validate=validate.OneOf(("before", "after")))
@@ -243,7 +277,7 @@ class RulesInfoSchema(Schema):
     categories = fields.List(fields.Dict(keys=Text()), required=True)
 
 
-class RuleFilesSchema(Schema):
+class RuleFilesSchema(InputSchema):
     """Rule files to check, by file name (e.g. `routing.yaml`) → YAML text."""
 
     files = fields.Dict(keys=Text(), values=Text(), required=True)
@@ -265,7 +299,7 @@ class RulesCheckSchema(Schema):
     issues = fields.List(fields.Nested(RuleIssueSchema), required=True)
 
 
-class ExplainRequestSchema(Schema):
+class ExplainRequestSchema(InputSchema):
     """A grievance (as submitted) to route, under the active rules or the files given."""
 
     case = fields.Dict(keys=Text(), required=True)

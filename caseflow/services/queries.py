@@ -171,9 +171,16 @@ def unit_forest(uow: UnitOfWork) -> list[dict[str, Any]]:
     return roots
 
 
+def _case(uow: UnitOfWork, key: str | int) -> Case:
+    # A NUL cannot be in any reference, and PostgreSQL refuses it in a query parameter.
+    if "\x00" in str(key):
+        raise NotFound(f"case {str(key)!r}")
+    return get_case(uow.session, key)
+
+
 def visible_case(uow: UnitOfWork, viewer: User | None, key: str | int) -> Case:
     """A case by id or reference that `viewer` may read: NotFound, or PermissionDenied."""
-    case = get_case(uow.session, key)
+    case = _case(uow, key)
     if not can_see(uow.session, viewer, case):
         raise PermissionDenied("this case is outside your jurisdiction")
     return case
@@ -181,7 +188,7 @@ def visible_case(uow: UnitOfWork, viewer: User | None, key: str | int) -> Case:
 
 def case_for_resident(uow: UnitOfWork, key: str | int, tracking_token: str) -> Case:
     """The resident's own case, proved by the tracking token handed out at submission."""
-    case = get_case(uow.session, key)
+    case = _case(uow, key)
     if not hmac.compare_digest(case.tracking_token_hash, hash_token(tracking_token)):
         raise PermissionDenied("the tracking token does not match this case")
     return case

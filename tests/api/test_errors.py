@@ -121,3 +121,15 @@ def test_an_unexpected_error_is_a_500_without_internals(database_url, clock, pat
 def test_paths_outside_the_api_keep_their_own_pages(client):
     response = client.get("/no-such-page")
     assert response.status_code == 404 and response.mimetype != PROBLEM
+
+
+def test_nul_characters_are_a_422_or_404_not_a_database_error(client, auth, case):
+    body = problem_of(client.post("/api/v1/cases", json=submission(title="噪音\x00")), 422)
+    assert body["field"] == "title"
+    body = problem_of(client.post(f"/api/v1/cases/{case['ref']}/actions", headers=auth["butler"],
+                                  json={"action": "comment", "note": "x", "version": 1,
+                                        "data": {"k": ["a\x00"]}}), 422)
+    assert body["field"] == "data.k"
+    problem_of(client.get("/api/v1/cases", query_string={"text": "a\x00b"},
+                          headers=auth["admin"]), 422)
+    problem_of(client.get("/api/v1/cases/CF%00X", headers=auth["admin"]), 404)
