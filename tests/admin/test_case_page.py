@@ -70,3 +70,15 @@ def test_a_missing_note_is_explained_on_the_case_page(app, client):
     page = f"/cases/{ref}"
     response = post(client, f"{page}/act", {"action": "comment", "version": "1"}, page)
     assert response.status_code == 422 and "note" in text(response)
+
+
+def test_layer_and_category_names_follow_the_language(app, client):
+    ref, _token = new_case(app)
+    login(client, "butler")
+    chinese = text(client.get(f"/cases/{ref}"))
+    client.set_cookie("caseflow_lang", "en")
+    english = text(client.get(f"/cases/{ref}"))
+    rules = runtime_of(app).rules()
+    layer, category = rules.layers[0], rules.categories["noise"]
+    assert layer.name_zh in chinese and category.name_zh in chinese and "待签收" in chinese
+    assert layer.name_en in english and category.name_en in english and "Submitted" in english
