@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -347,8 +347,13 @@ def count(session: Session, rules: RuleSet, vote: Vote) -> voting.Tally:
     return voting.tally(parts, ballots, participation, passing)
 
 
-def close_vote(uow: UnitOfWork, rules: RuleSet, actor: User, now: datetime, vote_id: int) -> Vote:
-    """Close the vote, freeze its counted result and publish it (公示); commits."""
+def close_vote(
+    uow: UnitOfWork, rules: RuleSet, actor: User | None, now: datetime, vote_id: int
+) -> Vote:
+    """Close the vote, freeze its counted result and publish it (公示); commits.
+
+    `actor` None is the system closing a vote whose `closes_at` has passed.
+    """
     session = uow.session
     vote = get_vote(session, vote_id)
     require_complex_staff(session, actor, vote.complex)
@@ -359,6 +364,26 @@ def close_vote(uow: UnitOfWork, rules: RuleSet, actor: User, now: datetime, vote
     vote.notice_until = now + timedelta(days=notice_days(voting_rules(rules)))
     _commit(uow, "a ballot arrived while closing; close again")
     return vote
+
+
+def close_due_votes(uow_factory: Callable[[], UnitOfWork], rules: RuleSet, now: datetime) -> int:
+    """Close every open vote whose `closes_at` has passed, one transaction each (for sweeps).
+
+    A vote another worker closed first is skipped, so running this twice closes nothing twice.
+    """
+    with uow_factory() as uow:
+        due = list(
+            uow.session.scalars(select(Vote.id).where(Vote.status == OPEN, Vote.closes_at <= now))
+        )
+    closed = 0
+    for vote_id in due:
+        with uow_factory() as uow:
+            try:
+                close_vote(uow, rules, None, now, vote_id)
+                closed += 1
+            except Conflict:
+                continue  # closed meanwhile by a clerk or another worker
+    return closed
 
 
 def vote_result(uow: UnitOfWork, rules: RuleSet, vote_id: int) -> dict[str, Any]:

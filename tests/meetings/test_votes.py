@@ -236,3 +236,25 @@ def test_oversized_values_are_refused(runtime, users):
         load_ballot_list(runtime, users["admin"], too_big)
     with pytest.raises(InvalidInput, match="at most"):
         load_ballot_list(runtime, users["admin"], BALLOT_CSV.replace(",li,", f",{'x' * 65},"))
+
+
+def test_votes_past_their_closing_time_are_closed_once_by_the_sweep(runtime, users):
+    with runtime.uow() as uow:
+        vote = voting.create_vote(
+            uow,
+            runtime.rules(),
+            users["committee"],
+            runtime.now(),
+            "rhine",
+            "选聘物业",
+            "choose_property_company",
+            closes_at=runtime.now() + timedelta(days=3),
+        )
+    cast(runtime, users["committee"], vote.id, "li", "for")
+    assert voting.close_due_votes(runtime.uow, runtime.rules(), runtime.now()) == 0
+    runtime.clock.advance(timedelta(days=3))
+    with pytest.raises(Conflict, match="over"):
+        cast(runtime, users["committee"], vote.id, "wang", "for")
+    assert voting.close_due_votes(runtime.uow, runtime.rules(), runtime.now()) == 1
+    assert voting.close_due_votes(runtime.uow, runtime.rules(), runtime.now()) == 0
+    assert result(runtime, vote.id)["final"] is True
