@@ -52,23 +52,19 @@ def _submitter() -> Actor:
 @problems(blp, 400, 401, 413, 429)
 def submit(body: dict[str, Any]) -> Response:
     """Submit a grievance; public, rate-limited; answers the resident's tracking token once."""
-    rt, actor, key = runtime(), _submitter(), request.headers.get("Idempotency-Key")
+    rt, actor = runtime(), _submitter()
+    rules, now, scope = rt.rules(), rt.now(), f"submit:{actor.label}:{actor.user_id}"
     with rt.uow() as uow:
-        rules, now = rt.rules(), rt.now()
 
         def work() -> tuple[int, Any]:
             case, token = register_case(uow, rules, body, actor, now)
             uow.session.flush()  # the id and joined units must exist before rendering
             return 201, SubmittedCaseSchema().dump(case_view(case, True, now, token))
 
-        if key:
-            scope = f"submit:{actor.label}:{actor.user_id}"
-            status, result = idempotency.run_once(
-                uow, scope, key, "POST", request.path, body, now, work
-            )
-        else:
-            status, result = work()
-            uow.commit()
+        status, result = idempotency.run_once(
+            uow, scope, request.headers.get("Idempotency-Key"), "POST", request.path, body, now,
+            work,
+        )
     return dumped(result, status)
 
 
@@ -126,23 +122,21 @@ def allowed_actions(key: str) -> dict[str, Any]:
 @blp.doc(parameters=[{"in": "header", "name": k, **v} for k, v in IDEMPOTENCY_HEADER.items()])
 @problems(blp, 400, 401, 403, 404, 409, 413)
 @requires(STAFF_ROLES)
-def act(body: dict[str, Any], key: str) -> Any:
+def act(body: dict[str, Any], key: str) -> Response:
     """Take an action with the version you saw: a stale version is a 409, nothing is changed."""
-    rt, user, idem = runtime(), requires_user(), request.headers.get("Idempotency-Key")
-    args = (body["action"], user, rt.now(), body["note"], body["data"], body["version"])
+    rt, user, now = runtime(), requires_user(), runtime().now()
+    args = (body["action"], user, now, body["note"], body["data"], body["version"])
     with rt.uow() as uow:
         case_id = queries.visible_case(uow, user, key).id
-        if not idem:
-            case = act_on_case(uow, rt.rules(), case_id, *args)
-            return case_view(case, False, rt.now())
 
         def work() -> tuple[int, Any]:
             case = apply_action(uow, rt.rules(), case_id, *args)
-            uow.session.flush()  # the version moves on flush; the stored response must show it
-            return 200, CaseSchema().dump(case_view(case, False, rt.now()))
+            uow.session.flush()  # the version moves on flush; the response must show the new one
+            return 200, CaseSchema().dump(case_view(case, False, now))
 
         _, result = idempotency.act_once(
-            uow, idem, f"act:{user.id}", request.path, body, rt.now(), work, lambda: case_id
+            uow, request.headers.get("Idempotency-Key"), f"act:{user.id}", request.path, body,
+            now, work, case_id,
         )
     return dumped(result, 200)
 

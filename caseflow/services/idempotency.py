@@ -44,7 +44,7 @@ def _replay(uow: UnitOfWork, scope: str, key: str, fingerprint: str) -> tuple[in
 def run_once(
     uow: UnitOfWork,
     scope: str,
-    key: str,
+    key: str | None,
     method: str,
     path: str,
     body: Any,
@@ -56,7 +56,12 @@ def run_once(
     `work` adds its changes to `uow` and returns (status, response body). A retry with the same
     key and request returns the remembered response; a different request with the key is a 422.
     Two racing first attempts: the unique (scope, key) lets one commit; the other replays it.
+    Without a key (None) the work is simply done and committed.
     """
+    if key is None:
+        result = work()
+        uow.commit()
+        return result
     if not key or len(key) > MAX_KEY:
         raise InvalidInput("Idempotency-Key", f"must be 1 to {MAX_KEY} characters")
     fingerprint = request_hash(method, path, body)
@@ -83,18 +88,18 @@ def run_once(
 
 def act_once(
     uow: UnitOfWork,
-    key: str,
+    key: str | None,
     scope: str,
     path: str,
     body: Any,
     now: datetime,
     work: Callable[[], tuple[int, Any]],
-    case_id: Callable[[], int | None],
+    case_id: int,
 ) -> tuple[int, Any]:
     """`run_once` for a case action: a lost optimistic-lock race becomes StaleVersion."""
     try:
         return run_once(uow, scope, key, "POST", path, body, now, work)
     except StaleDataError:
         uow.session.rollback()
-        current = uow.session.scalar(select(Case.version).where(Case.id == case_id()))
+        current = uow.session.scalar(select(Case.version).where(Case.id == case_id))
         raise StaleVersion(current or 0) from None
