@@ -23,6 +23,7 @@ BLUEPRINTS: tuple[str, ...] = (
     "caseflow.api.rules:blp",
     "caseflow.api.meetings:blp",
     "caseflow.api.outbox:blp",
+    "caseflow.api.stats:blp",
 )
 
 DEFAULTS = {
