@@ -246,7 +246,8 @@ def notice(code: str) -> str:
     """The complex's public notice (公示), for everyone, without signing in."""
     rt = runtime()
     with rt.uow() as uow:
-        return render_template("meetings/notice.html", **voting.public_notice(uow, rt.now(), code))
+        on_notice = meetings.public_notice(uow, rt.now(), code)
+        return render_template("meetings/notice.html", **on_notice)
 
 
 @bp.get("/notice")
@@ -255,5 +256,5 @@ def notices() -> str:
     rt = runtime()
     with rt.uow() as uow:
         return render_template(
-            "meetings/notices.html", complexes=voting.complexes_on_notice(uow, rt.now())
+            "meetings/notices.html", complexes=meetings.complexes_on_notice(uow, rt.now())
         )

@@ -255,4 +255,4 @@ def public_notice(code: str) -> dict[str, Any]:
     """The complex's public notice (公示); no login needed."""
     rt = runtime()
     with rt.uow() as uow:
-        return voting.public_notice(uow, rt.now(), code)
+        return meetings.public_notice(uow, rt.now(), code)

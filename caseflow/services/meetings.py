@@ -11,14 +11,14 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from caseflow.domain import lifecycle
 from caseflow.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from caseflow.domain.policy import ABOVE, HOLDER
-from caseflow.models import Case, CaseEvent, Meeting, Unit, User
+from caseflow.models import Case, CaseEvent, Meeting, Unit, User, Vote
 from caseflow.models.meetings import DECIDED, HELD, PLANNED
 from caseflow.rules import RuleSet
 from caseflow.services.actions import apply_action
@@ -291,3 +291,30 @@ def _require_meeting_staff(session: Session, actor: User, meeting: Meeting) -> N
 def rounds_of(session: Session, case_id: int) -> int:
     """How many meetings a case has had (its rounds of deliberation)."""
     return session.scalar(select(func.count(Meeting.id)).where(Meeting.case_id == case_id)) or 0
+
+
+def public_notice(uow: UnitOfWork, now: datetime, complex_code: str) -> dict[str, Any]:
+    """What the complex shows publicly now: decided meetings and closed votes on notice."""
+    session = uow.session
+    complex_unit = get_complex(session, complex_code)
+    meetings = session.scalars(
+        select(Meeting)
+        .where(Meeting.complex_id == complex_unit.id, Meeting.notice_until > now)
+        .order_by(Meeting.decided_at.desc())
+    )
+    votes = session.scalars(
+        select(Vote)
+        .where(Vote.complex_id == complex_unit.id, Vote.notice_until > now)
+        .order_by(Vote.closed_at.desc())
+    )
+    return {"complex": complex_unit, "meetings": list(meetings), "votes": list(votes)}
+
+
+def complexes_on_notice(uow: UnitOfWork, now: datetime) -> list[Unit]:
+    """Complexes with a decision or a vote result on public notice now, by name."""
+    on_notice = union(
+        select(Meeting.complex_id).where(Meeting.notice_until > now),
+        select(Vote.complex_id).where(Vote.notice_until > now),
+    ).subquery()
+    query = select(Unit).where(Unit.id.in_(select(on_notice.c.complex_id))).order_by(Unit.name)
+    return list(uow.session.scalars(query))

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import delete, exists, insert, select, union
+from sqlalchemy import delete, exists, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
@@ -23,7 +23,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from caseflow.domain import voting
 from caseflow.domain.errors import Conflict, InvalidInput, NotFound
-from caseflow.models import Ballot, ExclusivePart, Meeting, Unit, User, Vote
+from caseflow.models import Ballot, ExclusivePart, Meeting, User, Vote
 from caseflow.models.voting import CLOSED, OPEN
 from caseflow.rules import RuleSet
 from caseflow.services.meetings import MAX_ID, get_complex, notice_days, require_complex_staff
@@ -392,30 +392,3 @@ def vote_result(uow: UnitOfWork, rules: RuleSet, vote_id: int) -> dict[str, Any]
     if vote.status == CLOSED:
         return {**vote.result, "final": True}
     return {**count(uow.session, rules, vote).to_dict(), "final": False}
-
-
-def public_notice(uow: UnitOfWork, now: datetime, complex_code: str) -> dict[str, Any]:
-    """What the complex shows publicly now: decided meetings and closed votes on notice."""
-    session = uow.session
-    complex_unit = get_complex(session, complex_code)
-    meetings = session.scalars(
-        select(Meeting)
-        .where(Meeting.complex_id == complex_unit.id, Meeting.notice_until > now)
-        .order_by(Meeting.decided_at.desc())
-    )
-    votes = session.scalars(
-        select(Vote)
-        .where(Vote.complex_id == complex_unit.id, Vote.notice_until > now)
-        .order_by(Vote.closed_at.desc())
-    )
-    return {"complex": complex_unit, "meetings": list(meetings), "votes": list(votes)}
-
-
-def complexes_on_notice(uow: UnitOfWork, now: datetime) -> list[Unit]:
-    """Complexes with a decision or a vote result on public notice now, by name."""
-    on_notice = union(
-        select(Meeting.complex_id).where(Meeting.notice_until > now),
-        select(Vote.complex_id).where(Vote.notice_until > now),
-    ).subquery()
-    query = select(Unit).where(Unit.id.in_(select(on_notice.c.complex_id))).order_by(Unit.name)
-    return list(uow.session.scalars(query))

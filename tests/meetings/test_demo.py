@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from caseflow.models import Meeting, Vote
 from caseflow.services.demo import seed_demo
+from caseflow.services.meetings import public_notice
 from caseflow.services.meetings_demo import ballot_rows, seed_meetings_demo
-from caseflow.services.voting import public_notice
 
 
 def test_the_demo_complex_runs_a_roundtable_and_a_fund_vote_once(runtime):

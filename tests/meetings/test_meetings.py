@@ -11,7 +11,7 @@ from caseflow.domain.errors import Conflict, InvalidInput, PermissionDenied
 from caseflow.models import CaseEvent
 from caseflow.services import meetings
 from caseflow.services.cases import get_case
-from caseflow.services.voting import public_notice
+from caseflow.services.meetings import public_notice
 from tests.meetings.helpers import staff, working_case
 
 STARTS = datetime(2026, 11, 25, 11, 0, tzinfo=UTC)  # Wednesday 19:00 in Beijing

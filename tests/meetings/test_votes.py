@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from caseflow.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from caseflow.services import voting
+from caseflow.services import meetings, voting
 from tests.meetings.helpers import BALLOT_CSV, load_ballot_list, staff
 
 
@@ -80,7 +80,7 @@ def test_a_vote_passes_with_two_thirds_taking_part_and_more_than_half_in_favour(
             b.voter_key: (b.channel, b.proxy_holder)
             for b in voting.ballots_of(uow.session, vote.id)
         }
-        notice = voting.public_notice(uow, runtime.now(), "rhine")
+        notice = meetings.public_notice(uow, runtime.now(), "rhine")
         assert [v.id for v in notice["votes"]] == [vote.id]
     assert ballots == {
         "wang": ("in_person", ""),
