@@ -65,6 +65,9 @@ def period_for(request: Request, now: datetime) -> Period:
     default = Period.month_of(now)
     first = request.first or default.start.date()
     last = request.last or (default.end.date())
+    for name, day in (("from", first), ("to", last)):
+        if not 2000 <= day.year <= 2100:
+            raise InvalidInput(name, "must lie between the years 2000 and 2100")
     if last < first:
         raise InvalidInput("to", "must not be before from")
     return Period.from_dates(first, last)
