@@ -50,7 +50,7 @@ def upload(form: dict[str, Any], files: dict[str, Any], key: str) -> dict[str, A
     with rt.uow() as uow:
         case = queries.visible_case(uow, user, key)
         attachment = attachments.save_attachment(
-            uow, case, form["kind"], upload_file.filename or "", data, user.username, rt.now(),
+            uow, case, user, form["kind"], upload_file.filename or "", data, rt.now(),
             _directory(), current_app.config["ATTACHMENT_MAX_BYTES"],
         )
     return _view(key, attachment)

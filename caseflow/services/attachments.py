@@ -10,7 +10,9 @@ from pathlib import Path
 from sqlalchemy import select
 
 from caseflow.domain.errors import InvalidInput, NotFound
-from caseflow.models import Attachment, Case
+from caseflow.models import Attachment, Case, User
+from caseflow.services.actions import actor_for
+from caseflow.services.casework import record_event
 from caseflow.services.uow import UnitOfWork
 
 KINDS = ("before", "after")
@@ -31,15 +33,15 @@ def sniff_image(data: bytes) -> tuple[str, str] | None:
 def save_attachment(
     uow: UnitOfWork,
     case: Case,
+    user: User,
     kind: str,
     filename: str,
     data: bytes,
-    uploaded_by: str,
     now: datetime,
     directory: Path,
     max_bytes: int,
 ) -> Attachment:
-    """Check and store one photo under `directory/<case id>/`, record it, and commit."""
+    """Check and store one photo under `directory/<case id>/`; record it and an event; commit."""
     if kind not in KINDS:
         raise InvalidInput("kind", f"must be one of {', '.join(KINDS)}")
     if not data:
@@ -58,9 +60,15 @@ def save_attachment(
     attachment = Attachment(
         case_id=case.id, kind=kind, filename=(SAFE_NAME.sub("_", filename) or "photo")[-200:],
         content_type=content_type, size=len(data), sha256=digest,
-        stored_path=str(target), uploaded_by=uploaded_by, at=now,
+        stored_path=str(target), uploaded_by=user.username, at=now,
     )
     uow.session.add(attachment)
+    uow.session.flush()  # the event names the attachment's id
+    # The photo shows in the case's timeline; the case itself (and its version) is unchanged.
+    record_event(
+        uow.session, case, actor_for(uow.session, user, case), "attach", now,
+        (case.state, case.layer, case.unit_id), data={"attachment": attachment.id, "kind": kind},
+    )
     uow.commit()
     return attachment
 

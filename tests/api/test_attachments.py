@@ -23,6 +23,9 @@ def test_a_photo_is_stored_listed_and_served(client, auth, case, tmp_path):
     listed = client.get(f"/api/v1/cases/{case['ref']}/attachments", headers=auth["butler"])
     assert [(p["kind"], p["content_type"]) for p in listed.get_json()] == [
         ("before", "image/png"), ("after", "image/webp")]
+    events = client.get(f"/api/v1/cases/{case['ref']}/events", headers=auth["butler"])
+    assert [e["data"].get("kind") for e in events.get_json() if e["action"] == "attach"] == [
+        "before", "after"]
     with client.get(photo["url"], headers=auth["butler"]) as served:
         assert served.status_code == 200 and served.mimetype == "image/png"
         assert served.data == PNG
