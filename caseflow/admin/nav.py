@@ -4,7 +4,8 @@ To add a page to the bar, from your blueprint's registration code::
 
     from caseflow.admin.nav import NAV, NavEntry
     from flask_babel import lazy_gettext as _l
-    NAV.append(NavEntry("dashboard.index", _l("Dashboard"), roles=("leader", "admin")))
+    if not any(entry.endpoint == "dashboard.index" for entry in NAV):  # apps are built often
+        NAV.append(NavEntry("dashboard.index", _l("Dashboard"), roles=("leader", "admin")))
 
 `roles=None` shows the entry to every signed-in user; `public=True` also to visitors.
 Labels should be lazy (`lazy_gettext`) so they follow the language switch.
@@ -15,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 
@@ -47,5 +49,6 @@ NAV: list[NavEntry] = [
 
 
 def entries_for(user: Any) -> list[NavEntry]:
-    """The entries this user sees, in order."""
-    return [entry for entry in NAV if entry.visible_to(user)]
+    """The entries this user sees, in order (links to pages this app lacks are left out)."""
+    pages = current_app.view_functions
+    return [entry for entry in NAV if entry.endpoint in pages and entry.visible_to(user)]
