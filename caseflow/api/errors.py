@@ -10,7 +10,7 @@ import logging
 from typing import Any
 
 from flask import Flask, Request, Response, json, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException
 
 from caseflow.domain.errors import CaseflowError
 
@@ -132,9 +132,9 @@ def handle_unexpected(error: Exception) -> Response | HTTPException:
     """Anything else: logged, answered 500 without internals."""
     if isinstance(error, HTTPException):
         return handle_http_error(error)
-    log.exception("unhandled error on %s %s", request.method, request.path)
     if not wants_json(request):
-        return InternalServerError()
+        raise error  # other edges keep Flask's own handling (and tests see the exception)
+    log.exception("unhandled error on %s %s", request.method, request.path)
     return problem(500, _PHRASES[500], "something went wrong on our side; it has been logged")
 
 
