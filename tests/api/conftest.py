@@ -43,8 +43,8 @@ def app(database_url: str, clock: FrozenClock, tmp_path: Path) -> Iterator[Flask
 
 
 @pytest.fixture
-def runtime(app: Flask) -> Runtime:  # noqa: F811 - the app's own runtime, not the conftest one
-    """The runtime the app serves with."""
+def runtime(app: Flask) -> Runtime:
+    """The runtime the app serves with (replaces the top-level fixture of the same name)."""
     return runtime_of(app)
 
 
