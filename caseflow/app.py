@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask, jsonify
 
 from caseflow import admin, open311
+from caseflow.admin import dashboard, public_ratings
 from caseflow.admin import meetings as meeting_pages
 from caseflow.config import instance_path, rules_dir, secret_key
 from caseflow.db import default_url
@@ -34,6 +35,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     open311.register(app)
     admin.register(app)
     meeting_pages.register(app)
+    dashboard.register(app)
+    public_ratings.register(app)
 
     ops_web.install(app, runtime)  # request ids, access log, /readyz, /metrics
 
