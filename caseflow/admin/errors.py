@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from caseflow.admin.labels import ACTIONS, STATES, label
+from caseflow.admin.labels import ACTIONS, FIELDS, STATES, label
 from caseflow.domain.errors import (
     ActionNotAllowed,
     CaseflowError,
@@ -43,7 +43,7 @@ def explain(error: CaseflowError) -> str:
         return _("“%(action)s” is not possible while the case is “%(state)s”.",
                  action=label(ACTIONS, error.action), state=label(STATES, error.state))
     if isinstance(error, InvalidInput):
-        return _("Please check “%(field)s”: %(message)s", field=error.field,
+        return _("Please check “%(field)s”: %(message)s", field=label(FIELDS, error.field),
                  message=error.reason)
     if isinstance(error, RulesInvalid):
         return _("The rules are not valid.")

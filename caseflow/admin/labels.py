@@ -118,6 +118,35 @@ CLOCKS: dict[str, Any] = {
     "meeting": _l("Meeting"),
 }
 
+# Form fields named by InvalidInput errors, as the form labels call them.
+FIELDS: dict[str, Any] = {
+    "title": _l("Title"),
+    "description": _l("Details"),
+    "category": _l("Category"),
+    "unit": _l("Where (complex or building)"),
+    "reporter.phone": _l("Phone"),
+    "reporter.name": _l("Your name"),
+    "channel": _l("Channel"),
+    "priority": _l("Priority"),
+    "note": _l("Note"),
+    "confirm": _l("I confirm"),
+    "password": _l("Password"),
+    "old_password": _l("Current password"),
+    "username": _l("Username"),
+    "display_name": _l("Name"),
+    "name": _l("Name"),
+    "code": _l("Code"),
+    "role": _l("Role"),
+    "satisfaction": _l("Satisfaction"),
+    "data.outcome": _l("Outcome"),
+    "files": _l("Files"),
+    "data.extra": _l("Extra time, e.g. “2 working days”"),
+    "data.unit": _l("Send to unit (code)"),
+    "data.assignee": _l("Assign to"),
+    "data.into": _l("Duplicate of case (reference)"),
+    "data.review_on": _l("Review on"),
+}
+
 
 def label(table: dict[str, Any], code: str | None) -> str:
     """The translated name of a code, or the code itself when the table does not know it."""

@@ -69,7 +69,7 @@ def test_a_missing_note_is_explained_on_the_case_page(app, client):
     login(client, "butler")
     page = f"/cases/{ref}"
     response = post(client, f"{page}/act", {"action": "comment", "version": "1"}, page)
-    assert response.status_code == 422 and "note" in text(response)
+    assert response.status_code == 422 and "请检查“说明”" in text(response)
 
 
 def test_layer_and_category_names_follow_the_language(app, client):

@@ -55,7 +55,7 @@ def test_an_evaluation_with_a_wrong_token_is_refused(app, client):
 
 def test_a_report_missing_a_field_says_which(client):
     response = post(client, "/report", {**FORM, "phone": "abc"})
-    assert response.status_code == 422 and "phone" in text(response)
+    assert response.status_code == 422 and "请检查“电话”" in text(response)
 
 
 def test_a_dispatcher_registers_a_phone_call(client):
