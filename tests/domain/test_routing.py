@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import timeit
 from types import MappingProxyType
 
 from caseflow.domain.conditions import compile_condition
@@ -109,30 +108,30 @@ def test_decisions_are_immutable() -> None:
 
 
 def _hand_written() -> object:
-    """The same table as plain lambdas: the speed yardstick for the compiled router."""
-    decisions = {r.id: ROUTER.route({"category": "noise"}) for r in RULES}  # any decision
+    """The same table as plain lambdas, answering the id of the rule that decides."""
     danger = DANGER
     table = [
-        (lambda f: f.get("category") in ("falling_tiles", "hoarding"), decisions["safety"]),
+        (lambda f: f.get("category") in ("falling_tiles", "hoarding"), "safety"),
         (lambda f: isinstance(f.get("text"), str) and any(w in f["text"] for w in danger),
-         decisions["danger_words"]),
+         "danger_words"),
         (lambda f: (f.get("reporter") or {}).get("elderly") is True
-         or (f.get("reporter") or {}).get("disabled") is True, decisions["vulnerable"]),
-        (lambda f: f.get("category") == "water", decisions["utilities"]),
-        (lambda f: (f.get("repeat_count") or 0) >= 3, decisions["repeat"]),
-        (lambda f: True, decisions["default"]),
+         or (f.get("reporter") or {}).get("disabled") is True, "vulnerable"),
+        (lambda f: f.get("category") == "water", "utilities"),
+        (lambda f: (f.get("repeat_count") or 0) >= 3, "repeat"),
+        (lambda f: True, "default"),
     ]
 
-    def hand_route(facts: dict) -> object:
-        for test, decision in table:
+    def hand_route(facts: dict) -> str | None:
+        for test, rule_id in table:
             if test(facts):
-                return decision
+                return rule_id
         return None
 
     return hand_route
 
 
-def test_fast_path_speed_against_hand_written_lambdas() -> None:
+def test_fast_path_decides_like_the_hand_written_lambdas() -> None:
+    # The speed comparison lives in bench/ (`python -m bench routing`), not in a timed test.
     samples = [
         {"category": "noise", "text": "快递柜开关门声音太大", "reporter": {"age": 40}},
         {"category": "renovation", "reporter": {"elderly": True}},
@@ -140,15 +139,5 @@ def test_fast_path_speed_against_hand_written_lambdas() -> None:
         {"category": "falling_tiles"},
     ]
     hand = _hand_written()
-
-    def run_compiled() -> None:
-        for facts in samples:
-            ROUTER.route(facts)
-
-    def run_hand() -> None:
-        for facts in samples:
-            hand(facts)  # type: ignore[operator]
-
-    compiled = min(timeit.repeat(run_compiled, number=2000, repeat=5))
-    baseline = min(timeit.repeat(run_hand, number=2000, repeat=5))
-    assert baseline / compiled >= 0.4, f"compiled router at {baseline / compiled:.2f}x"
+    for facts in samples:
+        assert ROUTER.route(facts).rule_id == hand(facts), facts  # type: ignore[operator]
