@@ -138,10 +138,13 @@ def rates_report(
     layer_order: tuple[str, ...] = (),
 ) -> Report:
     """Overall rates, rates per current layer, durations per layer and the trend."""
-    summary = _row({"scope": "all"}, _counts(uow, period, now, scope_unit_id)[0])
     trend_key = local_bucket(uow.session, Case.submitted_at, grain)
-    trend = [_row({"period": r["key"]}, r) for r in _counts(uow, period, now, scope_unit_id,
-                                                             trend_key)]
+    buckets = _counts(uow, period, now, scope_unit_id, trend_key)
+    trend = [_row({"period": r["key"]}, r) for r in buckets]
+    # The period's counts are the sums of its buckets' counts: one pass over the cases.
+    names = [c.name for c in count_columns(now)]
+    totals = {n: sum(int(b[n] or 0) for b in buckets) for n in names}
+    summary = _row({"scope": "all"}, totals)
     durations = _durations(uow, period, scope_unit_id, "accept")
     durations += _durations(uow, period, scope_unit_id, "resolve")
     if layer_order:
