@@ -41,16 +41,20 @@ def main(argv: list[str] | None = None) -> int:
     print(f"data: {args.size:,} cases ({made}) at {data.url}", flush=True)
     ctx = Context(data, args.repeat, quick=args.quick)
     results: list[Result] = []
+    command = " ".join(["python -m bench", *(sys.argv[1:] if argv is None else argv)])
+    settings = {"size": args.size, "repeat": args.repeat, "backend": ctx.backend,
+                "scenarios": chosen, "command": command, "generated_in": data.generated_in}
     for name in chosen:
         module = importlib.import_module(f"bench.scenarios.{name}")
         print(f"running {name} …", flush=True)
-        results.extend(module.run(ctx))
+        found = module.run(ctx)
+        results.extend(found)
+        if found:  # as each scenario ends: a long run interrupted still leaves its figures
+            print(table(found), flush=True)
+        write_json(results, settings | {"partial": True}, Path(args.json) if args.json else None)
     print()
     print(table(results))
-    command = " ".join(["python -m bench", *(sys.argv[1:] if argv is None else argv)])
-    settings = {"size": args.size, "repeat": args.repeat, "backend": ctx.backend,
-                "scenarios": chosen, "command": command, "generated_in": data.generated_in,
-                "total_seconds": time.perf_counter() - start}
+    settings["total_seconds"] = time.perf_counter() - start
     path = write_json(results, settings, Path(args.json) if args.json else None)
     print(f"\nwritten {path}")
     return 0 if all(r.ok is not False for r in results) else 1
