@@ -26,6 +26,7 @@ from caseflow.rules.loader import (
     parse_yaml,
 )
 from caseflow.rules.meetings_check import check_meetings_and_voting
+from caseflow.rules.reporting_check import check_ratings_and_ranking
 from caseflow.rules.ruleset import (
     ClockOverride,
     DeadlineTable,
@@ -121,6 +122,7 @@ def _build(files: dict[str, str]) -> tuple[RuleSet | None, list[RuleIssue]]:
     extras = {name[:-5]: freeze(parsed[name]) for name in OPTIONAL_FILES if parsed.get(name)}
     _check_meetings(parsed.get("meetings.yaml"), issues)
     check_meetings_and_voting(parsed.get("meetings.yaml"), parsed.get("voting.yaml"), issues)
+    check_ratings_and_ranking(parsed.get("ratings.yaml"), parsed.get("ranking.yaml"), issues)
     if issues or None in (cats, roles, esc, *out.values()):
         return None, sorted(issues, key=_issue_order)
     return RuleSet(
