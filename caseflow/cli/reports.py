@@ -53,8 +53,11 @@ def _run(name: str, unit: str | None, first: date | None, last: date | None,
     rt = runtime()
     request = Request(name, unit, first, last,
                       tuple((k, v) for k, v in options.items() if v is not None))
-    with plain_errors(), rt.uow() as uow:
-        report = run_report(uow, rt.rules(), request, rt.now())
+    try:
+        with plain_errors(), rt.uow() as uow:
+            report = run_report(uow, rt.rules(), request, rt.now())
+    finally:
+        rt.engine.dispose()  # one command, one use: close the pool's connections now
     _emit(report, fmt, output)
 
 
@@ -141,9 +144,12 @@ def ratings() -> None:
 def import_(path: str) -> None:
     """Import evaluations from CSV: company,year,complex,<one column per aspect>."""
     rt = runtime()
-    with plain_errors(), rt.uow() as uow:
-        count = import_owner_evaluations(
-            uow, rt.rules().ratings, Path(path).read_text(encoding="utf-8-sig"), rt.now(),
-            Path(path).name,
-        )
+    try:
+        with plain_errors(), rt.uow() as uow:
+            count = import_owner_evaluations(
+                uow, rt.rules().ratings, Path(path).read_text(encoding="utf-8-sig"), rt.now(),
+                Path(path).name,
+            )
+    finally:
+        rt.engine.dispose()
     click.echo(f"imported {count} evaluations")
