@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import timedelta
 
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import select
 
-from caseflow.cli import main
 from caseflow.models import Case, CaseEvent, OutboxMessage
 from caseflow.services.actions import act_on_case
 from caseflow.services.cases import submit_case
@@ -31,31 +28,6 @@ def closed_case(runtime, clock):
     clock.advance(timedelta(days=8))
     assert sweep(runtime.uow, runtime.rules(), runtime.now()).auto_closed == 1
     return case, users
-
-
-@pytest.fixture
-def cli(database_url, clock, monkeypatch):
-    """Run a command on the test database at the frozen time; close its engine afterwards."""
-    import caseflow.cli.common as common
-
-    made = []
-
-    def tracked():
-        made.append(common.runtime())
-        return made[-1]
-
-    for name in ("caseflow.cli.ops", "caseflow.cli.outbox"):
-        monkeypatch.setattr(sys.modules[name], "runtime", tracked)
-
-    def run(*args):
-        env = {"CASEFLOW_DATABASE_URL": database_url, "CASEFLOW_NOW": clock.now().isoformat()}
-        result = CliRunner().invoke(main, list(args), env=env)
-        for rt in made:
-            rt.engine.dispose()
-        assert result.exit_code == 0, result.output
-        return result.output
-
-    return run
 
 
 def test_the_shipped_policy_reads():
