@@ -68,12 +68,10 @@ def escalation_flow(
     conn: Connection, start: datetime, end: datetime, scope: int | None
 ) -> list[tuple]:
     """Layer changes in [start, end) by from → to (the partial index holds only these)."""
-    return _rows(conn, """
+    return _rows(conn, f"""
         SELECT e.from_layer, e.to_layer, COUNT(*) FROM case_events e
-        WHERE e.from_layer != e.to_layer AND e.at >= :start AND e.at < :end
-          AND (CAST(:scope AS INTEGER) IS NULL OR e.case_id IN (SELECT c.id FROM cases c WHERE
-               c.place_unit_id IN (SELECT descendant_id FROM unit_closure
-                                   WHERE ancestor_id = :scope)))
+        JOIN cases c ON c.id = e.case_id
+        WHERE e.from_layer != e.to_layer AND e.at >= :start AND e.at < :end{SCOPE}
         GROUP BY e.from_layer, e.to_layer
     """, start=start, end=end, scope=scope)
 

@@ -23,7 +23,7 @@ def closed_by_layer(uow: UnitOfWork, period: Period, scope: int | None) -> dict[
         .where(Case.state == "closed", Case.closed_at >= period.start, Case.closed_at < period.end)
         .group_by(layer)
     )
-    return dict(uow.session.execute(scoped(query, scope)).tuples().all())
+    return dict(uow.session.execute(scoped(query, scope)).all())
 
 
 def escalation_flow(uow: UnitOfWork, period: Period, scope: int | None) -> list[dict[str, Any]]:
@@ -38,11 +38,14 @@ def escalation_flow(uow: UnitOfWork, period: Period, scope: int | None) -> list[
         .group_by(CaseEvent.from_layer, CaseEvent.to_layer)
     )
     if scope is not None:
-        places = select(Case.id).where(in_subtree(Case.place_unit_id, scope))  # type: ignore[arg-type]
-        query = query.where(CaseEvent.case_id.in_(places))
+        # Join each of the few layer-move events to its case by key, rather than listing
+        # every case of the subtree first.
+        query = query.join(Case, Case.id == CaseEvent.case_id).where(
+            in_subtree(Case.place_unit_id, scope)  # type: ignore[arg-type]
+        )
     return [
         {"from_layer": a, "to_layer": b, "cases": n}
-        for a, b, n in uow.session.execute(query).tuples()
+        for a, b, n in uow.session.execute(query)
     ]
 
 
