@@ -92,8 +92,8 @@ def test_submit_then_sweep_twice_escalates_once(cli, tmp_path):
     assert "escalated 1" in first.output
     second = cli("sweep", now=later)
     assert "escalated 0" in second.output
-    report = cli("report", "unresolved", "--by", "layer", "--format", "json")
-    assert json.loads(report.output) == [{"key": "complex", "open": 1, "overdue": 0}]
+    report = json.loads(cli("report", "unresolved", "--by", "layer", "--format", "json").output)
+    assert report["tables"]["by_layer"]["rows"] == [{"key": "complex", "open": 1, "overdue": 0}]
 
 
 def test_act_refuses_an_unknown_user_with_a_plain_message(cli, tmp_path):
