@@ -93,7 +93,9 @@ def test_submit_then_sweep_twice_escalates_once(cli, tmp_path):
     second = cli("sweep", now=later)
     assert "escalated 0" in second.output
     report = json.loads(cli("report", "unresolved", "--by", "layer", "--format", "json").output)
-    assert report["tables"]["by_layer"]["rows"] == [{"key": "complex", "open": 1, "overdue": 0}]
+    rows = report["tables"]["by_layer"]["rows"]
+    assert rows[0] == {"key": "complex", "open": 1, "overdue": 0}
+    assert rows[-1] == {"key": "total", "open": 1, "overdue": 0}
 
 
 def test_act_refuses_an_unknown_user_with_a_plain_message(cli, tmp_path):
