@@ -31,7 +31,7 @@ def _by_area(
         .where(submitted_in(period))
         .group_by(area.code, area.name, Case.category)
     )
-    rows = uow.session.execute(scoped(query, scope)).tuples().all()
+    rows = uow.session.execute(scoped(query, scope)).all()
     return [
         {"area": code, "name": name, "category": category, "cases": n, "repeats": n - distinct}
         for code, name, category, n, distinct in rows

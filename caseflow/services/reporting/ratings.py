@@ -57,7 +57,7 @@ def _owner_scores(uow: UnitOfWork, year: int) -> dict[int, tuple[float, int]]:
         .where(OwnerEvaluation.year == year)
         .group_by(OwnerEvaluation.company_id)
     )
-    return {cid: (float(avg), n) for cid, avg, n in uow.session.execute(query).tuples()}
+    return {cid: (float(avg), n) for cid, avg, n in uow.session.execute(query)}
 
 
 def _figures(counts: Mapping[str, Any] | None, owners: tuple[float, int] | None) -> dict:
@@ -76,7 +76,7 @@ def _figures(counts: Mapping[str, Any] | None, owners: tuple[float, int] | None)
 
 def _companies(uow: UnitOfWork, ids: set[int]) -> dict[int, tuple[str, str]]:
     query = select(PropertyCompany.id, PropertyCompany.code, PropertyCompany.name)
-    return {i: (c, n) for i, c, n in uow.session.execute(query).tuples() if i in ids}
+    return {i: (c, n) for i, c, n in uow.session.execute(query) if i in ids}
 
 
 def ratings_report(
