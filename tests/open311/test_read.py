@@ -101,16 +101,22 @@ def test_one_request_carries_status_deadline_agency_and_place(
     assert "物业" in record["status_notes"] and "提交" in record["status_notes"]
 
 
-def test_media_url_points_at_the_first_photo(server: str, rt: Runtime, tmp_path: Path) -> None:
+def test_media_url_points_at_the_first_photo(
+    server: str, rt: Runtime, users: dict[str, Any], tmp_path: Path
+) -> None:
     case, _token = file_case(rt)
+    butler = users["butler"]
     with rt.uow() as uow:
         stored = uow.session.get(Case, case.id)
         assert stored is not None
         first = attachments.save_attachment(
-            uow, stored, "before", "tiles.png", PNG, "butler", rt.now(), tmp_path, 10_000
+            uow, stored, butler, "before", "tiles.png", PNG, rt.now(), tmp_path, 10_000
         )
+    with rt.uow() as uow:
+        stored = uow.session.get(Case, case.id)
+        assert stored is not None
         attachments.save_attachment(
-            uow, stored, "after", "fixed.png", PNG + b"2", "butler", rt.now(), tmp_path, 10_000
+            uow, stored, butler, "after", "fixed.png", PNG + b"2", rt.now(), tmp_path, 10_000
         )
     [record] = requests.get(f"{server}/requests/{case.ref}.json", timeout=10).json()
     assert record["media_url"] == (
