@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask, jsonify
 
-from caseflow import admin, open311
+from caseflow import admin, api, open311
 from caseflow.admin import dashboard, public_ratings
 from caseflow.admin import meetings as meeting_pages
 from caseflow.config import instance_path, rules_dir, secret_key
@@ -23,7 +23,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_pyfile("config.py", silent=True)
     if test_config:
         app.config.update(test_config)
-    app.config.setdefault("SECRET_KEY", secret_key(instance_path()))
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secret_key(instance_path())
     runtime = Runtime.from_url(
@@ -32,12 +31,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config["CLOCK"],
     )
     app.extensions["caseflow"] = runtime
-    open311.register(app)
-    admin.register(app)
-    meeting_pages.register(app)
-    dashboard.register(app)
-    public_ratings.register(app)
-
+    for register in (open311.register, admin.register, meeting_pages.register,
+                     dashboard.register, public_ratings.register, api.register):
+        register(app)
     ops_web.install(app, runtime)  # request ids, access log, /readyz, /metrics
 
     @app.get("/healthz")
@@ -45,9 +41,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         """Alive: the process answers."""
         return jsonify(status="ok")
 
-    from caseflow.api import register as register_api
-
-    register_api(app)
     return app
 
 
