@@ -62,9 +62,11 @@ def import_(source: str) -> None:
 def _sweep_once(rt: Runtime) -> str:
     from caseflow.ops.metrics import SWEEP_CASES, SWEEP_SECONDS
     from caseflow.services.sweep import sweep as run_sweep
+    from caseflow.services.voting import close_due_votes
 
     started = time.perf_counter()
     report = run_sweep(rt.uow, rt.rules(), rt.now())
+    votes = close_due_votes(rt.uow, rt.rules(), rt.now())  # owners' votes past their closing time
     elapsed = time.perf_counter() - started
     SWEEP_SECONDS.observe(elapsed)
     for step in ("escalated", "supervised", "overdue", "warned", "auto_closed"):
@@ -72,7 +74,7 @@ def _sweep_once(rt: Runtime) -> str:
     return (
         f"escalated {report.escalated}, supervised {report.supervised}, "
         f"overdue noted {report.overdue}, warned {report.warned}, "
-        f"auto-closed {report.auto_closed} in {elapsed:.2f}s"
+        f"auto-closed {report.auto_closed}, votes closed {votes} in {elapsed:.2f}s"
     )
 
 
