@@ -12,6 +12,7 @@ import json
 import multiprocessing as mp
 import os
 import random
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -237,12 +238,25 @@ def chunks(maker: RowMaker, size: int, seed: int, counts: Counts) -> Iterator[tu
     workers = max(1, min(2, (os.cpu_count() or 1)))
     with mp.get_context("fork").Pool(workers) as pool, \
             tqdm(total=size, unit="case", desc="generating", leave=False) as bar:
-        for cases, events, overdue in pool.imap(_make_chunk, bounds):
-            counts.cases += len(cases)
-            counts.events += len(events)
-            counts.overdue += overdue
-            yield cases, events
-            bar.update(len(cases))
+        # At most a few chunks in flight: Pool.imap has no back-pressure, and generators
+        # outrunning the writer once queued gigabytes of rows in this process.
+        pending: deque[Any] = deque()
+        for bound in bounds:
+            pending.append(pool.apply_async(_make_chunk, (bound,)))
+            if len(pending) > 2 * workers:
+                yield from _take(pending.popleft().get(), counts, bar)
+        while pending:
+            yield from _take(pending.popleft().get(), counts, bar)
+
+
+def _take(chunk: tuple[list, list, int], counts: Counts,
+          bar: tqdm) -> Iterator[tuple[list, list]]:
+    cases, events, overdue = chunk
+    counts.cases += len(cases)
+    counts.events += len(events)
+    counts.overdue += overdue
+    yield cases, events
+    bar.update(len(cases))
 
 
 def load(engine: Engine, maker: RowMaker, size: int, seed: int) -> Counts:

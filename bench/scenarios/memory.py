@@ -37,5 +37,5 @@ def run(ctx: Context) -> list[Result]:
         f"memory: sweep worker peak RSS ({ctx.backend})", "MiB", [big_mib],
         f"at {small_size:,} cases", [small_mib], "≤ 1.5× (flat in N)", higher_is_better=False,
         note=f"{ctx.dataset.size:,} cases vs {small_size:,}; a fresh subprocess each "
-        "(ru_maxrss)",
+        "(VmHWM)",
     ), maximum_ratio=1.5)]
