@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import time
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from sqlalchemy import text
@@ -23,6 +24,7 @@ from caseflow.services.reporting.unresolved import unresolved_counts
 from caseflow.services.runtime import Runtime
 
 OPEN = ", ".join(f"'{s}'" for s in OPEN_STATES)
+YEAR = (date(2025, 12, 1), date(2026, 11, 30))
 HAND_WRITTEN = {
     "layer": "layer",
     "category": "category",
@@ -76,8 +78,52 @@ def run(ctx: Context) -> list[Result]:
             f"report unresolved by {by} ({ctx.backend})", "s", _time(service, ctx.repeat),
             "hand-written SQL", _time(baseline, ctx.repeat), "≤ 2× and < 1 s",
             higher_is_better=False), maximum_ratio=2.0, maximum=1.0))
-    if _baselines_module() is None:
+    module = _baselines_module()
+    if module is None:
         results[0].note = ("caseflow.services.reporting.baselines has not landed: the baselines "
                            "are GROUP BYs written in bench/scenarios/reports.py")
+    else:
+        results.extend(dashboard(ctx, runtime, module))
     runtime.engine.dispose()
+    return results
+
+
+def dashboard(ctx: Context, runtime: Runtime, baselines: Any) -> list[Result]:
+    """Every report of the dashboard vs its query in caseflow/services/reporting/baselines.py."""
+    from caseflow.services.reporting.common import Period
+    from caseflow.services.reporting.service import Request, run_report
+
+    period = Period.from_dates(*YEAR)
+    span = (period.start, period.end)
+    pairs: dict[str, tuple[Request, Callable[[Any], Any]]] = {
+        "unresolved": (Request("unresolved", None, *YEAR),
+                       lambda c: baselines.unresolved_by_layer(c, NOW, None)),
+        "rates": (Request("rates", None, *YEAR),
+                  lambda c: baselines.rate_counts(c, *span, NOW, None)),
+        "containment": (Request("containment", None, *YEAR),
+                        lambda c: (baselines.closed_by_layer(c, *span, None),
+                                   baselines.escalation_flow(c, *span, None))),
+        "hotspots": (Request("hotspots", None, *YEAR),
+                     lambda c: baselines.hotspots_by_complex(c, *span, None)),
+        "ranking": (Request("ranking", None, *YEAR, (("level", "complex"),)),
+                    lambda c: baselines.ranking_counts(c, *span, "complex", None)),
+        "property-ratings": (Request("property-ratings", None, *YEAR),
+                             lambda c: baselines.company_counts(c, *span, None)),
+    }
+    rules = runtime.rules()
+    results = []
+    for name, (request, sql) in pairs.items():
+        def service(request: Request = request) -> Any:
+            with runtime.uow() as uow:
+                return run_report(uow, rules, request, NOW)
+
+        def baseline(sql: Callable[[Any], Any] = sql) -> Any:
+            with runtime.engine.connect() as conn:
+                return sql(conn)
+
+        results.append(check(Result(
+            f"report {name} ({ctx.backend})", "s", _time(service, ctx.repeat),
+            "reporting/baselines.py", _time(baseline, ctx.repeat), "≤ 2× and < 1 s",
+            higher_is_better=False), maximum_ratio=2.0, maximum=1.0))
+    results[0].note = f"period {YEAR[0]} – {YEAR[1]}, whole forest (no scope)"
     return results
