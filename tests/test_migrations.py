@@ -9,7 +9,6 @@ from caseflow.db import make_engine
 from caseflow.models import Base
 from caseflow.services import migrations
 
-
 # Text-search objects the migrations add by hand per dialect (FTS5 tables, trigram index).
 SEARCH_OBJECTS = ("cases_fts", "cases_search_trgm")
 
