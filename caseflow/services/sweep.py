@@ -55,8 +55,8 @@ def _overdue(session: Session, rows: Rows, rules: RuleSet, now: datetime,
                 marks.append(Mark(row, "supervise", "overdue_noted", "overdue", names, True))
                 report.supervised += 1
             elif "escalate" in actions_in_state(row.state):
-                group = Group(target, row.category, row.priority, row.green_channel, reason,
-                              names)
+                specs = rules.clocks_for(target, row.category, row.priority, row.green_channel)
+                group = Group(target, tuple(specs), reason, names)
                 climbers.append((group, row))
             else:
                 leftovers.append(row.id)

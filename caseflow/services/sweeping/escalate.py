@@ -1,8 +1,9 @@
 """Set-based escalation of overdue cases, one UPDATE per (target layer, deadline class) group.
 
-Cases escalated at the same `now` to the same layer with the same category, priority and
-green channel get identical fresh clocks, so the clocks, deadlines and next instants are
-computed once per group and written to every case of it in one statement.
+Cases escalated at the same `now` to the same layer with the same clock specs (the rules'
+`clocks_for` of their category, priority and green channel; most categories share them) get
+identical fresh clocks, so the clocks, deadlines and next instants are computed once per group
+and written to every case of it in one statement.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import Row, select, update
 from sqlalchemy.orm import Session
 
+from caseflow.domain.clocks import ClockSpec
 from caseflow.domain.deadlines import clocks_to_json, compute_deadlines
 from caseflow.rules import RuleSet
 from caseflow.services.outbox import enqueue_many
@@ -27,9 +29,7 @@ class Group(NamedTuple):
     """Cases that climb together: same target and deadline class, same reason and clocks."""
 
     target: str
-    category: str
-    priority: str
-    green_channel: bool
+    specs: tuple[ClockSpec, ...]
     reason: str
     clocks: tuple[str, ...]
 
@@ -44,8 +44,7 @@ def group_rows(pairs: Sequence[tuple[Group, Row[Any]]]) -> dict[Group, list[Row[
 
 def fresh_clocks(rules: RuleSet, group: Group, now: datetime) -> dict[str, Any]:
     """The columns every case of the group gets on entering its new layer."""
-    specs = rules.clocks_for(group.target, group.category, group.priority, group.green_channel)
-    clocks = clocks_to_json(specs, now)
+    clocks = clocks_to_json(group.specs, now)
     result = compute_deadlines(
         clocks, [(now, "escalate", "submitted")], now, rules.calendar, rules.warning_fraction
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
@@ -86,6 +87,7 @@ def facts_of(row: Row[Any]) -> dict[str, Any]:
     }
 
 
+@cache  # one statement fragment per unit kind, reused by every group of every batch
 def holder_of(unit_kind: str) -> ScalarSelect[Any]:
     """The unit of `unit_kind` holding each case's place, correlated on `cases.place_unit_id`
     (services.units.holder_for in SQL: an ancestor, or the complex's property office)."""
@@ -96,6 +98,7 @@ def holder_of(unit_kind: str) -> ScalarSelect[Any]:
             .where(office.parent_id == holder_of("complex"), office.kind == "property_office")
             .order_by(office.id)
             .limit(1)
+            .correlate(cases)
             .scalar_subquery()
         )
     ancestor, closure = aliased(Unit, name="ancestor"), aliased(UnitClosure, name="closure")
@@ -105,6 +108,9 @@ def holder_of(unit_kind: str) -> ScalarSelect[Any]:
         .where(closure.descendant_id == cases.c.place_unit_id, ancestor.kind == unit_kind)
         .order_by(closure.depth)
         .limit(1)
+        # Explicit: nested inside json_each/EXISTS (handled_units) SQLAlchemy would otherwise
+        # add `cases` to this FROM list, turning a per-case lookup into a scan of all cases.
+        .correlate(cases)
         .scalar_subquery()
     )
 
