@@ -103,9 +103,10 @@ def enqueue_many(session: Session, messages: Iterable[Mapping[str, Any]], now: d
             "idempotency_id": uuid.uuid4(), "status": "pending", "attempts": 0,
             "next_attempt_at": now, "last_error": "", "created_at": now,
         })
-    # One multi-row INSERT … VALUES: an executemany would be a round trip per row on psycopg.
-    for start in range(0, len(rows), 1000):
-        session.execute(insert(OutboxMessage.__table__).values(rows[start:start + 1000]))
+    # executemany of one cached statement: psycopg 3 pipelines it, SQLite loops in C; a
+    # multi-row VALUES would be compiled afresh for every batch size.
+    if rows:
+        session.execute(insert(OutboxMessage.__table__), rows)
     return len(rows)
 
 
