@@ -70,8 +70,13 @@ def apply_action(
     note: str = "",
     data: Mapping[str, Any] | None = None,
     expected_version: int | None = None,
+    event_facts: Mapping[str, Any] | None = None,
 ) -> Case:
-    """Apply one action and its event inside the caller's unit of work (no commit)."""
+    """Apply one action and its event inside the caller's unit of work (no commit).
+
+    `event_facts` lets a composing service (e.g. meetings: kind, round) add what it knows to
+    the event, so the event and its notification carry them from the start.
+    """
     session = uow.session
     case = get_case(session, key)
     if expected_version is not None and expected_version != case.version:
@@ -93,6 +98,7 @@ def apply_action(
     flag_modified(case, "updated_at")  # every action bumps the version, even a bare comment
     met = refresh_deadlines(session, case, rules, now, pending=(now, action, case.state))
     _note_clocks_met(case, action, met, step.event_data)
+    step.event_data.update(event_facts or {})
     record_event(session, case, who, action, now, before, note, step.event_data)
     return case
 

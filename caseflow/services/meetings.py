@@ -18,7 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from caseflow.domain import lifecycle
 from caseflow.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from caseflow.domain.policy import ABOVE, HOLDER
-from caseflow.models import Case, CaseEvent, Meeting, Unit, User, Vote
+from caseflow.models import Meeting, Unit, User, Vote
 from caseflow.models.meetings import DECIDED, HELD, PLANNED
 from caseflow.rules import RuleSet
 from caseflow.services.actions import apply_action
@@ -152,26 +152,10 @@ def _open_on_case(
         raise InvalidInput("case", "the case's place lies in no complex")
     meeting.case, meeting.round = target, rounds_of(session, target.id) + 1
     meeting.complex = session.get_one(Unit, complex_id)
-    apply_action(uow, rules, target.id, "deliberate", actor, now, note=meeting.agenda)
-    _annotate(
-        session,
-        target,
-        {
-            "meeting_kind": meeting.kind,
-            "round": meeting.round,
-            "meeting_due_at": meeting.due_at.isoformat(),
-        },
-    )
-
-
-def _annotate(session: Session, case: Case, data: Mapping[str, Any]) -> None:
-    """Add the meeting's facts to the event apply_action just recorded for `case`.
-
-    apply_action keeps only what its handler reports; the round number belongs to this
-    service, so it is written onto the pending event before the shared commit.
-    """
-    event = next(e for e in session.new if isinstance(e, CaseEvent) and e.case is case)
-    event.data = {**event.data, **data}
+    facts = {"meeting_kind": meeting.kind, "round": meeting.round,
+             "meeting_due_at": meeting.due_at.isoformat()}
+    apply_action(uow, rules, target.id, "deliberate", actor, now, note=meeting.agenda,
+                 event_facts=facts)
 
 
 def clean_participants(raw: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
@@ -243,8 +227,8 @@ def record_decision(
             now,
             note="；".join(texts),
             data={"outcome": outcome},
+            event_facts={"meeting_kind": meeting.kind, "round": meeting.round},
         )
-        _annotate(session, meeting.case, {"meeting_kind": meeting.kind, "round": meeting.round})
     else:
         require_complex_staff(session, actor, meeting.complex)
     meeting.outcome, meeting.decisions, meeting.status = outcome, texts, DECIDED
