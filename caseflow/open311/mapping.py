@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from caseflow.domain.lifecycle import FINAL_STATES, SUBMITTED
 from caseflow.models import Case, Unit
 from caseflow.rules import Category, RuleSet
+from caseflow.services.georeport import EventLine
 
 SPEC_URL = "http://wiki.open311.org/GeoReport_v2"
 NOTE_EVENTS = 3  # how many of the latest events status_notes tells
@@ -169,15 +170,6 @@ def expected_at(state: str, deadlines: Mapping[str, Any]) -> str | None:
     if entry.get("stopped_at"):
         return None
     return entry.get("due_at")
-
-
-@dataclass(frozen=True)
-class EventLine:
-    """What status_notes tells of one event."""
-
-    at: datetime
-    action: str
-    note: str
 
 
 def status_notes(

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from caseflow.open311.queries import RequestFilter
 from caseflow.open311.render import Open311Error
+from caseflow.services.georeport import RequestFilter
 
 WINDOW = timedelta(days=90)  # the spec's default and largest span of a requests query
 MAX_IDS = 100  # service_request_id values in one query

@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 from caseflow.domain.errors import CaseflowError, InvalidInput, NotFound, PermissionDenied
 from caseflow.domain.policy import OUTSIDE, Actor
 from caseflow.models import Case
-from caseflow.open311 import intake, mapping, params, queries
+from caseflow.open311 import intake, mapping, params
 from caseflow.open311.render import Open311Error, error_response, respond
+from caseflow.services import georeport as queries
 from caseflow.services import rulesets, tokens
 from caseflow.services.cases import submit_case
 from caseflow.services.runtime import Runtime
@@ -52,7 +53,7 @@ def _media_urls(session: Session, cases: list[Case]) -> dict[int, str]:
 
 def _records(session: Session, cases: list[Case]) -> list[dict[str, Any]]:
     rules, lang = _rt().rules(), _lang()
-    events = queries.latest_events(session, [case.id for case in cases])
+    events = queries.latest_events(session, [case.id for case in cases], mapping.NOTE_EVENTS)
     media = _media_urls(session, cases)
     return [
         mapping.request_record(c, rules, events.get(c.id, []), lang, media.get(c.id)) for c in cases

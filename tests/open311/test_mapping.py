@@ -8,9 +8,10 @@ import pytest
 
 from caseflow.domain.lifecycle import FINAL_STATES, OPEN_STATES
 from caseflow.open311.intake import reporter_name, title_of
-from caseflow.open311.mapping import EventLine, expected_at, status_notes, status_of, w3c
+from caseflow.open311.mapping import expected_at, status_notes, status_of, w3c
 from caseflow.open311.params import comma_list, window
 from caseflow.open311.render import Open311Error, to_xml
+from caseflow.services.georeport import EventLine
 from caseflow.services.places import haversine_m
 
 NOW = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)

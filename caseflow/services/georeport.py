@@ -1,4 +1,4 @@
-"""Read-only look-ups behind the GeoReport views; nothing here writes or commits."""
+"""Read-only look-ups behind the Open311 GeoReport views; nothing here writes or commits."""
 
 from __future__ import annotations
 
@@ -12,8 +12,17 @@ from sqlalchemy.orm import Session, joinedload
 from caseflow.domain.errors import NotFound
 from caseflow.domain.lifecycle import FINAL_STATES, OPEN_STATES
 from caseflow.models import Attachment, Case, CaseEvent, Unit, UnitClosure
-from caseflow.open311.mapping import NOTE_EVENTS, EventLine
 from caseflow.services.cases import hash_token
+
+
+@dataclass(frozen=True)
+class EventLine:
+    """What status_notes tells of one event."""
+
+    at: datetime
+    action: str
+    note: str
+
 
 MAX_REQUESTS = 1000  # the spec has no paging; the 90-day window and this cap bound a list
 
@@ -84,8 +93,10 @@ def find_by_token(session: Session, token: str, inside: int | None) -> Case:
     return case
 
 
-def latest_events(session: Session, case_ids: Sequence[int]) -> dict[int, list[EventLine]]:
-    """The NOTE_EVENTS latest events of each case, newest first, in one query."""
+def latest_events(
+    session: Session, case_ids: Sequence[int], per_case: int
+) -> dict[int, list[EventLine]]:
+    """The `per_case` latest events of each case, newest first, in one query."""
     if not case_ids:
         return {}
     rank = (
@@ -100,7 +111,7 @@ def latest_events(session: Session, case_ids: Sequence[int]) -> dict[int, list[E
     )
     rows = session.execute(
         select(ranked.c.case_id, ranked.c.at, ranked.c.action, ranked.c.note)
-        .where(ranked.c.rank <= NOTE_EVENTS)
+        .where(ranked.c.rank <= per_case)
         .order_by(ranked.c.case_id, ranked.c.rank)
     )
     lines: dict[int, list[EventLine]] = {}
