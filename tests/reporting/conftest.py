@@ -7,15 +7,19 @@ Street A (jiazhou-street) holds complexes rhine and lotus (company huacheng); st
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from flask import Flask
 from sqlalchemy import select
 
+from caseflow.app import create_app, runtime_of
 from caseflow.models import Case, CaseEvent, Unit, User
 from caseflow.services.reporting.evaluations import add_owner_evaluation
 from caseflow.services.units import import_units, parse_units
+from tests.conftest import RULES_DIR
 
 TREE = """
 companies:
@@ -62,6 +66,16 @@ units:
                   - {code: pine-office, name: 松林物业中心, kind: property_office,
                      property_company: pineco}
 """
+
+
+@pytest.fixture
+def app(database_url, clock) -> Iterator[Flask]:
+    """The app on the test database (pages and API tests override `runtime` with its own)."""
+    application = create_app({"TESTING": True, "DATABASE_URL": database_url,
+                              "RULES_DIR": str(RULES_DIR), "CLOCK": clock,
+                              "SECRET_KEY": "test", "WTF_CSRF_ENABLED": False})
+    yield application
+    runtime_of(application).engine.dispose()
 
 
 def utc(day: int, hour: int = 1, minute: int = 0, month: int = 11) -> datetime:

@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from flask import Flask
 
-from caseflow.app import create_app, runtime_of
+from caseflow.app import runtime_of
 from caseflow.services import tokens
-from tests.conftest import RULES_DIR
 from tests.reporting.helpers import run
 
 NOVEMBER = {"from": "2026-11-01", "to": "2026-11-30"}
-
-
-@pytest.fixture
-def app(database_url, clock) -> Iterator[Flask]:
-    application = create_app({"TESTING": True, "DATABASE_URL": database_url,
-                              "RULES_DIR": str(RULES_DIR), "CLOCK": clock})
-    yield application
-    runtime_of(application).engine.dispose()
 
 
 @pytest.fixture

@@ -5,31 +5,19 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
 
 import pytest
-from flask import Flask
 from openpyxl import load_workbook
 from sqlalchemy import update
 from werkzeug.security import generate_password_hash
 
-from caseflow.app import create_app, runtime_of
+from caseflow.app import runtime_of
 from caseflow.models import User
-from tests.conftest import RULES_DIR
 from tests.reporting.helpers import run
 
 PASSWORD = "password-123"
 NOVEMBER = "from=2026-11-01&to=2026-11-30"
 CELLS = re.compile(r'<table class="figures" data-table="([^"]+)">(.*?)</table>', re.S)
-
-
-@pytest.fixture
-def app(database_url, clock) -> Iterator[Flask]:
-    application = create_app({"TESTING": True, "DATABASE_URL": database_url,
-                              "RULES_DIR": str(RULES_DIR), "CLOCK": clock,
-                              "SECRET_KEY": "test", "WTF_CSRF_ENABLED": False})
-    yield application
-    runtime_of(application).engine.dispose()
 
 
 @pytest.fixture
