@@ -3,6 +3,7 @@
 from caseflow.models.auth import ApiToken, Attachment, IdempotencyRecord, ReadAudit
 from caseflow.models.base import Base
 from caseflow.models.cases import Case, CaseEvent
+from caseflow.models.intake import IntakeRequest
 from caseflow.models.meetings import Meeting
 from caseflow.models.outbox import OutboxMessage
 from caseflow.models.ratings import OwnerEvaluation
@@ -21,6 +22,7 @@ __all__ = [
     "Base",
     "Case",
     "CaseEvent",
+    "IntakeRequest",
     "PropertyCompany",
     "RuleActivation",
     "RuleSetVersion",
