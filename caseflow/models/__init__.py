@@ -7,6 +7,7 @@ from caseflow.models.intake import IntakeRequest
 from caseflow.models.meetings import Meeting
 from caseflow.models.outbox import OutboxMessage
 from caseflow.models.ratings import OwnerEvaluation
+from caseflow.models.rollups import CaseMonthCategory, CaseMonthCount
 from caseflow.models.rulesets import RuleActivation, RuleSetVersion
 from caseflow.models.units import PropertyCompany, Unit, UnitClosure
 from caseflow.models.users import User
@@ -21,6 +22,8 @@ __all__ = [
     "ReadAudit",
     "Base",
     "Case",
+    "CaseMonthCategory",
+    "CaseMonthCount",
     "CaseEvent",
     "IntakeRequest",
     "PropertyCompany",

@@ -1,0 +1,193 @@
+"""reporting: monthly summary tables kept by triggers on cases
+
+Revision ID: 0008
+Revises: 0001
+
+Triggers, not service code, keep the summaries: every path that writes `cases` (the ORM,
+Core UPDATEs, set-based sweeps, bulk loads) is then counted. Each trigger fires only when a
+counted flag or a key of the case changes (WHEN clause), and then moves the case's flags
+from its old row to its new one (two upserts).
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0008"
+down_revision: str | None = "0001"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+NOT_HANDLED = "('merged','rejected','withdrawn')"
+# Each counted flag as a condition on a cases row `{r}` (docs/metrics.md §Rates).
+FLAGS = {
+    "submitted": "TRUE",
+    "handled": f"{{r}}.state NOT IN {NOT_HANDLED}",
+    "accepted": "{r}.accepted_on_time IS NOT NULL",
+    "accepted_on_time": "{r}.accepted_on_time",
+    "resolved": "{r}.state IN ('resolved','closed')",
+    "resolved_on_time": "{r}.state IN ('resolved','closed') AND {r}.resolved_on_time",
+    "closed": "{r}.state = 'closed'",
+    "closed_on_time": "{r}.state = 'closed' AND {r}.resolved_on_time",
+    "evaluated": "{r}.satisfaction IS NOT NULL",
+    "satisfied": "{r}.satisfaction = 'satisfied'",
+    "basically_satisfied": "{r}.satisfaction = 'basically_satisfied'",
+    "unsatisfied": "{r}.satisfaction = 'unsatisfied'",
+    "reopened": "{r}.reopen_count > 0",
+    "ever_closed": "{r}.state = 'closed' OR {r}.reopen_count > 0",
+    "reworked": f"{{r}}.state NOT IN {NOT_HANDLED} AND {{r}}.rework_count > 0",
+    "extended": f"{{r}}.state NOT IN {NOT_HANDLED} AND {{r}}.extension_count > 0",
+    "deferred": "{r}.state = 'deferred'",
+}
+COUNTED = (
+    "state", "accepted_on_time", "resolved_on_time", "satisfaction", "reopen_count",
+    "rework_count", "extension_count", "submitted_at", "place_unit_id",
+)
+MONTH = {
+    "sqlite": "strftime('%Y-%m', {r}.submitted_at, '+8 hours')",
+    "postgresql": "to_char({r}.submitted_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM')",
+}
+# The complex a place lies in (a building's complex, a complex itself), else the place.
+COMPLEX = (
+    "COALESCE((SELECT uc.ancestor_id FROM unit_closure uc JOIN units u ON u.id = uc.ancestor_id"
+    " WHERE uc.descendant_id = {r}.place_unit_id AND u.kind = 'complex'), {r}.place_unit_id)"
+)
+DISTINCT = {"sqlite": "IS NOT", "postgresql": "IS DISTINCT FROM"}
+
+
+def _flag(name: str, r: str) -> str:
+    return f"(CASE WHEN {FLAGS[name].format(r=r)} THEN 1 ELSE 0 END)"
+
+
+def _counts_upsert(dialect: str, r: str, sign: str) -> str:
+    names = ", ".join(FLAGS)
+    values = ", ".join(f"{sign}{_flag(name, r)}" for name in FLAGS)
+    adds = ", ".join(f"{n} = case_month_counts.{n} + excluded.{n}" for n in FLAGS)
+    return (
+        f"INSERT INTO case_month_counts (month, place_unit_id, {names}) "
+        f"VALUES ({MONTH[dialect].format(r=r)}, {r}.place_unit_id, {values}) "
+        f"ON CONFLICT (month, place_unit_id) DO UPDATE SET {adds};"
+    )
+
+
+def _categories_upsert(dialect: str, r: str, sign: str) -> str:
+    return (
+        "INSERT INTO case_month_categories (month, complex_id, category, cases) "
+        f"VALUES ({MONTH[dialect].format(r=r)}, {COMPLEX.format(r=r)}, {r}.category, {sign}1) "
+        "ON CONFLICT (month, complex_id, category) "
+        "DO UPDATE SET cases = case_month_categories.cases + excluded.cases;"
+    )
+
+
+def _counts_changed(dialect: str) -> str:
+    """The UPDATE changed a counted flag or a key: only then does the trigger fire."""
+    flags = [f"{_flag(n, 'OLD')} <> {_flag(n, 'NEW')}" for n in FLAGS if n != "submitted"]
+    keys = [f"OLD.{c} {DISTINCT[dialect]} NEW.{c}" for c in ("submitted_at", "place_unit_id")]
+    return " OR ".join(keys + flags)
+
+
+def _categories_changed(dialect: str) -> str:
+    keys = ("submitted_at", "place_unit_id", "category")
+    return " OR ".join(f"OLD.{c} {DISTINCT[dialect]} NEW.{c}" for c in keys)
+
+
+TABLES = {
+    "case_month_counts": (_counts_upsert, _counts_changed, ", ".join(COUNTED)),
+    "case_month_categories": (
+        _categories_upsert, _categories_changed, "submitted_at, place_unit_id, category"
+    ),
+}
+
+
+def _sqlite_triggers() -> list[str]:
+    out = []
+    for table, (upsert, changed, columns) in TABLES.items():
+        out += [
+            f"CREATE TRIGGER {table}_ai AFTER INSERT ON cases BEGIN "
+            f"{upsert('sqlite', 'NEW', '')} END",
+            f"CREATE TRIGGER {table}_ad AFTER DELETE ON cases BEGIN "
+            f"{upsert('sqlite', 'OLD', '-')} END",
+            f"CREATE TRIGGER {table}_au AFTER UPDATE OF {columns} ON cases "
+            f"WHEN {changed('sqlite')} BEGIN "
+            f"{upsert('sqlite', 'OLD', '-')} {upsert('sqlite', 'NEW', '')} END",
+        ]
+    return out
+
+
+def _postgresql_triggers() -> list[str]:
+    out = []
+    for table, (upsert, changed, columns) in TABLES.items():
+        out += [
+            f"CREATE FUNCTION {table}_keep() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            f"IF TG_OP <> 'INSERT' THEN {upsert('postgresql', 'OLD', '-')} END IF; "
+            f"IF TG_OP <> 'DELETE' THEN {upsert('postgresql', 'NEW', '')} END IF; "
+            "RETURN NULL; END $$",
+            f"CREATE TRIGGER {table}_ai AFTER INSERT ON cases "
+            f"FOR EACH ROW EXECUTE FUNCTION {table}_keep()",
+            f"CREATE TRIGGER {table}_ad AFTER DELETE ON cases "
+            f"FOR EACH ROW EXECUTE FUNCTION {table}_keep()",
+            f"CREATE TRIGGER {table}_au AFTER UPDATE OF {columns} ON cases "
+            f"FOR EACH ROW WHEN ({changed('postgresql')}) EXECUTE FUNCTION {table}_keep()",
+        ]
+    return out
+
+
+def recount_sql(dialect: str) -> list[str]:
+    """Fill both summaries from `cases` (the tables must be empty)."""
+    month = MONTH[dialect].format(r="c")
+    sums = ", ".join(f"SUM{_flag(n, 'c')}" for n in FLAGS)
+    return [
+        f"INSERT INTO case_month_counts (month, place_unit_id, {', '.join(FLAGS)}) "
+        f"SELECT {month}, c.place_unit_id, {sums} FROM cases c GROUP BY 1, 2",
+        "INSERT INTO case_month_categories (month, complex_id, category, cases) "
+        f"SELECT {month}, {COMPLEX.format(r='c')}, c.category, COUNT(*) FROM cases c "
+        "GROUP BY 1, 2, 3",
+    ]
+
+
+def _count_column(name: str) -> sa.Column:
+    return sa.Column(name, sa.Integer(), server_default=sa.text("0"), nullable=False)
+
+
+def upgrade() -> None:
+    op.create_table(
+        "case_month_counts",
+        sa.Column("month", sa.String(length=7), nullable=False),
+        sa.Column("place_unit_id", sa.Integer(), nullable=False),
+        *(_count_column(name) for name in FLAGS),
+        sa.PrimaryKeyConstraint("month", "place_unit_id", name=op.f("pk_case_month_counts")),
+    )
+    op.create_table(
+        "case_month_categories",
+        sa.Column("month", sa.String(length=7), nullable=False),
+        sa.Column("complex_id", sa.Integer(), nullable=False),
+        sa.Column("category", sa.String(length=64), nullable=False),
+        _count_column("cases"),
+        sa.PrimaryKeyConstraint(
+            "month", "complex_id", "category", name=op.f("pk_case_month_categories")
+        ),
+    )
+    awaiting = sa.text("state = 'submitted' AND first_accepted_at IS NULL")
+    op.create_index(
+        "ix_cases_awaiting_accept", "cases", ["submitted_at", "next_due_at", "place_unit_id"],
+        sqlite_where=awaiting, postgresql_where=awaiting,
+    )
+    dialect = op.get_bind().dialect.name
+    for statement in recount_sql(dialect):
+        op.execute(statement)
+    for statement in _sqlite_triggers() if dialect == "sqlite" else _postgresql_triggers():
+        op.execute(statement)
+
+
+def downgrade() -> None:
+    dialect = op.get_bind().dialect.name
+    for table in TABLES:
+        for suffix in ("ai", "ad", "au"):
+            on = "" if dialect == "sqlite" else " ON cases"
+            op.execute(f"DROP TRIGGER IF EXISTS {table}_{suffix}{on}")
+        if dialect == "postgresql":
+            op.execute(f"DROP FUNCTION IF EXISTS {table}_keep()")
+    op.drop_index("ix_cases_awaiting_accept", table_name="cases")
+    op.drop_table("case_month_categories")
+    op.drop_table("case_month_counts")

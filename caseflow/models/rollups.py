@@ -1,0 +1,76 @@
+"""Summary tables of case counts per local month, kept exact by triggers on `cases`.
+
+The period reports (rates, ranking, property ratings, hotspots) add these counts up for
+the whole months of a period instead of scanning every case. Database triggers written in
+migration 0008 keep them in step with every INSERT, UPDATE and DELETE of `cases`, whatever
+code path writes; `caseflow report rebuild-summary` recounts them from scratch.
+docs/metrics.md says which figure reads which count.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Index, String, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from caseflow.models.base import Base
+from caseflow.models.cases import Case
+
+# Counted flags of one case, in the order of the columns below (docs/metrics.md §Rates).
+MONTH_COUNTS = (
+    "submitted", "handled", "accepted", "accepted_on_time", "resolved", "resolved_on_time",
+    "closed", "closed_on_time", "evaluated", "satisfied", "basically_satisfied",
+    "unsatisfied", "reopened", "ever_closed", "reworked", "extended", "deferred",
+)
+
+
+def _count() -> Mapped[int]:
+    return mapped_column(default=0, server_default=text("0"))
+
+
+class CaseMonthCount(Base):
+    """Counted flags of the cases submitted in one local month about one place."""
+
+    __tablename__ = "case_month_counts"
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)  # local YYYY-MM
+    place_unit_id: Mapped[int] = mapped_column(primary_key=True)
+    submitted: Mapped[int] = _count()
+    handled: Mapped[int] = _count()
+    accepted: Mapped[int] = _count()
+    accepted_on_time: Mapped[int] = _count()
+    resolved: Mapped[int] = _count()
+    resolved_on_time: Mapped[int] = _count()
+    closed: Mapped[int] = _count()
+    closed_on_time: Mapped[int] = _count()
+    evaluated: Mapped[int] = _count()
+    satisfied: Mapped[int] = _count()
+    basically_satisfied: Mapped[int] = _count()
+    unsatisfied: Mapped[int] = _count()
+    reopened: Mapped[int] = _count()
+    ever_closed: Mapped[int] = _count()
+    reworked: Mapped[int] = _count()
+    extended: Mapped[int] = _count()
+    deferred: Mapped[int] = _count()
+
+
+class CaseMonthCategory(Base):
+    """Cases submitted in one local month per complex (a building's cases count at its
+    complex; a place above the complexes counts as itself) and category."""
+
+    __tablename__ = "case_month_categories"
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    complex_id: Mapped[int] = mapped_column(primary_key=True)
+    category: Mapped[str] = mapped_column(String(64), primary_key=True)
+    cases: Mapped[int] = _count()
+
+
+# Cases still waiting for their first acceptance: the one now-dependent part of the response
+# rate's denominator (next_due_at ≤ now). Partial, so only unaccepted cases are indexed and
+# an action pays for it once, when the case is accepted.
+AWAITING = text("state = 'submitted' AND first_accepted_at IS NULL")
+Index(
+    "ix_cases_awaiting_accept",
+    Case.submitted_at, Case.next_due_at, Case.place_unit_id,
+    sqlite_where=AWAITING, postgresql_where=AWAITING,
+)
