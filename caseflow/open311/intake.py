@@ -2,8 +2,7 @@
 
 Where a report is: `address_id` (a unit code) first, else the complex nearest to `lat`/`long`,
 else a complex or building named in `address_string`. An `address_string` naming nothing we
-know is refused with 400 rather than parked with a dispatcher: the client can ask the
-resident again, while a case without a place could not be routed to any unit.
+know goes to a dispatcher (GeoReport's token answer): `locate` returns None for it.
 """
 
 from __future__ import annotations
@@ -54,8 +53,15 @@ def _by_code(session: Session, code: str, inside: int | None) -> Unit:
     return place
 
 
-def locate(session: Session, report: Report, inside: int | None, max_distance_m: float) -> Unit:
-    """The complex or building the report is about; 400 saying what to send instead."""
+def locate(
+    session: Session, report: Report, inside: int | None, max_distance_m: float
+) -> Unit | None:
+    """The complex or building the report is about; None when only a dispatcher can tell.
+
+    A bad `address_id` or `lat`/`long` is a 400 saying what to send instead: the client chose
+    them. A free-text `address_string` we cannot match is a person's words, so it waits for a
+    dispatcher who can read it (and call the resident back).
+    """
     if report.address_id:
         place = _by_code(session, report.address_id, inside)
     elif report.lat is not None and report.long is not None:
@@ -69,10 +75,7 @@ def locate(session: Session, report: Report, inside: int | None, max_distance_m:
     elif report.address_string:
         matched = match_place(session, report.address_string, inside)
         if matched is None:
-            raise _bad(
-                "address_string names no complex or building we know; send address_id "
-                "(a complex or building code), lat/long, or the complex's name"
-            )
+            return None
         place = matched
     else:
         raise _bad("a location is required: address_id, lat and long, or address_string")
@@ -118,13 +121,13 @@ def title_of(description: str) -> str:
     return line if len(line) <= TITLE_LIMIT else line[: TITLE_LIMIT - 1] + "…"
 
 
-def submission(report: Report, category: Category, place: Unit) -> dict[str, Any]:
-    """The raw submission `submit_case` takes, on the open311 channel."""
+def submission(report: Report, category: Category, place: Unit | None) -> dict[str, Any]:
+    """The raw submission `submit_case` takes, on the open311 channel (no `unit` if no place)."""
     extra = []
     if report.address_string:
         extra.append(f"地址：{report.address_string}")
     building = report.attributes.get("building", "")
-    if building and place.kind != "building":
+    if building and (place is None or place.kind != "building"):
         extra.append(f"楼栋：{building}")
     if report.media_url:
         extra.append(f"图片：{report.media_url}")
@@ -136,14 +139,14 @@ def submission(report: Report, category: Category, place: Unit) -> dict[str, Any
     for name in ("email", "device_id", "account_id"):
         if getattr(report, name):
             reporter[name] = getattr(report, name)
-    return {
+    raw = {
         "title": title_of(report.description),
         "description": "\n".join([report.description, *extra]),
         "category": category.id,
-        "unit": place.code,
         "reporter": reporter,
         "channel": "open311",
     }
+    return raw if place is None else raw | {"unit": place.code}
 
 
 def translate(error: InvalidInput) -> Open311Error:

@@ -226,6 +226,20 @@ def service_notice(case: Case, rules: RuleSet, lang: str) -> str:
     return notice + (f"，预计 {due:%Y-%m-%d %H:%M} 前答复" if due else "")
 
 
+def waiting_notice(address: str, lang: str) -> str:
+    """The notice for a report a dispatcher must place first: what happens and where to look."""
+    if lang == "en":
+        return (
+            f"Received. \"{address}\" names no residential complex we know: a dispatcher will "
+            "choose the place and register the case. GET tokens/{token} gives its "
+            "service_request_id once registered."
+        )
+    return (
+        f"已收到。地址“{address}”未能对应到已登记的小区或楼栋，将由分拨员确定地点后立案；"
+        "立案后可通过 tokens/{token} 查询诉求编号（service_request_id）。"
+    )
+
+
 def _layer_names(rules: RuleSet, layer_id: str) -> tuple[str, str]:
     # A later rule set may have dropped the layer an old case sits on; show its id then.
     layer = next((x for x in rules.layers if x.id == layer_id), None)

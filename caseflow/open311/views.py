@@ -13,7 +13,7 @@ from caseflow.models import Case
 from caseflow.open311 import intake, mapping, params
 from caseflow.open311.render import Open311Error, error_response, respond
 from caseflow.services import georeport as queries
-from caseflow.services import rulesets, tokens
+from caseflow.services import intake_requests, rulesets, tokens
 from caseflow.services.cases import submit_case
 from caseflow.services.runtime import Runtime
 
@@ -136,10 +136,13 @@ def get_request(ref: str, fmt: str) -> Response:
 
 @bp.get(f"/tokens/<token>.{FMT}")
 def get_token(token: str, fmt: str) -> Response:
-    """The request a token stands for; the token is the resident's tracking token."""
+    """The request a token stands for: null until a dispatcher has registered the case."""
     with _rt().uow() as uow:
-        case = queries.find_by_token(uow.session, token, _scope(uow.session))
-    return respond(fmt, "service_requests", [{"service_request_id": case.ref, "token": token}])
+        found = queries.token_status(uow.session, token, _scope(uow.session))
+    if found.dismissed is not None:
+        raise Open311Error(404, f"token {token!r} was dismissed by a dispatcher: {found.dismissed}")
+    body = [{"service_request_id": found.service_request_id, "token": token}]
+    return respond(fmt, "service_requests", body)
 
 
 def _submitter(rt: Runtime, api_key: str) -> Actor:
@@ -166,15 +169,23 @@ def _file(rt: Runtime, report: params.Report, inside: int | None, actor: Actor) 
     if category is None:
         raise Open311Error(400, f"unknown service_code {report.service_code!r}; see services")
     limit = float(current_app.config.get("OPEN311_MAX_DISTANCE_M", 5000))
+    account = report.account_id or None
     with rt.uow() as uow:
         place = intake.locate(uow.session, report, inside, limit)
         raw = intake.submission(report, category, place)
         try:
-            case, token = submit_case(uow, rules, raw, actor, rt.now())
+            if place is None:
+                _, token = intake_requests.receive(
+                    uow, rules, raw, report.address_string, inside, actor.user_id, rt.now()
+                )
+            else:
+                case, token = submit_case(uow, rules, raw, actor, rt.now())
         except InvalidInput as error:
             raise intake.translate(error) from None
+        if place is None:  # the spec's answer for a request that is not realtime: no id yet
+            notice = mapping.waiting_notice(report.address_string, _lang())
+            return {"token": token, "service_notice": notice, "account_id": account}
         notice = mapping.service_notice(case, rules, _lang())
-    account = report.account_id or None
     return {
         "service_request_id": case.ref,
         "service_notice": notice,

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, joinedload
 from caseflow.domain.errors import NotFound
 from caseflow.domain.lifecycle import FINAL_STATES, OPEN_STATES
 from caseflow.models import Attachment, Case, CaseEvent, Unit, UnitClosure
+from caseflow.services import intake_requests
 from caseflow.services.cases import hash_token
 
 
@@ -84,13 +85,26 @@ def find_request(session: Session, ref: str, inside: int | None) -> Case:
     return case
 
 
-def find_by_token(session: Session, token: str, inside: int | None) -> Case:
-    """The case whose tracking token this is, or NotFound."""
+@dataclass(frozen=True)
+class TokenStatus:
+    """What a GeoReport token stands for: a case reference, or a report still (or never) placed."""
+
+    service_request_id: str | None
+    dismissed: str | None = None  # the dispatcher's reason, when the report was refused
+
+
+def token_status(session: Session, token: str, inside: int | None) -> TokenStatus:
+    """The case a token belongs to, else the intake request it was handed out for; NotFound."""
     query = _cases(inside).where(Case.tracking_token_hash == hash_token(token))
     case = session.scalars(query).unique().one_or_none()
-    if case is None:
+    if case is not None:
+        return TokenStatus(case.ref)
+    waiting = intake_requests.find_by_token(session, token, inside)
+    if waiting is None:
         raise NotFound(f"token {token!r}")
-    return case
+    if waiting.status == intake_requests.DISMISSED:
+        return TokenStatus(None, waiting.dismiss_reason)
+    return TokenStatus(waiting.case.ref if waiting.case is not None else None)
 
 
 def latest_events(
