@@ -1,9 +1,11 @@
-"""Intake: a dispatcher registers a walk-in or phone grievance."""
+"""Intake: a dispatcher registers a walk-in or phone grievance, or places an Open311 report."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.wrappers import Response
 
 from caseflow.admin.errors import attach
 from caseflow.admin.present import grievance
@@ -11,6 +13,8 @@ from caseflow.admin.public import form_page
 from caseflow.admin.runtime import runtime
 from caseflow.admin.security import requires
 from caseflow.domain.policy import OUTSIDE, Actor
+from caseflow.models import IntakeRequest
+from caseflow.services import intake_requests
 from caseflow.services.cases import submit_case
 
 bp = Blueprint("admin_intake", __name__)
@@ -18,12 +22,20 @@ attach(bp)
 INTAKE_CHANNELS = ("walk_in", "phone")
 
 
+def _waiting() -> list[IntakeRequest]:
+    """Open311 reports waiting for a place, for the roles that may place them."""
+    if current_user.role not in intake_requests.DISPATCH_ROLES:
+        return []
+    with runtime().uow() as uow:
+        return intake_requests.waiting_requests(uow.session, current_user.id)
+
+
 @bp.route("/intake", methods=["GET", "POST"])
 @requires("dispatcher", "admin", "caseworker", "unit_lead")
 def intake() -> tuple[str, int]:
     """Register a grievance received at the counter or on the phone."""
     if request.method == "GET":
-        return form_page("admin/intake.html", channels=INTAKE_CHANNELS)
+        return form_page("admin/intake.html", channels=INTAKE_CHANNELS, waiting=_waiting())
     channel = request.form.get("channel")
     channel = channel if channel in INTAKE_CHANNELS else "walk_in"
     actor = Actor(role=current_user.role, relation=OUTSIDE, user_id=current_user.id,
@@ -35,3 +47,28 @@ def intake() -> tuple[str, int]:
         link = url_for("admin_public.track", ref=case.ref, token=token, _external=True)
         return render_template("admin/reported.html", ref=case.ref, link=link,
                                staff=True), 201
+
+
+@bp.post("/intake/open311/<int:request_id>/register")
+@requires(*intake_requests.DISPATCH_ROLES)
+def register(request_id: int) -> Response:
+    """Register a waiting Open311 report as a case at the place the dispatcher chose."""
+    rt = runtime()
+    with rt.uow() as uow:
+        case = intake_requests.register(uow, rt.rules(), request_id, current_user.id,
+                                        request.form.get("unit", ""), rt.now())
+        ref = case.ref
+    flash(_("Registered as case %(ref)s.", ref=ref), "ok")
+    return redirect(url_for("admin_case.show", ref=ref))
+
+
+@bp.post("/intake/open311/<int:request_id>/dismiss")
+@requires(*intake_requests.DISPATCH_ROLES)
+def dismiss(request_id: int) -> Response:
+    """Dismiss a waiting Open311 report; the reason is shown to the client."""
+    rt = runtime()
+    with rt.uow() as uow:
+        intake_requests.dismiss(uow, request_id, current_user.id,
+                                request.form.get("reason", ""), rt.now())
+    flash(_("The report was dismissed."), "ok")
+    return redirect(url_for("admin_intake.intake"))
