@@ -6,6 +6,7 @@ import click
 
 from caseflow.cli.cases import act, submit
 from caseflow.cli.meetings import ballots, votes
+from caseflow.cli.open311 import open311
 from caseflow.cli.ops import (
     audit,
     backup,
@@ -39,3 +40,4 @@ for command in (deliver, outbox, backup, restore, retention, audit):  # producti
     main.add_command(command)
 main.add_command(users)
 main.add_command(tokens)
+main.add_command(open311)
