@@ -24,6 +24,7 @@ BLUEPRINTS: tuple[str, ...] = (
     "caseflow.api.meetings:blp",
     "caseflow.api.outbox:blp",
     "caseflow.api.stats:blp",
+    "caseflow.api.intake:blp",
 )
 
 DEFAULTS = {

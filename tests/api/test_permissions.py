@@ -6,8 +6,9 @@ import io
 
 import pytest
 
+from caseflow.app import runtime_of
 from caseflow.models import User
-from caseflow.services import tokens
+from caseflow.services import intake_requests, tokens
 from caseflow.services.units import get_unit
 from tests.factories import submission
 
@@ -42,6 +43,10 @@ def expected(endpoint: str, role: str | None, inside: bool | None) -> int:
         return 200
     if role == "resident":
         return 403
+    if endpoint.startswith("intake"):  # Open311 reports waiting for a place
+        if role not in ("admin", "dispatcher"):
+            return 403
+        return 200 if endpoint == "intake" else 201 if inside else 403
     if endpoint == "rules_check":
         return 200 if role == "admin" else 403
     if endpoint in ("rules", "explain", "list"):
@@ -49,6 +54,16 @@ def expected(endpoint: str, role: str | None, inside: bool | None) -> int:
     if not inside:
         return 403
     return 201 if endpoint == "upload" else 200
+
+
+def waiting_report(client):
+    """A fresh Open311 report waiting for a place (each registration uses one up)."""
+    runtime = runtime_of(client.application)
+    raw = {key: value for key, value in submission(channel="open311").items() if key != "unit"}
+    with runtime.uow() as uow:
+        report, _ = intake_requests.receive(uow, runtime.rules(), raw, "某地", None, None,
+                                            runtime.now())
+        return report.id
 
 
 def call(client, endpoint, ref, headers, version):
@@ -72,12 +87,16 @@ def call(client, endpoint, ref, headers, version):
                                            headers=headers),
         "explain": lambda: client.post("/api/v1/rules/explain", json={"case": submission()},
                                        headers=headers),
+        "intake": lambda: client.get("/api/v1/intake", headers=headers),
+        "intake_register": lambda: client.post(
+            f"/api/v1/intake/{waiting_report(client)}/register", json={"unit": "rhine"},
+            headers=headers),
     }
     return requests[endpoint]()
 
 
 ENDPOINTS = ("submit", "list", "get", "actions", "events", "act", "upload", "attachments",
-             "units", "rules", "rules_check", "explain")
+             "units", "rules", "rules_check", "explain", "intake", "intake_register")
 
 
 @pytest.fixture

@@ -1,0 +1,135 @@
+"""Open311 reports waiting for a dispatcher: list, read, register as a case, dismiss."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from caseflow.api.auth import current_user, requires
+from caseflow.api.common import problems, runtime
+from caseflow.api.presenters import case_view
+from caseflow.api.schemas import CaseSchema, InputSchema
+from caseflow.models import IntakeRequest
+from caseflow.models.intake import INTAKE_STATUSES
+from caseflow.services import intake_requests
+
+blp = Blueprint("intake", __name__, url_prefix="/api/v1/intake",
+                description="Open311 reports waiting for a dispatcher to choose their place")
+
+
+class IntakeReporterSchema(Schema):
+    """Who reported it, unmasked: the dispatcher may have to call them back."""
+
+    name = fields.String()
+    phone = fields.String()
+
+
+class IntakeRequestSchema(Schema):
+    """A report whose address named no known complex or building."""
+
+    id = fields.Integer(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(INTAKE_STATUSES))
+    received_at = fields.DateTime(required=True)
+    category = fields.String(required=True)
+    title = fields.String(required=True)
+    description = fields.String(required=True)
+    address_string = fields.String(required=True)
+    reporter = fields.Nested(IntakeReporterSchema, required=True)
+    jurisdiction = fields.String(allow_none=True, metadata={"description": "jurisdiction_id sent"})
+    case_ref = fields.String(allow_none=True, metadata={"description": "the case, once registered"})
+    handled_at = fields.DateTime(allow_none=True)
+    dismiss_reason = fields.String()
+
+
+class IntakeListSchema(Schema):
+    """The reports waiting for you, oldest first."""
+
+    items = fields.List(fields.Nested(IntakeRequestSchema), required=True)
+
+
+class RegisterSchema(InputSchema):
+    """Where the report is about."""
+
+    unit = fields.String(required=True, validate=validate.Length(min=1, max=64),
+                         metadata={"description": "the code of a complex or building"})
+
+
+class DismissSchema(InputSchema):
+    """Why the report is refused; the Open311 client reads it back from tokens/{token}."""
+
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+
+
+def _view(request: IntakeRequest) -> dict[str, Any]:
+    reporter = request.submission.get("reporter", {})
+    return {
+        "id": request.id,
+        "status": request.status,
+        "received_at": request.received_at,
+        "category": request.category,
+        "title": request.title,
+        "description": request.submission.get("description", ""),
+        "address_string": request.address_string,
+        "reporter": {"name": reporter.get("name", ""), "phone": reporter.get("phone", "")},
+        "jurisdiction": request.jurisdiction.code if request.jurisdiction else None,
+        "case_ref": request.case.ref if request.case else None,
+        "handled_at": request.handled_at,
+        "dismiss_reason": request.dismiss_reason,
+    }
+
+
+def _user_id() -> int:
+    user = current_user()
+    assert user is not None  # `requires` let only signed-in users through
+    return user.id
+
+
+@blp.route("", methods=["GET"])
+@blp.response(200, IntakeListSchema)
+@problems(blp, 401, 403)
+@requires(intake_requests.DISPATCH_ROLES)
+def waiting() -> dict[str, Any]:
+    """Reports waiting in your jurisdiction (a dispatcher's city, or none given), oldest first."""
+    with runtime().uow() as uow:
+        found = intake_requests.waiting_requests(uow.session, _user_id())
+        return {"items": [_view(request) for request in found]}
+
+
+@blp.route("/<int:request_id>", methods=["GET"])
+@blp.response(200, IntakeRequestSchema)
+@problems(blp, 401, 403, 404)
+@requires(intake_requests.DISPATCH_ROLES)
+def read(request_id: int) -> dict[str, Any]:
+    """One report, in any status."""
+    with runtime().uow() as uow:
+        return _view(intake_requests.get_request(uow.session, request_id, _user_id()))
+
+
+@blp.route("/<int:request_id>/register", methods=["POST"])
+@blp.arguments(RegisterSchema)
+@blp.response(201, CaseSchema)
+@problems(blp, 400, 401, 403, 404, 409, 422)
+@requires(intake_requests.DISPATCH_ROLES)
+def register(body: dict[str, Any], request_id: int) -> dict[str, Any]:
+    """Submit the report as a case at `unit`; routed, timed and notified as any case. 409 once
+    it has been registered or dismissed."""
+    rt = runtime()
+    with rt.uow() as uow:
+        case = intake_requests.register(uow, rt.rules(), request_id, _user_id(), body["unit"],
+                                        rt.now())
+        return case_view(case, True, rt.now())
+
+
+@blp.route("/<int:request_id>/dismiss", methods=["POST"])
+@blp.arguments(DismissSchema)
+@blp.response(200, IntakeRequestSchema)
+@problems(blp, 400, 401, 403, 404, 409, 422)
+@requires(intake_requests.DISPATCH_ROLES)
+def dismiss(body: dict[str, Any], request_id: int) -> dict[str, Any]:
+    """Refuse the report with a reason. 409 once it has been registered or dismissed."""
+    rt = runtime()
+    with rt.uow() as uow:
+        intake_requests.dismiss(uow, request_id, _user_id(), body["reason"], rt.now())
+        return _view(intake_requests.get_request(uow.session, request_id, _user_id()))
