@@ -62,9 +62,12 @@ def engines(table: list[tables.GeneratedRule]) -> dict[str, Callable[[Any], Any]
     return {"zen-engine": decision.evaluate, "rule-engine": by_rule_engine}
 
 
-def _repeat(ctx: Context, decide: Callable[[Any], Any], facts: list[Any],
-            budget: float = 0.5) -> list[float]:
-    return [decisions_per_second(decide, facts, budget) for _ in range(ctx.repeat)]
+def _alternate(ctx: Context, ours: Callable[[Any], Any], theirs: Callable[[Any], Any],
+               facts: list[Any], budget: float) -> tuple[list[float], list[float]]:
+    """Both rates, one run of each in turn: load from other processes hits both alike."""
+    runs = [(decisions_per_second(ours, facts, budget), decisions_per_second(theirs, facts, budget))
+            for _ in range(ctx.repeat)]
+    return [a for a, _ in runs], [b for _, b in runs]
 
 
 def run(ctx: Context) -> list[Result]:
@@ -72,24 +75,26 @@ def run(ctx: Context) -> list[Result]:
     shipped = load_rules(DEFAULT_RULES_DIR)
     facts = tables.sample_facts(shipped, 200 if ctx.quick else FACTS)
     budget = 0.1 if ctx.quick else 0.5
+    lambdas = tables.shipped_lambdas(shipped)
+    ours, theirs = _alternate(ctx, shipped.route, first_match(lambdas), facts, budget)
     results = [check(Result(
-        "routing: shipped table", "decisions/s", _repeat(ctx, shipped.route, facts, budget),
-        "Python lambdas", _repeat(ctx, first_match(tables.shipped_lambdas(shipped)), facts,
-                                  budget),
-        "≥ 0.4×", note=f"{len(tables.shipped_lambdas(shipped))} rules; RuleSet.route adds the "
-        "category family to the facts per call, as the service does"), minimum_ratio=0.4)]
+        "routing: shipped table", "decisions/s", ours, "Python lambdas", theirs, "≥ 0.4×",
+        note=f"{len(lambdas)} rules; RuleSet.route adds the category family to the facts per "
+        "call, as the service does; repeat counts are computed before (see submit)"),
+        minimum_ratio=0.4)]
     table = tables.generated_rules(shipped)
     generated = generated_ruleset(table)
-    ours = _repeat(ctx, generated.route, facts, budget)
+    ours, theirs = _alternate(ctx, generated.route, first_match(tables.generated_lambdas(table)),
+                              facts, budget)
     results.append(check(Result(
-        "routing: 200-rule table", "decisions/s", ours, "Python lambdas",
-        _repeat(ctx, first_match(tables.generated_lambdas(table)), facts, budget), "≥ 0.4×"),
+        "routing: 200-rule table", "decisions/s", ours, "Python lambdas", theirs, "≥ 0.4×"),
         minimum_ratio=0.4))
     few = facts[:100 if ctx.quick else 300]  # the engines are slow: fewer facts, same budget
     for name, decide in engines(table).items():
         results.append(Result(
             f"routing: 200-rule table vs {name}", "decisions/s", ours, name,
-            _repeat(ctx, decide, few, budget), "(side by side)",
+            [decisions_per_second(decide, few, budget) for _ in range(ctx.repeat)],
+            "(side by side)",
             note=f"{name} evaluates the same 200 rules, translated from the same spec",
         ))
     return results

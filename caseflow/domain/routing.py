@@ -2,19 +2,21 @@
 
 Everything that does not depend on the facts is computed when the `Router` is built: for
 each rule the whole `RouteDecision` of the fast path is prebuilt (per category when the
-rule defers to the category's start layer), so `route(facts)` is a loop over predicates
-and one dictionary lookup.
+rule defers to the category's start layer), and the rules' conditions are compiled into one
+generated function that answers the index of the first rule matching, so `route(facts)` is
+one call and one or two tuple and dictionary lookups.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
 from caseflow.domain.conditions import Condition
 from caseflow.domain.durations import Duration
+from caseflow.domain.predicates import CompileErrors, first_match
 
 CATEGORY_LAYER = "$category"  # start_layer placeholder: the category's own start layer
 FALLBACK_RULE_ID = "$default"  # decision used when no rule matches
@@ -62,7 +64,7 @@ class RoutingRule:
 class Router:
     """Evaluates routing rules in order; the first that matches decides."""
 
-    __slots__ = ("_rules", "_steps", "_by_category", "_fallback", "_fallback_layer")
+    __slots__ = ("_rules", "_steps", "_by_category", "_fallback", "_fallback_layer", "_first")
 
     def __init__(
         self,
@@ -76,8 +78,10 @@ class Router:
         self._by_category = dict(category_layers)
         fallback_rule = RoutingRule(FALLBACK_RULE_ID, _never(), CATEGORY_LAYER, default_role)
         self._fallback = self._prebuild(fallback_rule, "no rule matched")
-        # (test, fixed decision or None, per-category decisions, default decision)
-        self._steps = tuple((r.condition.test, *self._prebuild(r, "matched")) for r in self._rules)
+        # (fixed decision or None, per-category decisions, default decision); the last
+        # entry is the fallback, so index -1 (no rule matched) needs no branch.
+        self._steps = (*(self._prebuild(r, "matched") for r in self._rules), self._fallback)
+        self._first = _first_match(self._rules)
 
     @property
     def rules(self) -> tuple[RoutingRule, ...]:
@@ -98,17 +102,14 @@ class Router:
         """The decision of the first matching rule; `explain` records every rule tried."""
         if explain:
             return self._route_explained(facts)
-        for test, fixed, per_category, default in self._steps:
-            if test(facts):
-                if fixed is not None:
-                    return fixed
-                return per_category.get(facts.get("category"), default)
-        _, per_category, default = self._fallback
+        fixed, per_category, default = self._steps[self._first(facts)]
+        if fixed is not None:
+            return fixed
         return per_category.get(facts.get("category"), default)
 
     def _route_explained(self, facts: Mapping[str, Any]) -> RouteDecision:
         steps: list[TraceStep] = []
-        for rule, (_, fixed, per_category, default) in zip(self._rules, self._steps, strict=True):
+        for rule, (fixed, per_category, default) in zip(self._rules, self._steps, strict=False):
             matched, reason = rule.condition.explain(facts)
             steps.append(TraceStep(rule.id, matched, reason))
             if matched:
@@ -131,6 +132,23 @@ def _decision(rule: RoutingRule, layer: str, trace: tuple[TraceStep, ...]) -> Ro
         priority=rule.priority,
         trace=trace,
     )
+
+
+def _first_match(rules: Sequence[RoutingRule]) -> Callable[[Mapping[str, Any]], int]:
+    """The generated first-match function; conditions compiled from a spec are inlined."""
+    conditions = [r.condition for r in rules]
+    try:
+        return first_match([c.source if c.generated else c.test for c in conditions])
+    except CompileErrors:  # too deep for one function: each rule's own test, in order
+        tests = tuple(c.test for c in conditions)
+
+        def first(facts: Mapping[str, Any]) -> int:
+            for index, test in enumerate(tests):
+                if test(facts):
+                    return index
+            return -1
+
+        return first
 
 
 def _never() -> Condition:
