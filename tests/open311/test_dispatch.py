@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from xml.etree import ElementTree as ET
 
@@ -209,3 +211,26 @@ def test_jurisdiction_id_limits_who_sees_and_where_it_goes(
                         timeout=10).status_code == 404
     case = register(rt, users, request.id, "xinghe", "zg-dispatch")
     assert case.place_unit.code == "xinghe"
+
+
+def test_dispatchers_deciding_at_once_make_one_case(
+    server: str, rt: Runtime, api_key: str, users: dict[str, User]
+) -> None:
+    post(server, unplaced(api_key))
+    [request] = waiting(rt)
+    start = threading.Barrier(4)
+
+    def decide(who: str, unit: str) -> str:
+        start.wait()
+        try:
+            register(rt, users, request.id, unit, who)
+        except Conflict:
+            return "conflict"
+        return "registered"
+
+    deciders = [("dispatcher", "rhine"), ("admin", "lotus"), ("dispatcher", "lotus"),
+                ("admin", "rhine-b3")]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        outcomes = sorted(pool.map(lambda pair: decide(*pair), deciders))
+    assert outcomes == ["conflict", "conflict", "conflict", "registered"]
+    assert count(rt, Case) == 1 and count(rt, CaseEvent) == 1
