@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, literal_column, or_, select, table
+from sqlalchemy import ColumnElement, Select, bindparam, func, literal_column, or_, select, table
 from sqlalchemy.orm import Session
 
 from caseflow.domain.errors import InvalidInput, NotFound, PermissionDenied
@@ -21,6 +21,7 @@ SORTS = ("urgency", "submitted_at", "-submitted_at", "updated_at", "-updated_at"
 ALL_CASES_ROLES = frozenset({"admin"})
 # Trigram indexes (FTS5 trigram, pg_trgm) need three characters; shorter text uses LIKE.
 TRIGRAM = 3
+MAX_ID = 2**31 - 1  # ids are 32-bit integer columns
 
 
 @dataclass(frozen=True)
@@ -47,21 +48,36 @@ def _in_subtree(unit_id: int) -> ColumnElement[bool]:
     return or_(Case.unit_id.in_(area), Case.place_unit_id.in_(area))
 
 
-def scope_clause(viewer: User | None) -> ColumnElement[bool] | None:
-    """The jurisdiction a viewer reads: None means everything (admins, system callers)."""
+def scope_unit(viewer: User | None) -> int | None:
+    """The unit whose area a viewer reads: None means everything (admins, system callers)."""
     if viewer is None or viewer.role in ALL_CASES_ROLES:
         return None
     if viewer.role == "resident" or viewer.unit_id is None:
         raise PermissionDenied("residents follow their own case by reference and token")
-    return _in_subtree(viewer.unit_id)
+    return viewer.unit_id
+
+
+def scope_clause(viewer: User | None) -> ColumnElement[bool] | None:
+    """The jurisdiction a viewer reads: None means everything (admins, system callers)."""
+    unit = scope_unit(viewer)
+    return None if unit is None else _in_subtree(unit)
 
 
 def can_see(session: Session, viewer: User | None, case: Case) -> bool:
     """True when the case lies in the viewer's jurisdiction."""
-    clause = scope_clause(viewer)
-    if clause is None:
+    unit = scope_unit(viewer)
+    if unit is None:
         return True
-    return session.scalar(select(Case.id).where(Case.id == case.id, clause)) is not None
+    return session.scalar(_IN_AREA[True], {"key": case.id, "unit": unit}) is not None
+
+
+# Built once (every API action checks the jurisdiction first): the id of a case by id (True)
+# or by reference (False), anywhere or within the area of the unit bound to "unit".
+_AREA = select(UnitClosure.descendant_id).where(UnitClosure.ancestor_id == bindparam("unit"))
+_BY_KEY = {by_id: select(Case.id).where((Case.id if by_id else Case.ref) == bindparam("key"))
+           for by_id in (True, False)}
+_IN_AREA = {by_id: query.where(or_(Case.unit_id.in_(_AREA), Case.place_unit_id.in_(_AREA)))
+            for by_id, query in _BY_KEY.items()}
 
 
 def _text_clause(session: Session, text: str) -> ColumnElement[bool]:
@@ -171,10 +187,22 @@ def unit_forest(uow: UnitOfWork) -> list[dict[str, Any]]:
     return roots
 
 
-def _case(uow: UnitOfWork, key: str | int) -> Case:
+def _key(key: str | int) -> tuple[bool, int | str]:
+    """(by id?, the id or reference) of a case key that can name a case, or NotFound."""
+    text = str(key)
     # A NUL cannot be in any reference, and PostgreSQL refuses it in a query parameter.
-    if "\x00" in str(key):
-        raise NotFound(f"case {str(key)!r}")
+    if "\x00" in text:
+        raise NotFound(f"case {text!r}")
+    if not text.isdigit():
+        return False, text
+    # Digits such as "²" or ids past the integer column would fail in the driver, not match.
+    if not text.isascii() or int(text) > MAX_ID:
+        raise NotFound(f"case {text}")
+    return True, int(text)
+
+
+def _case(uow: UnitOfWork, key: str | int) -> Case:
+    _key(key)
     return get_case(uow.session, key)
 
 
@@ -184,6 +212,21 @@ def visible_case(uow: UnitOfWork, viewer: User | None, key: str | int) -> Case:
     if not can_see(uow.session, viewer, case):
         raise PermissionDenied("this case is outside your jurisdiction")
     return case
+
+
+def visible_case_id(uow: UnitOfWork, viewer: User | None, key: str | int) -> int:
+    """`visible_case(...).id` in one SELECT of the id, for callers that load the case later."""
+    by_id, value = _key(key)
+    unit = scope_unit(viewer)
+    if unit is None:
+        found = uow.session.scalar(_BY_KEY[by_id], {"key": value})
+    else:
+        found = uow.session.scalar(_IN_AREA[by_id], {"key": value, "unit": unit})
+    if found is not None:
+        return found
+    if uow.session.scalar(_BY_KEY[by_id], {"key": value}) is None:
+        raise NotFound(f"case {value}")
+    raise PermissionDenied("this case is outside your jurisdiction")
 
 
 def case_for_resident(uow: UnitOfWork, key: str | int, tracking_token: str) -> Case:

@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from caseflow.domain.errors import CaseflowError, InvalidInput, NotFound
 from caseflow.models import ApiToken, User
@@ -68,17 +68,20 @@ def login(
     return issue_token(uow, user, now, name="login", days=days)
 
 
+# Built once: every API request looks its token up (the user comes along, joined).
+BY_HASH = select(ApiToken).where(ApiToken.token_hash == bindparam("hash"))
+TOUCH = update(ApiToken).where(ApiToken.id == bindparam("key")).values(last_used_at=bindparam("at"))
+
+
 def verify_token(uow: UnitOfWork, secret: str, now: datetime) -> ApiToken:
     """The live token for `secret` (its user loaded), or Unauthenticated."""
-    token = uow.session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(secret)))
+    token = uow.session.scalar(BY_HASH, {"hash": token_hash(secret)})
     if token is None or token.revoked_at is not None or not token.user.active:
         raise Unauthenticated("the token is unknown or revoked")
     if token.expires_at is not None and token.expires_at <= now:
         raise Unauthenticated("the token has expired")
     if token.last_used_at is None or now - token.last_used_at >= TOUCH_EVERY:
-        uow.session.execute(
-            update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now)
-        )
+        uow.session.execute(TOUCH, {"key": token.id, "at": now})
         uow.commit()
     return token
 
