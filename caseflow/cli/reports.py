@@ -12,6 +12,7 @@ from caseflow.cli.common import plain_errors, runtime
 from caseflow.services.reporting.common import Report
 from caseflow.services.reporting.evaluations import import_owner_evaluations
 from caseflow.services.reporting.exports import report_csv, report_xlsx
+from caseflow.services.reporting.rollup import rebuild
 from caseflow.services.reporting.service import Request, run_report
 from caseflow.services.reporting.unresolved import UNRESOLVED_DIMENSIONS
 
@@ -153,3 +154,17 @@ def import_(path: str) -> None:
     finally:
         rt.engine.dispose()
     click.echo(f"imported {count} evaluations")
+
+
+@report.command("rebuild-summary")
+def rebuild_summary() -> None:
+    """Count the report summary tables again from the cases (after a restore or a repair;
+    triggers keep them in step otherwise)."""
+    rt = runtime()
+    try:
+        with plain_errors(), rt.uow() as uow:
+            counts = rebuild(uow, lambda step: click.echo(f"counted {step}", err=True))
+    finally:
+        rt.engine.dispose()
+    click.echo(f"rebuilt the summary: {counts['months']} months, "
+               f"{counts['clock times']} clock times")

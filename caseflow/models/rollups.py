@@ -9,6 +9,8 @@ docs/metrics.md says which figure reads which count.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -63,6 +65,25 @@ class CaseMonthCategory(Base):
     complex_id: Mapped[int] = mapped_column(primary_key=True)
     category: Mapped[str] = mapped_column(String(64), primary_key=True)
     cases: Mapped[int] = _count()
+
+
+class CaseClockTime(Base):
+    """How long one case took to be first accepted (`clock = accept`, at the layer of that
+    first accept event) or to be resolved (`resolve`, at `resolved_layer`), in seconds of
+    wall-clock time; ordered by seconds in its index so a percentile is read at an offset."""
+
+    __tablename__ = "case_clock_times"
+
+    case_id: Mapped[int] = mapped_column(primary_key=True)
+    clock: Mapped[str] = mapped_column(String(8), primary_key=True)
+    layer: Mapped[str | None] = mapped_column(String(32))
+    at: Mapped[datetime]
+    seconds: Mapped[float]
+    place_unit_id: Mapped[int]
+
+    __table_args__ = (
+        Index("ix_case_clock_times_order", "clock", "layer", "seconds", "at", "place_unit_id"),
+    )
 
 
 # Cases still waiting for their first acceptance: the one now-dependent part of the response

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+import caseflow.models.base
+
 revision: str = "0008"
 down_revision: str | None = "0001"
 branch_labels: str | Sequence[str] | None = None
@@ -133,6 +135,80 @@ def _postgresql_triggers() -> list[str]:
     return out
 
 
+SECONDS = {
+    "sqlite": "(julianday({end}) - julianday({start})) * 86400.0",
+    "postgresql": "extract(epoch from {end} - {start})",
+}
+CLOCK_COLUMNS = "case_id, clock, layer, at, seconds, place_unit_id"
+CLOCK_KEYS = ("resolved_at", "resolved_layer", "first_accepted_at", "submitted_at", "place_unit_id")
+
+
+def _resolve_time(dialect: str, r: str) -> str:
+    """The time to resolve of case `{r}`, if resolved."""
+    seconds = SECONDS[dialect].format(start=f"{r}.submitted_at", end=f"{r}.resolved_at")
+    return (
+        f"INSERT INTO case_clock_times ({CLOCK_COLUMNS}) SELECT {r}.id, 'resolve', "
+        f"{r}.resolved_layer, {r}.resolved_at, {seconds}, {r}.place_unit_id "
+        f"WHERE {r}.resolved_at IS NOT NULL;"
+    )
+
+
+def _accept_time(dialect: str, case: str, event: str, where: str) -> str:
+    """The time to first acceptance, at the layer of the accept event at first_accepted_at
+    (as the rates report joined them); the second of the case and its event to be written
+    adds it."""
+    seconds = SECONDS[dialect].format(start=f"{case}.submitted_at", end=f"{event}.at")
+    ignore = " OR IGNORE" if dialect == "sqlite" else ""
+    conflict = "" if dialect == "sqlite" else " ON CONFLICT DO NOTHING"
+    return (
+        f"INSERT{ignore} INTO case_clock_times ({CLOCK_COLUMNS}) SELECT {case}.id, 'accept', "
+        f"{event}.to_layer, {event}.at, {seconds}, {case}.place_unit_id {where}{conflict};"
+    )
+
+
+def _clock_triggers(dialect: str) -> list[str]:
+    from_events = _accept_time(
+        dialect, "c", "NEW",
+        "FROM cases c WHERE c.id = NEW.case_id AND c.first_accepted_at = NEW.at",
+    )
+    from_case = _accept_time(
+        dialect, "NEW", "e",
+        "FROM case_events e WHERE e.case_id = NEW.id AND e.action = 'accept' "
+        "AND e.at = NEW.first_accepted_at",
+    )
+    changed = " OR ".join(f"OLD.{c} {DISTINCT[dialect]} NEW.{c}" for c in CLOCK_KEYS)
+    forget = "DELETE FROM case_clock_times WHERE case_id = OLD.id;"
+    if dialect == "sqlite":
+        return [
+            f"CREATE TRIGGER case_clock_times_ai AFTER INSERT ON cases "
+            f"WHEN NEW.resolved_at IS NOT NULL BEGIN {_resolve_time(dialect, 'NEW')} END",
+            f"CREATE TRIGGER case_clock_times_au AFTER UPDATE OF {', '.join(CLOCK_KEYS)} "
+            f"ON cases WHEN {changed} BEGIN {forget} {_resolve_time(dialect, 'NEW')} "
+            f"{from_case} END",
+            f"CREATE TRIGGER case_clock_times_ad AFTER DELETE ON cases BEGIN {forget} END",
+            f"CREATE TRIGGER case_clock_times_ae AFTER INSERT ON case_events "
+            f"WHEN NEW.action = 'accept' BEGIN {from_events} END",
+        ]
+    # A new case has no events yet: its accept time comes with the event.
+    return [
+        "CREATE FUNCTION case_clock_times_keep() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        f"IF TG_OP <> 'INSERT' THEN {forget} END IF; "
+        f"IF TG_OP <> 'DELETE' THEN {_resolve_time(dialect, 'NEW')} END IF; "
+        f"IF TG_OP = 'UPDATE' THEN {from_case} END IF; "
+        "RETURN NULL; END $$",
+        "CREATE FUNCTION case_clock_times_accept() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        f"BEGIN {from_events} RETURN NULL; END $$",
+        "CREATE TRIGGER case_clock_times_ai AFTER INSERT ON cases FOR EACH ROW "
+        "WHEN (NEW.resolved_at IS NOT NULL) EXECUTE FUNCTION case_clock_times_keep()",
+        f"CREATE TRIGGER case_clock_times_au AFTER UPDATE OF {', '.join(CLOCK_KEYS)} ON cases "
+        f"FOR EACH ROW WHEN ({changed}) EXECUTE FUNCTION case_clock_times_keep()",
+        "CREATE TRIGGER case_clock_times_ad AFTER DELETE ON cases FOR EACH ROW "
+        "EXECUTE FUNCTION case_clock_times_keep()",
+        "CREATE TRIGGER case_clock_times_ae AFTER INSERT ON case_events FOR EACH ROW "
+        "WHEN (NEW.action = 'accept') EXECUTE FUNCTION case_clock_times_accept()",
+    ]
+
+
 def recount_sql(dialect: str) -> list[str]:
     """Fill both summaries from `cases` (the tables must be empty)."""
     month = MONTH[dialect].format(r="c")
@@ -143,6 +219,12 @@ def recount_sql(dialect: str) -> list[str]:
         "INSERT INTO case_month_categories (month, complex_id, category, cases) "
         f"SELECT {month}, {COMPLEX.format(r='c')}, c.category, COUNT(*) FROM cases c "
         "GROUP BY 1, 2, 3",
+        _resolve_time(dialect, "c").replace(" WHERE", " FROM cases c WHERE").rstrip(";"),
+        _accept_time(
+            dialect, "c", "e",
+            "FROM cases c JOIN case_events e ON e.case_id = c.id AND e.action = 'accept' "
+            "AND e.at = c.first_accepted_at",
+        ).rstrip(";"),
     ]
 
 
@@ -168,6 +250,20 @@ def upgrade() -> None:
             "month", "complex_id", "category", name=op.f("pk_case_month_categories")
         ),
     )
+    op.create_table(
+        "case_clock_times",
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        sa.Column("clock", sa.String(length=8), nullable=False),
+        sa.Column("layer", sa.String(length=32), nullable=True),
+        sa.Column("at", caseflow.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("seconds", sa.Double(), nullable=False),
+        sa.Column("place_unit_id", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("case_id", "clock", name=op.f("pk_case_clock_times")),
+    )
+    op.create_index(
+        "ix_case_clock_times_order", "case_clock_times",
+        ["clock", "layer", "seconds", "at", "place_unit_id"],
+    )
     awaiting = sa.text("state = 'submitted' AND first_accepted_at IS NULL")
     op.create_index(
         "ix_cases_awaiting_accept", "cases", ["submitted_at", "next_due_at", "place_unit_id"],
@@ -176,18 +272,23 @@ def upgrade() -> None:
     dialect = op.get_bind().dialect.name
     for statement in recount_sql(dialect):
         op.execute(statement)
-    for statement in _sqlite_triggers() if dialect == "sqlite" else _postgresql_triggers():
+    triggers = _sqlite_triggers() if dialect == "sqlite" else _postgresql_triggers()
+    for statement in triggers + _clock_triggers(dialect):
         op.execute(statement)
 
 
 def downgrade() -> None:
     dialect = op.get_bind().dialect.name
-    for table in TABLES:
-        for suffix in ("ai", "ad", "au"):
-            on = "" if dialect == "sqlite" else " ON cases"
+    for table in (*TABLES, "case_clock_times"):
+        for suffix in ("ai", "ad", "au", "ae"):
+            on = "" if dialect == "sqlite" else f" ON {'case_events' if suffix == 'ae' else 'cases'}"
             op.execute(f"DROP TRIGGER IF EXISTS {table}_{suffix}{on}")
         if dialect == "postgresql":
             op.execute(f"DROP FUNCTION IF EXISTS {table}_keep()")
+    if dialect == "postgresql":
+        op.execute("DROP FUNCTION IF EXISTS case_clock_times_accept()")
+    op.drop_index("ix_case_clock_times_order", table_name="case_clock_times")
+    op.drop_table("case_clock_times")
     op.drop_index("ix_cases_awaiting_accept", table_name="cases")
     op.drop_table("case_month_categories")
     op.drop_table("case_month_counts")

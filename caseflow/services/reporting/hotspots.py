@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, select, tuple_
 from sqlalchemy.orm import aliased
 
 from caseflow.models import Case, Unit, UnitClosure
 from caseflow.services.reporting.common import Period, Report, scoped, submitted_in, table
+from caseflow.services.reporting.rollup import category_source
 from caseflow.services.uow import UnitOfWork
 
 TOP = 20
@@ -17,7 +18,28 @@ TOP = 20
 def _by_area(
     uow: UnitOfWork, period: Period, scope: int | None, kind: str
 ) -> list[dict[str, Any]]:
-    """Cases of the period per (area of `kind`, category): cases, distinct reporters, repeats.
+    """Cases of the period per (area of `kind`, category), from the monthly summary; the
+    repeats are left for `_with_repeats`, which counts them for the listed places only."""
+    source = category_source(period, scope, uow.session)
+    area = aliased(Unit)
+    query = (
+        select(area.id, area.code, area.name, source.c.category, func.sum(source.c.cases))
+        .join(UnitClosure, UnitClosure.descendant_id == source.c.complex_id)
+        .join(area, and_(area.id == UnitClosure.ancestor_id, area.kind == kind))
+        .group_by(area.id, area.code, area.name, source.c.category)
+    )
+    return [
+        {"id": i, "area": code, "name": name, "category": category, "cases": int(n)}
+        for i, code, name, category, n in uow.session.execute(query)
+        if n
+    ]
+
+
+def _raw_by_area(
+    uow: UnitOfWork, period: Period, scope: int | None, kind: str, only: Any = None
+) -> list[dict[str, Any]]:
+    """Cases of the period per (area of `kind`, category) from `cases`: cases, distinct
+    reporters, repeats; `only` limits it to some (area id, category) pairs.
 
     A repeat complaint is a further case from a reporter who already raised the same category
     in the same area in the period: cases − distinct reporters.
@@ -25,17 +47,38 @@ def _by_area(
     area = aliased(Unit)
     reporters = func.count(func.distinct(Case.reporter_phone))
     query = (
-        select(area.code, area.name, Case.category, func.count(), reporters)
+        select(area.id, area.code, area.name, Case.category, func.count(), reporters)
         .join(UnitClosure, UnitClosure.descendant_id == Case.place_unit_id)
         .join(area, and_(area.id == UnitClosure.ancestor_id, area.kind == kind))
         .where(submitted_in(period))
-        .group_by(area.code, area.name, Case.category)
+        .group_by(area.id, area.code, area.name, Case.category)
     )
+    if only is not None:
+        query = query.where(tuple_(area.id, Case.category).in_(only))
     rows = uow.session.execute(scoped(query, scope)).all()
     return [
-        {"area": code, "name": name, "category": category, "cases": n, "repeats": n - distinct}
-        for code, name, category, n, distinct in rows
+        {"id": i, "area": code, "name": name, "category": category, "cases": n,
+         "repeats": n - distinct}
+        for i, code, name, category, n, distinct in rows
     ]
+
+
+def _places(uow: UnitOfWork, period: Period, scope: int | None, kind: str) -> list[dict]:
+    """The TOP places by cases, ties on the last place kept (repeats break them), with
+    their repeats counted from `cases` for those places only."""
+    rows = sorted(_by_area(uow, period, scope, kind), key=lambda r: -r["cases"])
+    if len(rows) > TOP:
+        floor = rows[TOP - 1]["cases"]
+        rows = [r for r in rows if r["cases"] >= floor]
+    pairs = [(r["id"], r["category"]) for r in rows]
+    return _raw_by_area(uow, period, scope, kind, pairs) if pairs else []
+
+
+def _coarse_enough(uow: UnitOfWork, scope: int | None, *kinds: str) -> bool:
+    """Every unit kind asked for, and the scope's, is a complex or above it."""
+    below = {"building", "property_office"}
+    scope_kind = uow.session.get(Unit, scope).kind if scope is not None else None
+    return not below & {*kinds, scope_kind}
 
 
 def monthly_issue(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -61,16 +104,21 @@ def hotspots_report(
     area_kind: str = "community",
 ) -> Report:
     """Top places by cases (per category, with repeats) and each area's issue of the month."""
-    places = _by_area(uow, period, scope, place_kind)
+    # The summary keys places by complex: finer places or scopes read `cases` itself.
+    if _coarse_enough(uow, scope, place_kind, area_kind):
+        places = _places(uow, period, scope, place_kind)
+        areas = _by_area(uow, period, scope, area_kind)
+    else:
+        places = _raw_by_area(uow, period, scope, place_kind)
+        areas = _raw_by_area(uow, period, scope, area_kind)
     places.sort(key=lambda r: (-r["cases"], -r["repeats"], r["area"], r["category"]))
-    areas = _by_area(uow, period, scope, area_kind)
     columns = ("area", "name", "category", "cases", "repeats")
     return Report(
         "hotspots",
         {"from": period.start.isoformat(), "to": period.end.isoformat(),
          "place_kind": place_kind, "area_kind": area_kind},
         (
-            table("places", places[:TOP], columns),
+            table("places", [{c: r[c] for c in columns} for r in places[:TOP]], columns),
             table("monthly_issue", monthly_issue(areas), ("area", "name", "category", "cases")),
         ),
     )

@@ -11,10 +11,11 @@ from sqlalchemy import case as when
 from sqlalchemy.orm import aliased
 
 from caseflow.domain.metrics import composite_score, rank, ratio, rounded, weighted_satisfaction
-from caseflow.models import Case, Unit, UnitClosure
-from caseflow.services.reporting.common import NOT_HANDLED, Period, Report, scoped, submitted_in
+from caseflow.models import Unit, UnitClosure
+from caseflow.services.reporting.common import Period, Report
 from caseflow.services.reporting.common import table as make_table
-from caseflow.services.reporting.rates import count_columns, rates_from_counts
+from caseflow.services.reporting.rates import rates_from_counts
+from caseflow.services.reporting.rollup import cohort_source, count_sums
 from caseflow.services.uow import UnitOfWork
 
 DEFAULT_WEIGHTS = {"response": 10, "resolution": 50, "satisfaction": 40}
@@ -34,26 +35,16 @@ def _unit_counts(
     uow: UnitOfWork, period: Period, now: datetime, level: str, scope: int | None
 ) -> list[Mapping[str, Any]]:
     """Per unit of kind `level` (rolled up from each case's place): the rate counts plus
-    the 数字城管 counts, in one GROUP BY."""
+    the 数字城管 counts, from the monthly summary."""
     area = aliased(Unit)
-    due = Case.state.notin_(NOT_HANDLED)
-    closed = due & (Case.state == "closed")
+    source = cohort_source(uow.session, period, now, scope)
     query = (
-        select(
-            area.code.label("unit"), area.name.label("name"), *count_columns(now),
-            _flag(Case.satisfaction == "unsatisfied").label("unsatisfied"),
-            _flag(due).label("due_to_close"),
-            _flag(closed & Case.resolved_on_time.is_(True)).label("closed_on_time"),
-            _flag(due & (Case.rework_count > 0)).label("reworked"),
-            _flag(due & (Case.extension_count > 0)).label("extended"),
-            _flag(Case.state == "deferred").label("deferred"),
-        )
-        .join(UnitClosure, UnitClosure.descendant_id == Case.place_unit_id)
+        select(area.code.label("unit"), area.name.label("name"), *count_sums(source))
+        .join(UnitClosure, UnitClosure.descendant_id == source.c.place_unit_id)
         .join(area, and_(area.id == UnitClosure.ancestor_id, area.kind == level))
-        .where(submitted_in(period))
         .group_by(area.code, area.name)
     )
-    return [row._mapping for row in uow.session.execute(scoped(query, scope))]
+    return [row._mapping for row in uow.session.execute(query)]
 
 
 def _figures(c: Mapping[str, Any], settings: Mapping[str, Any]) -> dict[str, Any]:

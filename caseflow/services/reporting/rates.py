@@ -2,27 +2,24 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from datetime import datetime
-from itertools import groupby
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy import case as when
 
 from caseflow.domain.metrics import percentile, ratio, rounded
-from caseflow.models import Case, CaseEvent
+from caseflow.models import Case, CaseClockTime
 from caseflow.services.reporting.common import (
     NOT_HANDLED,
     Period,
     Report,
-    dialect,
-    local_bucket,
-    scoped,
-    seconds_between,
-    submitted_in,
+    in_subtree,
     table,
 )
+from caseflow.services.reporting.rollup import cohort_source, count_sums
 from caseflow.services.uow import UnitOfWork
 
 RATE_COLUMNS = (
@@ -78,55 +75,51 @@ def _row(key: dict[str, Any], counts: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _counts(
-    uow: UnitOfWork, period: Period, now: datetime, scope: int | None, key: Any = None
+    uow: UnitOfWork, period: Period, now: datetime, scope: int | None, grain: str
 ) -> list:
-    """The counts of the period's cases, overall (key None) or grouped by `key`."""
-    query = select(*count_columns(now)).where(submitted_in(period))
-    if key is not None:
-        query = query.add_columns(key.label("key")).group_by(key).order_by(key)
-    return [row._mapping for row in uow.session.execute(scoped(query, scope))]
+    """The counts of the period's cases per trend bucket, from the monthly summary."""
+    source = cohort_source(uow.session, period, now, scope, grain)
+    query = (
+        select(source.c.bucket.label("key"), *count_sums(source))
+        .group_by(source.c.bucket)
+        .order_by(source.c.bucket)
+    )
+    return [row._mapping for row in uow.session.execute(query)]
 
 
 def _durations(uow: UnitOfWork, period: Period, scope: int | None, kind: str) -> list[dict]:
-    """Median and p90 seconds to first acceptance (by the layer that accepted) or to
-    resolution (by the layer that resolved), in the database where it can."""
-    session = uow.session
-    if kind == "accept":
-        seconds = seconds_between(session, Case.submitted_at, Case.first_accepted_at)
-        layer: Any = CaseEvent.to_layer
-        query = select(layer.label("layer"), seconds.label("s")).join(
-            CaseEvent,
-            and_(CaseEvent.case_id == Case.id, CaseEvent.action == "accept",
-                 CaseEvent.at == Case.first_accepted_at),
-        ).where(Case.first_accepted_at >= period.start, Case.first_accepted_at < period.end)
-    else:
-        seconds = seconds_between(session, Case.submitted_at, Case.resolved_at)
-        layer = Case.resolved_layer
-        query = select(layer.label("layer"), seconds.label("s")).where(
-            Case.resolved_at >= period.start, Case.resolved_at < period.end
-        )
-    query = scoped(query, scope)
-    if dialect(session) == "postgresql":
-        sub = query.subquery()
-        grouped = select(
-            sub.c.layer, func.count(),
-            func.percentile_cont(0.5).within_group(sub.c.s),
-            func.percentile_cont(0.9).within_group(sub.c.s),
-        ).group_by(sub.c.layer)
-        found = {r[0]: (r[1], r[2], r[3]) for r in session.execute(grouped)}
-    else:
-        # SQLite has no percentile: fetch only (layer, seconds), sorted by the database.
-        rows = session.execute(query.order_by("layer", "s")).all()
-        found = {}
-        for name, group in groupby(rows, key=lambda r: r[0]):
-            values = [float(r[1]) for r in group]
-            found[name] = (len(values), percentile(values, 0.5), percentile(values, 0.9))
+    """Median and p90 seconds to first acceptance (by the layer of that first accept event)
+    or to resolution (by `resolved_layer`) of the cases accepted or resolved in the period.
+
+    Exact without sorting: `case_clock_times` (kept by triggers) is indexed by (clock, layer,
+    seconds, at, place), so the database counts each layer's cases in the period and reads
+    the one or two values a percentile needs at their offset in that order.
+    """
+    t = CaseClockTime
+    where = [t.clock == kind, t.at >= period.start, t.at < period.end]
+    inside = in_subtree(t.place_unit_id, scope)
+    if inside is not None:
+        where.append(inside)
+    counts = uow.session.execute(select(t.layer, func.count()).where(*where).group_by(t.layer))
+    found = {}
+    for name, n in counts.all():
+        layer = t.layer.is_(None) if name is None else t.layer == name
+        ordered = select(t.seconds).where(*where, layer).order_by(t.seconds)
+        found[name] = (n, *(_value_at(uow, ordered, n, q) for q in (0.5, 0.9)))
     return [
         {"layer": name, "clock": kind, "cases": n,
          "median_hours": rounded(None if p50 is None else float(p50) / 3600, 2),
          "p90_hours": rounded(None if p90 is None else float(p90) / 3600, 2)}
         for name, (n, p50, p90) in sorted(found.items(), key=lambda kv: str(kv[0]))
     ]
+
+
+def _value_at(uow: UnitOfWork, ordered: Any, n: int, q: float) -> float:
+    """`percentile` of the n values `ordered` yields, fetching only the one or two needed."""
+    low = math.floor(q * (n - 1))
+    values = [float(v) for v in uow.session.scalars(ordered.offset(low).limit(2))]
+    # Between two neighbours, the interpolation is the percentile of the pair at the fraction.
+    return percentile(values, q * (n - 1) - low) if len(values) > 1 else values[0]
 
 
 def rates_report(
@@ -138,8 +131,7 @@ def rates_report(
     layer_order: tuple[str, ...] = (),
 ) -> Report:
     """Overall rates, rates per current layer, durations per layer and the trend."""
-    trend_key = local_bucket(uow.session, Case.submitted_at, grain)
-    buckets = _counts(uow, period, now, scope_unit_id, trend_key)
+    buckets = _counts(uow, period, now, scope_unit_id, grain)
     trend = [_row({"period": r["key"]}, r) for r in buckets]
     # The period's counts are the sums of its buckets' counts: one pass over the cases.
     names = [c.name for c in count_columns(now)]

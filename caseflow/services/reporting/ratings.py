@@ -17,9 +17,10 @@ from caseflow.domain.metrics import (
     rounded,
     star_band,
 )
-from caseflow.models import Case, OwnerEvaluation, PropertyCompany, Unit, UnitClosure
-from caseflow.services.reporting.common import ZONE, Period, Report, scoped, submitted_in, table
-from caseflow.services.reporting.rates import count_columns, rates_from_counts
+from caseflow.models import OwnerEvaluation, PropertyCompany, Unit, UnitClosure
+from caseflow.services.reporting.common import ZONE, Period, Report, table
+from caseflow.services.reporting.rates import rates_from_counts
+from caseflow.services.reporting.rollup import cohort_source, count_sums
 from caseflow.services.uow import UnitOfWork
 
 COLUMNS = (
@@ -33,9 +34,10 @@ def _company_counts(
 ) -> dict[int, Mapping[str, Any]]:
     """Rate counts per company over cases placed in complexes its offices serve."""
     office = aliased(Unit)
+    source = cohort_source(uow.session, period, now, scope)
     query = (
-        select(office.property_company_id.label("company_id"), *count_columns(now))
-        .join(UnitClosure, UnitClosure.descendant_id == Case.place_unit_id)
+        select(office.property_company_id.label("company_id"), *count_sums(source))
+        .join(UnitClosure, UnitClosure.descendant_id == source.c.place_unit_id)
         .join(
             office,
             and_(
@@ -44,10 +46,9 @@ def _company_counts(
                 office.property_company_id.isnot(None),
             ),
         )
-        .where(submitted_in(period))
         .group_by(office.property_company_id)
     )
-    return {row.company_id: row._mapping for row in uow.session.execute(scoped(query, scope))}
+    return {row.company_id: row._mapping for row in uow.session.execute(query)}
 
 
 def _owner_scores(uow: UnitOfWork, year: int) -> dict[int, tuple[float, int]]:

@@ -1,0 +1,272 @@
+"""Cohort counts from the monthly summary tables, with raw cases only at a period's edges.
+
+`case_month_counts` holds, per local month of submission and place, the count of every flag
+the rates, ranking and ratings are built from; `case_month_categories` holds cases per month,
+complex and category for the hotspots. Triggers of migration 0008 keep both exact. A period
+reads the summary for its whole local months and the `cases` rows of the partial months at
+its edges; the one figure that depends on `now` (cases still waiting to be accepted past
+their deadline) is counted from the partial index `ix_cases_awaiting_accept`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    Subquery,
+    and_,
+    cast,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    union_all,
+)
+from sqlalchemy import case as when
+from sqlalchemy.orm import Session
+
+from caseflow.models import (
+    Case,
+    CaseClockTime,
+    CaseEvent,
+    CaseMonthCategory,
+    CaseMonthCount,
+    Unit,
+    UnitClosure,
+)
+from caseflow.models.rollups import MONTH_COUNTS
+from caseflow.services.reporting.common import (
+    NOT_HANDLED,
+    ZONE,
+    Period,
+    in_subtree,
+    local_bucket,
+    seconds_between,
+    submitted_in,
+)
+from caseflow.services.uow import UnitOfWork
+
+
+def split(period: Period) -> tuple[list[str], list[Period]]:
+    """The local months wholly inside the period (`YYYY-MM`), and the partial spans left."""
+    first = period.start.astimezone(ZONE).date()
+    last = (period.end.astimezone(ZONE) - timedelta(days=1)).date()
+    months: list[str] = []
+    edges: list[Period] = []
+    day = first
+    while day <= last:
+        following = (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+        stop = min(last, following - timedelta(days=1))
+        if day.day == 1 and stop == following - timedelta(days=1):
+            months.append(f"{day:%Y-%m}")
+        elif edges and edges[-1].end == Period.from_dates(day, stop).start:
+            edges[-1] = Period(edges[-1].start, Period.from_dates(day, stop).end)
+        else:
+            edges.append(Period.from_dates(day, stop))
+        day = following
+    return months, edges
+
+
+def flag_sums() -> list[ColumnElement[int]]:
+    """Each counted flag as SUM(CASE ...) over `cases`, named as the summary's columns; the
+    same conditions as the triggers of migration 0008 (the tests compare them)."""
+    handled = Case.state.notin_(NOT_HANDLED)
+    resolved = Case.state.in_(("resolved", "closed"))
+    closed = Case.state == "closed"
+    conditions: dict[str, Any] = {
+        "handled": handled,
+        "accepted": Case.accepted_on_time.isnot(None),
+        "accepted_on_time": Case.accepted_on_time.is_(True),
+        "resolved": resolved,
+        "resolved_on_time": resolved & Case.resolved_on_time.is_(True),
+        "closed": closed,
+        "closed_on_time": closed & Case.resolved_on_time.is_(True),
+        "evaluated": Case.satisfaction.isnot(None),
+        "satisfied": Case.satisfaction == "satisfied",
+        "basically_satisfied": Case.satisfaction == "basically_satisfied",
+        "unsatisfied": Case.satisfaction == "unsatisfied",
+        "reopened": Case.reopen_count > 0,
+        "ever_closed": closed | (Case.reopen_count > 0),
+        "reworked": handled & (Case.rework_count > 0),
+        "extended": handled & (Case.extension_count > 0),
+        "deferred": Case.state == "deferred",
+    }
+    sums = [func.count().label("submitted")]
+    sums += [func.sum(when((c, 1), else_=0)).label(name) for name, c in conditions.items()]
+    return sums
+
+
+def _zeros() -> list[Any]:
+    return [literal(0).label(name) for name in MONTH_COUNTS]
+
+
+def cohort_source(
+    session: Session, period: Period, now: datetime, scope: int | None, grain: str = "month"
+) -> Subquery:
+    """Rows (bucket, place_unit_id, <every count>, awaiting) whose sums per bucket and place
+    are the counts of the period's cohort. Weeks cut across months: `grain=week` reads
+    `cases` only."""
+    months, edges = split(period) if grain == "month" else ([], [period])
+    parts = []
+    if months:
+        summary = select(
+            CaseMonthCount.month.label("bucket"), CaseMonthCount.place_unit_id,
+            *(getattr(CaseMonthCount, name) for name in MONTH_COUNTS), literal(0).label("awaiting"),
+        ).where(CaseMonthCount.month.in_(months))
+        parts.append(_in_scope(summary, CaseMonthCount.place_unit_id, scope))
+    bucket = local_bucket(session, Case.submitted_at, grain)
+    for edge in edges:
+        raw = select(bucket.label("bucket"), Case.place_unit_id, *flag_sums(),
+                     literal(0).label("awaiting"))
+        raw = raw.where(submitted_in(edge)).group_by(bucket, Case.place_unit_id)
+        parts.append(_in_scope(raw, Case.place_unit_id, scope))
+    # Past its deadline and still not accepted: counts towards the response rate's base now.
+    awaiting = select(
+        bucket.label("bucket"), Case.place_unit_id, *_zeros(), func.count().label("awaiting")
+    ).where(
+        Case.state == "submitted", Case.first_accepted_at.is_(None), submitted_in(period),
+        Case.next_due_at <= now,
+    ).group_by(bucket, Case.place_unit_id)
+    parts.append(_in_scope(awaiting, Case.place_unit_id, scope))
+    return union_all(*parts).subquery("cohort")
+
+
+def _in_scope(query: Any, column: Any, scope: int | None) -> Any:
+    condition = in_subtree(column, scope)
+    return query if condition is None else query.where(condition)
+
+
+def count_sums(source: Subquery) -> list[ColumnElement[int]]:
+    """The report counts (names of `rates.count_columns`, plus the ranking's) over a source.
+    Cast: PostgreSQL sums a bigint column into a numeric."""
+    c = source.c
+
+    def total(*columns: Any) -> Any:
+        return cast(sum((func.sum(column) for column in columns[1:]), func.sum(columns[0])),
+                    Integer)
+
+    sums = [total(getattr(c, name)).label(name) for name in MONTH_COUNTS]
+    sums.append(total(c.accepted, c.awaiting).label("due_to_accept"))
+    sums.append(total(c.handled).label("due_to_close"))
+    return sums
+
+
+def category_source(period: Period, scope: int | None, session: Session) -> Subquery:
+    """Rows (complex_id, category, cases) summing to the period's cases per complex (a place
+    above the complexes: itself) and category."""
+    months, edges = split(period)
+    parts = []
+    if months:
+        summary = select(
+            CaseMonthCategory.complex_id, CaseMonthCategory.category, CaseMonthCategory.cases
+        ).where(CaseMonthCategory.month.in_(months))
+        parts.append(_in_scope(summary, CaseMonthCategory.complex_id, scope))
+    for edge in edges:
+        complex_id = complex_of(Case.place_unit_id)
+        raw = select(complex_id.label("complex_id"), Case.category, func.count().label("cases"))
+        raw = raw.where(submitted_in(edge)).group_by(complex_id, Case.category)
+        parts.append(_in_scope(raw, Case.place_unit_id, scope))
+    if not parts:  # an empty period cannot be asked for, but stay well-formed
+        parts.append(select(literal(0).label("complex_id"), literal("").label("category"),
+                            literal(0).label("cases")).where(literal(False)))
+    return union_all(*parts).subquery("categories")
+
+
+def complex_of(place: Any) -> ColumnElement[int]:
+    """The complex a place lies in, else the place itself (as the triggers key it)."""
+    found = (
+        select(UnitClosure.ancestor_id)
+        .join(Unit, Unit.id == UnitClosure.ancestor_id)
+        .where(UnitClosure.descendant_id == place, Unit.kind == "complex")
+        .scalar_subquery()
+    )
+    return func.coalesce(found, place)
+
+
+def recount(session: Session) -> dict[str, list[tuple[Any, ...]]]:
+    """What the summary tables should hold, counted from `cases` and `case_events` now
+    (non-zero rows, sorted): the tests compare it with what the triggers kept."""
+    month = local_bucket(session, Case.submitted_at, "month")
+    counts = select(month, Case.place_unit_id, *flag_sums()).group_by(month, Case.place_unit_id)
+    complex_id = complex_of(Case.place_unit_id)
+    categories = select(month, complex_id, Case.category, func.count()).group_by(
+        month, complex_id, Case.category
+    )
+    return {
+        "case_month_counts": sorted(tuple(r) for r in session.execute(counts)),
+        "case_month_categories": sorted(tuple(r) for r in session.execute(categories)),
+        "case_clock_times": sorted(_clock_rows(session)),
+    }
+
+
+def _clock_queries(session: Session) -> list[Select[Any]]:
+    """(case, clock, layer, at, seconds, place) of every resolved and every accepted case,
+    as the triggers of migration 0008 keep them."""
+    resolve = select(
+        Case.id, literal("resolve"), Case.resolved_layer, Case.resolved_at,
+        seconds_between(session, Case.submitted_at, Case.resolved_at), Case.place_unit_id,
+    ).where(Case.resolved_at.isnot(None))
+    accept = select(
+        Case.id, literal("accept"), CaseEvent.to_layer, CaseEvent.at,
+        seconds_between(session, Case.submitted_at, CaseEvent.at), Case.place_unit_id,
+    ).join(CaseEvent, and_(CaseEvent.case_id == Case.id, CaseEvent.action == "accept",
+                           CaseEvent.at == Case.first_accepted_at))
+    return [resolve, accept]
+
+
+def _clock_rows(session: Session) -> list[tuple[Any, ...]]:
+    return [tuple(r) for q in _clock_queries(session) for r in session.execute(q)]
+
+
+def kept(session: Session) -> dict[str, list[tuple[Any, ...]]]:
+    """What the summary tables hold now, in the shape of `recount` (rows of zeros dropped:
+    a case that moved away leaves its old row at zero)."""
+    counts = select(CaseMonthCount.month, CaseMonthCount.place_unit_id,
+                    *(getattr(CaseMonthCount, n) for n in MONTH_COUNTS))
+    categories = select(CaseMonthCategory).with_only_columns(
+        CaseMonthCategory.month, CaseMonthCategory.complex_id, CaseMonthCategory.category,
+        CaseMonthCategory.cases,
+    )
+    clocks = select(CaseClockTime.case_id, CaseClockTime.clock, CaseClockTime.layer,
+                    CaseClockTime.at, CaseClockTime.seconds, CaseClockTime.place_unit_id)
+    return {
+        "case_month_counts": sorted(tuple(r) for r in session.execute(counts) if r[2]),
+        "case_month_categories": sorted(tuple(r) for r in session.execute(categories) if r[3]),
+        "case_clock_times": sorted(tuple(r) for r in session.execute(clocks)),
+    }
+
+
+def rebuild(uow: UnitOfWork, progress: Callable[[str], None] = lambda _: None) -> dict[str, int]:
+    """Empty the summary tables and count them again from `cases`, one local month at a
+    time (in one transaction: readers see the old summary until it commits)."""
+    session = uow.session
+    for model in (CaseMonthCount, CaseMonthCategory, CaseClockTime):
+        session.execute(delete(model))
+    month = local_bucket(session, Case.submitted_at, "month")
+    months = sorted(m for m in session.scalars(select(month).distinct()) if m)
+    complex_id = complex_of(Case.place_unit_id)
+    for name in months:
+        first = date.fromisoformat(f"{name}-01")
+        following = (first + timedelta(days=32)).replace(day=1)
+        mine = submitted_in(Period.from_dates(first, following - timedelta(days=1)))
+        counts = select(literal(name), Case.place_unit_id, *flag_sums()).where(mine)
+        session.execute(insert(CaseMonthCount).from_select(
+            ["month", "place_unit_id", *MONTH_COUNTS], counts.group_by(Case.place_unit_id)))
+        categories = select(literal(name), complex_id, Case.category, func.count()).where(mine)
+        session.execute(insert(CaseMonthCategory).from_select(
+            ["month", "complex_id", "category", "cases"],
+            categories.group_by(complex_id, Case.category)))
+        progress(name)
+    clock_columns = ["case_id", "clock", "layer", "at", "seconds", "place_unit_id"]
+    for query in _clock_queries(session):
+        session.execute(insert(CaseClockTime).from_select(clock_columns, query))
+    progress("clock times")
+    uow.commit()
+    return {"months": len(months), "clock times": session.scalar(
+        select(func.count()).select_from(CaseClockTime)) or 0}
