@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import os
 import pickle
+import sqlite3
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, jsonify
+from flask import Flask, jsonify, request
 
 from bench.classes import NOW
-from bench.replay import connect, replay
+from bench.replay import END, Statement, connect, replay, substitute
 
 
 def api() -> Flask:
@@ -27,15 +28,50 @@ def api() -> Flask:
                        "CLOCK": FrozenClock(NOW), "SECRET_KEY": "bench"})
 
 
+def sqlite_connect(url: str) -> sqlite3.Connection:
+    """A connection that handles transactions as caseflow's engine does (pysqlite's default).
+
+    The driver opens a transaction just before the first INSERT/UPDATE/DELETE, so the reads
+    before it (the token, the jurisdiction check) run outside any lock, as in the API.
+    """
+    conn = sqlite3.connect(url.removeprefix("sqlite:///"), timeout=30)
+    for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON"):
+        conn.execute(f"PRAGMA {pragma}")
+    return conn
+
+
+def replay_sqlite(conn: sqlite3.Connection, statements: list[Statement],
+                  mapping: dict[Any, Any]) -> None:
+    """The statements with the driver's transactions; each captured commit is a commit."""
+    cursor = conn.cursor()
+    try:
+        for statement in statements:
+            if statement == END:
+                conn.commit()
+            elif statement.many:
+                cursor.executemany(statement.sql, substitute(statement.params, mapping))
+            else:
+                cursor.execute(statement.sql, substitute(statement.params, mapping))
+                if cursor.description is not None:
+                    cursor.fetchall()
+    except Exception:
+        conn.rollback()
+        raise
+    conn.commit()
+
+
 def bare() -> Flask:
-    """POST /bare/<case id>/<step>: the captured statements of that step, nothing else."""
+    """POST /bare/<case id>/<step>: the captured statements of that step, nothing else.
+
+    The body names the case's reference, unit and user, swapped in for the captured case's.
+    """
     app = Flask(__name__)
     url = os.environ["CASEFLOW_BENCH_DB"]
     captured = pickle.loads(Path(os.environ["CASEFLOW_BENCH_STATEMENTS"]).read_bytes())
-    source_id: int = captured["case_id"]
+    (source_id, source_ref, source_unit), source_user = captured["case"], captured["user"]
     steps = captured["steps"]
     state: dict[str, Any] = {}
-    begin = "BEGIN" if url.startswith("postgresql") else "BEGIN IMMEDIATE"
+    is_sqlite = url.startswith("sqlite")
 
     @app.get("/healthz")
     def healthz() -> Any:
@@ -43,9 +79,15 @@ def bare() -> Flask:
 
     @app.post("/bare/<int:case_id>/<int:step>")
     def act(case_id: int, step: int) -> Any:
+        body = request.get_json()
+        mapping = {source_id: case_id, source_ref: body["ref"], source_unit: body["unit"],
+                   source_user: body["user"]}
         if "conn" not in state:  # one connection per worker process, opened after the fork
-            state["conn"] = connect(url)
-        replay(state["conn"], steps[step], {source_id: case_id}, begin=begin)
+            state["conn"] = sqlite_connect(url) if is_sqlite else connect(url)
+        if is_sqlite:
+            replay_sqlite(state["conn"], steps[step], mapping)
+        else:
+            replay(state["conn"], steps[step], mapping)
         return jsonify(id=case_id, step=step)
 
     return app

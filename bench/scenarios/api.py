@@ -1,10 +1,13 @@
 """Scenario 1b: actions through the HTTP API under gunicorn vs a bare Flask endpoint.
 
-Both servers run with 2 sync workers on 127.0.0.1 and are driven by the same load generator
-(bench/load.py) on distinct fresh cases: accept, start, comment, resolve per case. The bare
-endpoint replays the statements the API issued for the same request (captured in-process
-through Flask's test client), so the difference is caseflow's Python: auth, schemas, ORM,
-rules, lifecycle and the JSON it renders.
+Both servers run side by side with the same gunicorn settings (2 sync workers on 127.0.0.1)
+and are driven by the same load generator (bench/load.py) on distinct fresh cases: accept,
+start, comment, resolve per case. Each server first gets a warm-up batch (not timed); then
+timed rounds alternate between them, so a busy moment of the machine hits both alike. The
+bare endpoint replays the statements the API issued for the same request in its steady
+state (captured in-process through Flask's test client once the token was used and the rules
+loaded), with the case's id, reference, unit and user swapped in, so the difference is
+caseflow's Python: auth, schemas, ORM, rules, lifecycle and the JSON it renders.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +36,9 @@ from caseflow.services.runtime import Runtime
 from caseflow.services.tokens import issue_token
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-CASES = 300  # per server; four requests each
+CASES = 150  # per server and timed round; four requests each
+WARMUP = 25  # cases per server before the timed rounds
+Case = tuple[int, str, int]  # id, reference, holding unit
 
 
 def free_port() -> int:
@@ -56,13 +63,13 @@ def worker_peak_rss_mib(master: int) -> float:
     return max(peaks, default=float("nan"))
 
 
-def serve(factory: str, env: dict[str, str], jobs: list[Any],
-          cycle: Any) -> tuple[LoadResult, float]:
-    """Start gunicorn on `factory`, drive it with the jobs, stop it; (load, worker peak MiB)."""
+@contextmanager
+def server(factory: str, env: dict[str, str]) -> Iterator[tuple[int, int]]:
+    """gunicorn serving `factory` until the block ends; yields (port, master pid)."""
     port = free_port()
     command = [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}",
                "--log-level", "warning", f"bench.wsgi_app:{factory}()"]
-    server = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env})
+    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env})
     try:
         for _ in range(200):
             try:
@@ -70,28 +77,28 @@ def serve(factory: str, env: dict[str, str], jobs: list[Any],
                 break
             except OSError:
                 time.sleep(0.1)
-        load = drive(port, jobs, cycle)
-        return load, worker_peak_rss_mib(server.pid)
+        yield port, process.pid
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        process.terminate()
+        process.wait(timeout=30)
 
 
-def prepare_cases(runtime: Runtime, count: int) -> tuple[list[tuple[int, str, int]], dict]:
-    """Fresh cases and a bearer token for the caseworker of each of their units."""
+def prepare_cases(runtime: Runtime, count: int) -> tuple[list[Case], dict, dict[int, int]]:
+    """Fresh cases, a bearer token for the caseworker of each of their units, and its user id."""
     with runtime.uow() as uow:
         workers = caseworkers(uow.session)
         pool = fresh_cases(uow.session, count)
-    tokens = {}
+    tokens, users = {}, {}
     for unit in {unit for _, _, unit in pool}:
         with runtime.uow() as uow:
             tokens[unit] = issue_token(uow, workers[unit], NOW, name="bench")[1]
-    return pool, tokens
+        users[unit] = workers[unit].id
+    return pool, tokens, users
 
 
 def api_cycle(tokens: dict[int, str]) -> Any:
     """The four requests of one case through POST /api/v1/cases/{id}/actions."""
-    def cycle(case: tuple[int, str, int]) -> list[Request]:
+    def cycle(case: Case) -> list[Request]:
         auth = {"Authorization": f"Bearer {tokens[case[2]]}"}
         return [("POST", f"/api/v1/cases/{case[0]}/actions",
                  {"action": action, "note": note, "data": {}, "version": n + 1}, auth)
@@ -100,19 +107,26 @@ def api_cycle(tokens: dict[int, str]) -> Any:
     return cycle
 
 
-def bare_cycle(case: tuple[int, str, int]) -> list[Request]:
-    """The same four steps against the bare endpoint."""
-    return [("POST", f"/bare/{case[0]}/{n}", {}, {}) for n in range(len(CYCLE))]
+def bare_cycle(users: dict[int, int]) -> Any:
+    """The same four steps against the bare endpoint, with what the replay swaps in."""
+    def cycle(case: Case) -> list[Request]:
+        body = {"ref": case[1], "unit": case[2], "user": users[case[2]]}
+        return [("POST", f"/bare/{case[0]}/{n}", body, {}) for n in range(len(CYCLE))]
+
+    return cycle
 
 
-def capture_api(url: str, case: tuple[int, str, int], tokens: dict[int, str]) -> list:
-    """The statements the API issues for each step of the cycle, captured in-process."""
+def capture_api(url: str, case: Case, tokens: dict[int, str]) -> list:
+    """The statements the API issues in its steady state for each step of the cycle."""
     from bench.wsgi_app import api
 
     os.environ["CASEFLOW_BENCH_DB"] = url
     app = api()
     engine = app.extensions["caseflow"].engine
     client = app.test_client()
+    # Warm: the first request loads the rules and notes the token's use (once a minute).
+    auth = {"Authorization": f"Bearer {tokens[case[2]]}"}
+    assert client.get(f"/api/v1/cases/{case[0]}/actions", headers=auth).status_code == 200
     steps = []
     for method, path, body, headers in api_cycle(tokens)(case):
         with capture(engine) as found:
@@ -123,38 +137,58 @@ def capture_api(url: str, case: tuple[int, str, int], tokens: dict[int, str]) ->
     return steps
 
 
+def measure(ctx: Context, url: str) -> tuple[list[LoadResult], list[LoadResult], float, float]:
+    """Warm both servers, then alternate timed rounds; (API loads, bare loads, their RSS)."""
+    rounds = max(1, min(ctx.repeat, 5))
+    runtime = Runtime.from_url(url, clock=FrozenClock(NOW))
+    pool, tokens, users = prepare_cases(runtime, 1 + 2 * (WARMUP + rounds * CASES))
+    runtime.engine.dispose()
+    source, rest = pool[0], pool[1:]
+    steps = capture_api(url, source, tokens)
+    with tempfile.NamedTemporaryFile(suffix=".pickle", delete=False) as handle:
+        pickle.dump({"case": source, "user": users[source[2]], "steps": steps}, handle)
+    env = {"CASEFLOW_BENCH_DB": url, "CASEFLOW_BENCH_STATEMENTS": handle.name}
+    cycles = {"api": api_cycle(tokens), "bare": bare_cycle(users)}
+    loads: dict[str, list[LoadResult]] = {"api": [], "bare": []}
+    try:
+        with server("api", env) as api, server("bare", env) as bare:
+            ports = {"api": api[0], "bare": bare[0]}
+            for name in ports:  # warm-up: imports, compiled statements, pools, rules
+                drive(ports[name], [rest.pop() for _ in range(WARMUP)], cycles[name])
+            for _ in range(rounds):
+                for name in ports:
+                    jobs = [rest.pop() for _ in range(CASES)]
+                    loads[name].append(drive(ports[name], jobs, cycles[name]))
+            rss = worker_peak_rss_mib(api[1]), worker_peak_rss_mib(bare[1])
+    finally:
+        os.unlink(handle.name)
+    return loads["api"], loads["bare"], *rss
+
+
 def run(ctx: Context) -> list[Result]:
     """p50, p99 and requests/s of the API and of the bare endpoint, and the workers' RSS."""
     if ctx.quick:
         return []
     url = ctx.dataset.clone()
     try:
-        runtime = Runtime.from_url(url, clock=FrozenClock(NOW))
-        pool, tokens = prepare_cases(runtime, 1 + 2 * CASES)
-        runtime.engine.dispose()
-        source, rest = pool[0], pool[1:]
-        steps = capture_api(url, source, tokens)
-        with tempfile.NamedTemporaryFile(suffix=".pickle", delete=False) as handle:
-            pickle.dump({"case_id": source[0], "steps": steps}, handle)
-        env = {"CASEFLOW_BENCH_DB": url, "CASEFLOW_BENCH_STATEMENTS": handle.name}
-        half = len(rest) // 2
-        api_load, api_rss = serve("api", env, rest[:half], api_cycle(tokens))
-        bare_load, bare_rss = serve("bare", env, rest[half:], bare_cycle)
-        os.unlink(handle.name)
+        api, bare, api_rss, bare_rss = measure(ctx, url)
     finally:
         ctx.dataset.drop(url)
-    note = (f"gunicorn 2 sync workers, 4 client threads; {len(api_load.latencies)} API requests "
-            f"({api_load.errors} errors), {len(bare_load.latencies)} bare requests "
-            f"({bare_load.errors} errors)")
+    (api_n, api_e), (bare_n, bare_e) = (
+        (sum(len(x.latencies) for x in runs), sum(x.errors for x in runs)) for runs in (api, bare)
+    )
+    note = (f"gunicorn 2 sync workers each, 4 client threads, {WARMUP} cases of warm-up, "
+            f"{len(api)} alternating rounds; {api_n:,} API requests ({api_e} errors), "
+            f"{bare_n:,} bare requests ({bare_e} errors)")
     return [
-        check(Result(f"api act p50 ({ctx.backend})", "ms", [api_load.percentile(50)],
-                     "bare Flask + same SQL", [bare_load.percentile(50)], "≤ 2×",
+        check(Result(f"api act p50 ({ctx.backend})", "ms", [x.percentile(50) for x in api],
+                     "bare Flask + same SQL", [x.percentile(50) for x in bare], "≤ 2×",
                      higher_is_better=False, note=note), maximum_ratio=2.0),
-        Result(f"api act p99 ({ctx.backend})", "ms", [api_load.percentile(99)],
-               "bare Flask + same SQL", [bare_load.percentile(99)], "(reported)",
+        Result(f"api act p99 ({ctx.backend})", "ms", [x.percentile(99) for x in api],
+               "bare Flask + same SQL", [x.percentile(99) for x in bare], "(reported)",
                higher_is_better=False),
-        Result(f"api act throughput ({ctx.backend})", "req/s", [api_load.rps],
-               "bare Flask + same SQL", [bare_load.rps], "(reported)"),
+        Result(f"api act throughput ({ctx.backend})", "req/s", [x.rps for x in api],
+               "bare Flask + same SQL", [x.rps for x in bare], "(reported)"),
         Result(f"memory: API worker peak RSS ({ctx.backend})", "MiB", [api_rss],
                "bare Flask worker", [bare_rss], "(reported)", higher_is_better=False),
     ]
