@@ -13,7 +13,7 @@ from bench import dataset
 from bench.context import Context
 from bench.harness import Result, table, write_json
 
-SCENARIOS = ("act", "api", "submit", "routing", "sweep", "reports", "memory")
+SCENARIOS = ("act", "api", "submit", "routing", "sweep", "reports", "summary", "memory")
 
 
 def parse(argv: list[str]) -> argparse.Namespace:

@@ -99,16 +99,18 @@ def dashboard(ctx: Context, runtime: Runtime, baselines: Any) -> list[Result]:
         "unresolved": (Request("unresolved", None, *YEAR),
                        lambda c: baselines.unresolved_by_layer(c, NOW, None)),
         "rates": (Request("rates", None, *YEAR),
-                  lambda c: baselines.rate_counts(c, *span, NOW, None)),
+                  lambda c: (baselines.rate_counts(c, *span, NOW, None),
+                             baselines.clock_percentiles(c, *span, None))),
         "containment": (Request("containment", None, *YEAR),
                         lambda c: (baselines.closed_by_layer(c, *span, None),
                                    baselines.escalation_flow(c, *span, None))),
         "hotspots": (Request("hotspots", None, *YEAR),
-                     lambda c: baselines.hotspots_by_complex(c, *span, None)),
+                     lambda c: (baselines.hotspots_by_complex(c, *span, None),
+                                baselines.cases_by_area(c, *span, "community", None))),
         "ranking": (Request("ranking", None, *YEAR, (("level", "complex"),)),
-                    lambda c: baselines.ranking_counts(c, *span, "complex", None)),
+                    lambda c: baselines.ranking_counts(c, *span, NOW, "complex", None)),
         "property-ratings": (Request("property-ratings", None, *YEAR),
-                             lambda c: baselines.company_counts(c, *span, None)),
+                             lambda c: baselines.company_counts(c, *span, NOW, None)),
     }
     rules = runtime.rules()
     results = []

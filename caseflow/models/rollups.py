@@ -54,6 +54,9 @@ class CaseMonthCount(Base):
     extended: Mapped[int] = _count()
     deferred: Mapped[int] = _count()
 
+    # SQLite: the rows live in the key's b-tree, read in key order without a second lookup.
+    __table_args__ = {"sqlite_with_rowid": False}
+
 
 class CaseMonthCategory(Base):
     """Cases submitted in one local month per complex (a building's cases count at its
@@ -61,10 +64,13 @@ class CaseMonthCategory(Base):
 
     __tablename__ = "case_month_categories"
 
-    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    # Keyed complex first: a period's totals per (complex, category) stream out of the key.
     complex_id: Mapped[int] = mapped_column(primary_key=True)
     category: Mapped[str] = mapped_column(String(64), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
     cases: Mapped[int] = _count()
+
+    __table_args__ = {"sqlite_with_rowid": False}
 
 
 class CaseClockTime(Base):

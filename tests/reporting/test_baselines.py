@@ -27,8 +27,10 @@ def test_baselines_match_the_services(runtime, dataset):
         closed = dict(baselines.closed_by_layer(conn, *NOV, scope))
         flow = baselines.escalation_flow(conn, *NOV, scope)
         places = baselines.hotspots_by_complex(conn, *NOV, scope)
-        ranking = baselines.ranking_counts(conn, *NOV, "complex", scope)
-        companies = baselines.company_counts(conn, *NOV, None)
+        ranking = baselines.ranking_counts(conn, *NOV, START, "complex", scope)
+        companies = baselines.company_counts(conn, *NOV, START, None)
+        clocks = baselines.clock_percentiles(conn, *NOV, scope)
+        areas = baselines.cases_by_area(conn, *NOV, "community", scope)
     assert sorted((k, n, int(o)) for k, n, o in layers) == [("complex", 1, 0), ("property", 2, 1)]
     assert [int(v) for v in counts] == [6, 5, 5, 3, 3, 2, 2, 2, 2, 1]
     assert closed == {
@@ -41,3 +43,9 @@ def test_baselines_match_the_services(runtime, dataset):
     assert month == "2026-11"
     # the company's cases and those of them resolved on time
     assert sorted((n, int(c[4])) for _, n, *c in companies) == [(1, 1), (6, 2)]
+    durations = rows(run(runtime, "rates", "jiazhou-street"), "durations")
+    assert sorted((c, layer, n) for c, layer, n, _ in clocks) == sorted(
+        (r["clock"], r["layer"], r["cases"]) for r in durations)
+    issue = rows(run(runtime, "hotspots", "jiazhou-street"), "monthly_issue")
+    assert [(r["area"], r["category"], r["cases"]) for r in issue] == [
+        max(areas, key=lambda a: (a[2], [-ord(ch) for ch in a[1]]))]

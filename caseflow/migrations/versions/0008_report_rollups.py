@@ -77,7 +77,7 @@ def _categories_upsert(dialect: str, r: str, sign: str) -> str:
     return (
         "INSERT INTO case_month_categories (month, complex_id, category, cases) "
         f"VALUES ({MONTH[dialect].format(r=r)}, {COMPLEX.format(r=r)}, {r}.category, {sign}1) "
-        "ON CONFLICT (month, complex_id, category) "
+        "ON CONFLICT (complex_id, category, month) "
         "DO UPDATE SET cases = case_month_categories.cases + excluded.cases;"
     )
 
@@ -239,16 +239,18 @@ def upgrade() -> None:
         sa.Column("place_unit_id", sa.Integer(), nullable=False),
         *(_count_column(name) for name in FLAGS),
         sa.PrimaryKeyConstraint("month", "place_unit_id", name=op.f("pk_case_month_counts")),
+        sqlite_with_rowid=False,
     )
     op.create_table(
         "case_month_categories",
-        sa.Column("month", sa.String(length=7), nullable=False),
         sa.Column("complex_id", sa.Integer(), nullable=False),
         sa.Column("category", sa.String(length=64), nullable=False),
+        sa.Column("month", sa.String(length=7), nullable=False),
         _count_column("cases"),
         sa.PrimaryKeyConstraint(
-            "month", "complex_id", "category", name=op.f("pk_case_month_categories")
+            "complex_id", "category", "month", name=op.f("pk_case_month_categories")
         ),
+        sqlite_with_rowid=False,
     )
     op.create_table(
         "case_clock_times",

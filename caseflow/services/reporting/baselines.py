@@ -98,49 +98,105 @@ def hotspots_by_complex(
     conn: Connection, start: datetime, end: datetime, scope: int | None, top: int = 20
 ) -> list[tuple]:
     """Cases per (complex, category) from the summary; cases and distinct reporters from
-    `cases` for the top ones (ties on the last place included)."""
+    `cases` for the top ones (ties on the last place included), one probe each."""
     counts = _rows(conn, f"""
         SELECT s.complex_id, s.category, SUM(s.cases) AS n FROM case_month_categories s
         JOIN units u ON u.id = s.complex_id AND u.kind = 'complex'
         WHERE s.month IN {_months(start, end)}{SCOPE.replace('c.place_unit_id', 's.complex_id')}
-        GROUP BY s.complex_id, s.category ORDER BY n DESC
+        GROUP BY s.complex_id, s.category
     """, scope=scope)
+    counts.sort(key=lambda r: -r[2])
     listed = [r for r in counts if r[2] >= counts[min(top, len(counts)) - 1][2]] if counts else []
-    pairs = " OR ".join(f"(uc.ancestor_id = {i} AND c.category = '{cat}')" for i, cat, _ in listed)
-    return _rows(conn, f"""
-        SELECT u.code, c.category, COUNT(*), COUNT(DISTINCT c.reporter_phone)
-        FROM unit_closure uc JOIN units u ON u.id = uc.ancestor_id
-        JOIN cases c ON c.place_unit_id = uc.descendant_id
-        WHERE ({pairs or 'FALSE'}) AND c.submitted_at >= :start AND c.submitted_at < :end{SCOPE}
-        GROUP BY u.code, c.category
-    """, start=start, end=end, scope=scope)
+    return [
+        (code, category, *_rows(conn, f"""
+            SELECT COUNT(*), COUNT(DISTINCT c.reporter_phone) FROM unit_closure uc
+            JOIN cases c ON c.place_unit_id = uc.descendant_id
+            WHERE uc.ancestor_id = :place AND c.category = :category
+              AND c.submitted_at >= :start AND c.submitted_at < :end{SCOPE}
+        """, place=place, category=category, start=start, end=end, scope=scope)[0])
+        for place, category, _ in listed
+        for code in [conn.scalar(text("SELECT code FROM units WHERE id = :i"), {"i": place})]
+    ]
+
+
+def _cohort(start: datetime, end: datetime) -> str:
+    """Summary rows of the whole months, and per place the cases still waiting past their
+    accept deadline (partial index ix_cases_awaiting_accept), as one row source."""
+    zeros = ", ".join(f"0 AS {n}" for n in MONTH_COUNTS)
+    return f"""(
+        SELECT s.place_unit_id, {', '.join(f's.{n}' for n in MONTH_COUNTS)}, 0 AS awaiting
+        FROM case_month_counts s WHERE s.month IN {_months(start, end)}
+        UNION ALL
+        SELECT c.place_unit_id, {zeros}, COUNT(*) FROM cases c
+        WHERE c.state = 'submitted' AND c.first_accepted_at IS NULL
+          AND c.submitted_at >= :start AND c.submitted_at < :end AND c.next_due_at <= :now
+        GROUP BY c.place_unit_id
+    ) s"""
 
 
 def ranking_counts(
-    conn: Connection, start: datetime, end: datetime, level: str, scope: int | None
+    conn: Connection, start: datetime, end: datetime, now: datetime, level: str,
+    scope: int | None,
 ) -> list[tuple]:
-    """Per unit of kind `level`: every summary count of the period's cases."""
-    sums = ", ".join(f"SUM(s.{n})" for n in MONTH_COUNTS)
+    """Per unit of kind `level`: every summary count of the period's cases, and the cases
+    waiting past their accept deadline."""
+    sums = ", ".join(f"SUM(s.{n})" for n in (*MONTH_COUNTS, "awaiting"))
     return _rows(conn, f"""
-        SELECT u.code, {sums} FROM case_month_counts s
+        SELECT u.code, {sums} FROM {_cohort(start, end)}
         JOIN unit_closure uc ON uc.descendant_id = s.place_unit_id
         JOIN units u ON u.id = uc.ancestor_id AND u.kind = :level
-        WHERE s.month IN {_months(start, end)}{SCOPE.replace('c.place', 's.place')}
+        WHERE 1 = 1{SCOPE.replace('c.place', 's.place')}
         GROUP BY u.code
-    """, level=level, scope=scope)
+    """, start=start, end=end, now=now, level=level, scope=scope)
 
 
 def company_counts(
-    conn: Connection, start: datetime, end: datetime, scope: int | None
+    conn: Connection, start: datetime, end: datetime, now: datetime, scope: int | None
 ) -> list[tuple]:
     """Per property company: every summary count of the cases in the complexes its offices
-    serve."""
-    sums = ", ".join(f"SUM(s.{n})" for n in MONTH_COUNTS)
+    serve, and those waiting past their accept deadline."""
+    sums = ", ".join(f"SUM(s.{n})" for n in (*MONTH_COUNTS, "awaiting"))
     return _rows(conn, f"""
-        SELECT o.property_company_id, {sums} FROM case_month_counts s
+        SELECT o.property_company_id, {sums} FROM {_cohort(start, end)}
         JOIN unit_closure uc ON uc.descendant_id = s.place_unit_id
         JOIN units o ON o.parent_id = uc.ancestor_id AND o.kind = 'property_office'
              AND o.property_company_id IS NOT NULL
-        WHERE s.month IN {_months(start, end)}{SCOPE.replace('c.place', 's.place')}
+        WHERE 1 = 1{SCOPE.replace('c.place', 's.place')}
         GROUP BY o.property_company_id
-    """, scope=scope)
+    """, start=start, end=end, now=now, scope=scope)
+
+
+def cases_by_area(
+    conn: Connection, start: datetime, end: datetime, kind: str, scope: int | None
+) -> list[tuple]:
+    """Cases per (area of `kind`, category) from the summary (每月一题 picks the largest)."""
+    return _rows(conn, f"""
+        SELECT u.code, s.category, SUM(s.cases) FROM case_month_categories s
+        JOIN unit_closure uc ON uc.descendant_id = s.complex_id
+        JOIN units u ON u.id = uc.ancestor_id AND u.kind = :kind
+        WHERE s.month IN {_months(start, end)}{SCOPE.replace('c.place_unit_id', 's.complex_id')}
+        GROUP BY u.code, s.category
+    """, kind=kind, scope=scope)
+
+
+def clock_percentiles(
+    conn: Connection, start: datetime, end: datetime, scope: int | None
+) -> list[tuple]:
+    """Per clock and layer: cases, and the values around the median and the 90th percentile,
+    read at their offsets of ix_case_clock_times_order."""
+    where = f"t.clock = :clock AND t.at >= :start AND t.at < :end{SCOPE.replace('c.', 't.')}"
+    out = []
+    for clock in ("accept", "resolve"):
+        groups = _rows(conn, f"SELECT t.layer, COUNT(*) FROM case_clock_times t WHERE {where} "
+                             "GROUP BY t.layer", clock=clock, start=start, end=end, scope=scope)
+        for layer, n in groups:
+            same = "t.layer IS NULL" if layer is None else "t.layer = :layer"
+            values = [
+                _rows(conn, f"SELECT t.seconds FROM case_clock_times t WHERE {where} "
+                            f"AND {same} ORDER BY t.seconds "
+                            "LIMIT 2 OFFSET :skip", clock=clock, start=start, end=end,
+                      scope=scope, layer=layer, skip=int(q * (n - 1)))
+                for q in (0.5, 0.9)
+            ]
+            out.append((clock, layer, n, values))
+    return out

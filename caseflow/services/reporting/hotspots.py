@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, func, select, tuple_
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased
 
 from caseflow.models import Case, Unit, UnitClosure
@@ -15,28 +15,40 @@ from caseflow.services.uow import UnitOfWork
 TOP = 20
 
 
-def _by_area(
-    uow: UnitOfWork, period: Period, scope: int | None, kind: str
-) -> list[dict[str, Any]]:
-    """Cases of the period per (area of `kind`, category), from the monthly summary; the
-    repeats are left for `_with_repeats`, which counts them for the listed places only."""
+def _by_complex(uow: UnitOfWork, period: Period, scope: int | None) -> list[tuple]:
+    """(complex id, category, cases) of the period, from the monthly summary: one pass over
+    its key, which starts with (complex, category)."""
     source = category_source(period, scope, uow.session)
-    area = aliased(Unit)
-    query = (
-        select(area.id, area.code, area.name, source.c.category, func.sum(source.c.cases))
-        .join(UnitClosure, UnitClosure.descendant_id == source.c.complex_id)
-        .join(area, and_(area.id == UnitClosure.ancestor_id, area.kind == kind))
-        .group_by(area.id, area.code, area.name, source.c.category)
+    query = select(source.c.complex_id, source.c.category, func.sum(source.c.cases)).group_by(
+        source.c.complex_id, source.c.category
     )
+    return [(i, category, int(n)) for i, category, n in uow.session.execute(query) if n]
+
+
+def _by_area(counts: list[tuple], areas: dict[int, tuple]) -> list[dict[str, Any]]:
+    """The complexes' counts added up per (area, category): a few thousand summed rows, not
+    cases. `areas` maps a complex id to the (id, code, name) of its area."""
+    totals: dict[tuple, int] = {}
+    for complex_id, category, n in counts:
+        area = areas.get(complex_id)
+        if area is not None:
+            totals[(area, category)] = totals.get((area, category), 0) + n
     return [
-        {"id": i, "area": code, "name": name, "category": category, "cases": int(n)}
-        for i, code, name, category, n in uow.session.execute(query)
-        if n
+        {"id": i, "area": code, "name": name, "category": category, "cases": n}
+        for ((i, code, name), category), n in totals.items()
     ]
 
 
+def _areas(uow: UnitOfWork, kind: str) -> dict[int, tuple]:
+    """Each unit's ancestor of `kind` (self included): unit id → (id, code, name)."""
+    query = select(UnitClosure.descendant_id, Unit.id, Unit.code, Unit.name).join(
+        Unit, and_(Unit.id == UnitClosure.ancestor_id, Unit.kind == kind)
+    )
+    return {row[0]: tuple(row[1:]) for row in uow.session.execute(query)}
+
+
 def _raw_by_area(
-    uow: UnitOfWork, period: Period, scope: int | None, kind: str, only: Any = None
+    uow: UnitOfWork, period: Period, scope: int | None, kind: str
 ) -> list[dict[str, Any]]:
     """Cases of the period per (area of `kind`, category) from `cases`: cases, distinct
     reporters, repeats; `only` limits it to some (area id, category) pairs.
@@ -53,8 +65,6 @@ def _raw_by_area(
         .where(submitted_in(period))
         .group_by(area.id, area.code, area.name, Case.category)
     )
-    if only is not None:
-        query = query.where(tuple_(area.id, Case.category).in_(only))
     rows = uow.session.execute(scoped(query, scope)).all()
     return [
         {"id": i, "area": code, "name": name, "category": category, "cases": n,
@@ -63,15 +73,26 @@ def _raw_by_area(
     ]
 
 
-def _places(uow: UnitOfWork, period: Period, scope: int | None, kind: str) -> list[dict]:
+def _places(uow: UnitOfWork, period: Period, scope: int | None, rows: list[dict]) -> list:
     """The TOP places by cases, ties on the last place kept (repeats break them), with
     their repeats counted from `cases` for those places only."""
-    rows = sorted(_by_area(uow, period, scope, kind), key=lambda r: -r["cases"])
+    rows = sorted(rows, key=lambda r: -r["cases"])
     if len(rows) > TOP:
         floor = rows[TOP - 1]["cases"]
         rows = [r for r in rows if r["cases"] >= floor]
-    pairs = [(r["id"], r["category"]) for r in rows]
-    return _raw_by_area(uow, period, scope, kind, pairs) if pairs else []
+    return [r | {"repeats": r["cases"] - _reporters(uow, period, scope, r)} for r in rows]
+
+
+def _reporters(uow: UnitOfWork, period: Period, scope: int | None, row: dict) -> int:
+    """Distinct reporters of one place and category in the period (index
+    ix_cases_place_category over the place's subtree)."""
+    query = (
+        select(func.count(func.distinct(Case.reporter_phone)))
+        .join(UnitClosure, UnitClosure.descendant_id == Case.place_unit_id)
+        .where(UnitClosure.ancestor_id == row["id"], Case.category == row["category"],
+               submitted_in(period))
+    )
+    return uow.session.scalar(scoped(query, scope)) or 0
 
 
 def _coarse_enough(uow: UnitOfWork, scope: int | None, *kinds: str) -> bool:
@@ -106,8 +127,9 @@ def hotspots_report(
     """Top places by cases (per category, with repeats) and each area's issue of the month."""
     # The summary keys places by complex: finer places or scopes read `cases` itself.
     if _coarse_enough(uow, scope, place_kind, area_kind):
-        places = _places(uow, period, scope, place_kind)
-        areas = _by_area(uow, period, scope, area_kind)
+        counts = _by_complex(uow, period, scope)
+        places = _places(uow, period, scope, _by_area(counts, _areas(uow, place_kind)))
+        areas = _by_area(counts, _areas(uow, area_kind))
     else:
         places = _raw_by_area(uow, period, scope, place_kind)
         areas = _raw_by_area(uow, period, scope, area_kind)
