@@ -7,10 +7,12 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from caseflow.models import CaseEvent
+from caseflow.models import CaseEvent, OutboxMessage
 from caseflow.services.actions import act_on_case
 from caseflow.services.cases import get_case, submit_case
+from caseflow.services.outbox import payload_for
 from caseflow.services.sweep import sweep
+from caseflow.services.sweeping.notices import CASE_KEYS
 from tests.factories import RESIDENT, build_tree, submission
 
 
@@ -143,3 +145,21 @@ def test_a_case_resolved_by_a_meeting_and_closed_is_left_alone(runtime, users, c
     clock.advance(timedelta(days=30))
     assert run(runtime).total() == 0
     assert reload(runtime, case.ref).state == "closed"
+
+
+def test_the_sweeps_notifications_are_the_ones_the_services_write(runtime, users, clock):
+    """The sweep builds outbox payloads in SQL: they must equal `payload_for`'s."""
+    case = submit(runtime)
+    clock.set(datetime.fromisoformat(case.deadlines["accept"]["due_at"]) + timedelta(minutes=1))
+    run(runtime)
+    escalated = reload(runtime, case.ref)
+    with runtime.uow() as uow:
+        message = uow.session.scalars(select(OutboxMessage).where(
+            OutboxMessage.case_id == case.id, OutboxMessage.kind == "escalated")).one()
+        event = uow.session.get(CaseEvent, message.event_id)
+    assert event is not None and event.action == "escalate" and event.to_layer == "complex"
+    fields = {key: getattr(escalated, key) for key in CASE_KEYS}
+    assert message.payload == payload_for("escalated", "escalate", runtime.now(), fields,
+                                          event.data)
+    assert message.idempotency_id.version == 4 and message.status == "pending"
+    assert message.next_attempt_at == message.created_at == runtime.now()

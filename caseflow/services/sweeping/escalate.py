@@ -8,21 +8,28 @@ and written to every case of it in one statement.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import Row, select, update
+from sqlalchemy import Row, String, bindparam, update
 from sqlalchemy.orm import Session
 
 from caseflow.domain.clocks import ClockSpec
 from caseflow.domain.deadlines import clocks_to_json, compute_deadlines
+from caseflow.models.base import JSONType, UTCDateTime
 from caseflow.rules import RuleSet
-from caseflow.services.outbox import enqueue_many
-from caseflow.services.sweeping.sql import cases, holder_of, insert_events, with_unit
-
-CASE_FIELDS = ("ref", "title", "category", "priority")
+from caseflow.services.sweeping.notices import enqueue_events
+from caseflow.services.sweeping.sql import (
+    cases,
+    events,
+    ids_arg,
+    in_ids,
+    insert_events,
+    is_postgres,
+    with_unit,
+)
 
 
 class Group(NamedTuple):
@@ -34,14 +41,6 @@ class Group(NamedTuple):
     clocks: tuple[str, ...]
 
 
-def group_rows(pairs: Sequence[tuple[Group, Row[Any]]]) -> dict[Group, list[Row[Any]]]:
-    """Rows by their group."""
-    groups: dict[Group, list[Row[Any]]] = defaultdict(list)
-    for group, row in pairs:
-        groups[group].append(row)
-    return groups
-
-
 def fresh_clocks(rules: RuleSet, group: Group, now: datetime) -> dict[str, Any]:
     """The columns every case of the group gets on entering its new layer."""
     clocks = clocks_to_json(group.specs, now)
@@ -49,11 +48,38 @@ def fresh_clocks(rules: RuleSet, group: Group, now: datetime) -> dict[str, Any]:
         clocks, [(now, "escalate", "submitted")], now, rules.calendar, rules.warning_fraction
     )
     return {
-        "clocks": clocks,
-        "deadlines": result.clocks,
-        "next_due_at": result.next_due_at,
-        "next_warning_at": result.next_warning_at,
+        "b_clocks": clocks,
+        "b_deadlines": result.clocks,
+        "b_due": result.next_due_at,
+        "b_warn": result.next_warning_at,
     }
+
+
+@cache  # one statement per database, bound anew for every group
+def _update(pg: bool) -> Any:
+    # The new unit is the one the escalation event names: the holder is looked up once, when
+    # the events are written, and the cases are updated FROM their events.
+    holder = events.c.to_unit_id
+    at = bindparam("b_now", type_=UTCDateTime())
+    return (
+        update(cases)
+        .where(cases.c.id == events.c.case_id, in_ids(pg, events.c.id))
+        .values(
+            layer=bindparam("b_layer", type_=String),
+            unit_id=holder,
+            handled_units=with_unit(pg, holder),
+            assignee_id=None,
+            state="submitted",
+            layer_entered_at=at,
+            escalation_count=cases.c.escalation_count + 1,
+            version=cases.c.version + 1,
+            updated_at=at,
+            clocks=bindparam("b_clocks", type_=JSONType),
+            deadlines=bindparam("b_deadlines", type_=JSONType),
+            next_due_at=bindparam("b_due", type_=UTCDateTime()),
+            next_warning_at=bindparam("b_warn", type_=UTCDateTime()),
+        )
+    )
 
 
 def escalate_group(
@@ -61,42 +87,24 @@ def escalate_group(
 ) -> tuple[int, list[int]]:
     """Escalate the group's cases; returns (escalated, ids left for the per-case path).
 
-    A case whose place has no unit of the target's kind is left for the per-case path,
-    which walks on up the ladder as `casework.enter_layer` does.
+    Three statements whatever the group's size: the events (INSERT…SELECT, which also picks
+    the cases whose place has a unit of the target's kind), the cases (one UPDATE) and their
+    notifications (INSERT…SELECT). A case whose place has no such unit is left for the
+    per-case path, which walks on up the ladder as `casework.enter_layer` does.
     """
-    holder = holder_of(rules.layer(group.target).unit_kind)
+    kind = rules.layer(group.target).unit_kind
     ids = [row.id for row in rows]
-    ready = list(session.scalars(select(cases.c.id).where(cases.c.id.in_(ids),
-                                                          holder.is_not(None))))
-    if not ready:
-        return 0, ids
     data = {"reason": group.reason, "clocks": list(group.clocks)}
-    to = {"to_state": "submitted", "to_layer": group.target, "to_unit_id": holder}
-    created = insert_events(session, ready, "escalate", now, data, to=to)
-    moved = session.execute(
-        update(cases)
-        .where(cases.c.id.in_(ready))
-        .values(
-            layer=group.target,
-            unit_id=holder,
-            handled_units=with_unit(session, holder),
-            assignee_id=None,
-            state="submitted",
-            layer_entered_at=now,
-            escalation_count=cases.c.escalation_count + 1,
-            version=cases.c.version + 1,
-            updated_at=now,
-            **fresh_clocks(rules, group, now),
-        )
-        .returning(cases.c.id, cases.c.unit_id)
-    )
-    units = {case_id: unit_id for case_id, unit_id in moved}
-    by_id = {row.id: row for row in rows}
-    enqueue_many(session, (
-        {"event_id": event_id, "case_id": case_id, "action": "escalate", "data": data,
-         "case": {**{f: getattr(by_id[case_id], f) for f in CASE_FIELDS},
-                  "layer": group.target, "state": "submitted", "unit_id": units[case_id]}}
-        for event_id, case_id in created
-    ), now)
+    created = insert_events(session, ids, "escalate", now, data, to_state="submitted",
+                            to_layer=group.target, holder_kind=kind)
+    if not created:
+        return 0, ids
+    ready = [case_id for _, case_id in created]
+    event_ids = [event_id for event_id, _ in created]
+    session.execute(_update(is_postgres(session)), {
+        "b_ids": ids_arg(session, event_ids), "b_layer": group.target, "b_now": now,
+        **fresh_clocks(rules, group, now),
+    })
+    enqueue_events(session, event_ids, "escalate", data, now)
     ready_set = set(ready)
     return len(ready), [i for i in ids if i not in ready_set]

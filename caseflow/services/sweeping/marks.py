@@ -11,10 +11,9 @@ from typing import Any, NamedTuple
 from sqlalchemy import Row, bindparam, update
 from sqlalchemy.orm import Session
 
-from caseflow.services.outbox import enqueue_many
+from caseflow.services.sweeping.notices import enqueue_events
 from caseflow.services.sweeping.sql import cases, insert_events
 
-CASE_FIELDS = ("ref", "title", "category", "priority", "layer", "state", "unit_id")
 AUTO_CLOSE_NOTE = "closed automatically: no evaluation in time"
 
 
@@ -51,7 +50,8 @@ def marked(deadlines: Mapping[str, Any], names: Sequence[str], flag: str) -> dic
 
 
 def apply_marks(session: Session, marks: Sequence[Mark], now: datetime) -> None:
-    """Events by INSERT…SELECT per (action, data) group, rows by one executemany UPDATE."""
+    """Events and notifications by INSERT…SELECT per (action, data) group, rows by one
+    executemany UPDATE."""
     if not marks:
         return
     groups: dict[tuple[str, str, tuple[str, ...]], list[Mark]] = defaultdict(list)
@@ -60,12 +60,7 @@ def apply_marks(session: Session, marks: Sequence[Mark], now: datetime) -> None:
     for (action, kind, clocks), members in groups.items():
         data = {"kind": kind, "clocks": list(clocks)}
         created = insert_events(session, [m.row.id for m in members], action, now, data)
-        rows = {m.row.id: m.row for m in members}
-        enqueue_many(session, (
-            {"event_id": event_id, "case_id": case_id, "action": action, "data": data,
-             "case": {f: getattr(rows[case_id], f) for f in CASE_FIELDS}}
-            for event_id, case_id in created
-        ), now)
+        enqueue_events(session, [event_id for event_id, _ in created], action, data, now)
     statement = (
         update(cases)
         .where(cases.c.id == bindparam("b_id"))
@@ -90,7 +85,7 @@ def close_unevaluated(session: Session, ids: Sequence[int], now: datetime) -> in
     if not ids:
         return 0
     insert_events(session, ids, "close", now, {"auto": True}, note=AUTO_CLOSE_NOTE,
-                  to={"to_state": "closed"})
+                  to_state="closed")
     session.execute(
         update(cases)
         .where(cases.c.id.in_(list(ids)))

@@ -13,9 +13,15 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import (
+    ARRAY,
     ColumnElement,
+    Integer,
     Row,
     ScalarSelect,
+    String,
+    Text,
+    any_,
+    bindparam,
     cast,
     exists,
     func,
@@ -24,25 +30,30 @@ from sqlalchemy import (
     literal_column,
     null,
     select,
+    tuple_,
     update,
 )
 from sqlalchemy import case as when
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session, aliased
 
 from caseflow.models import Case, CaseEvent, Unit, UnitClosure
-from caseflow.models.base import UTCDateTime
+from caseflow.models.base import JSONType, UTCDateTime
 
 cases = Case.__table__
 events = CaseEvent.__table__
-Place = aliased(Unit, name="place")
+place = Unit.__table__.alias("place")
 
+# Core columns, not ORM attributes: claimed rows are plain tuples, read at C speed. The JSON
+# only escalation conditions read comes as text, parsed when a skip rule asks for facts.
 CLAIMED = (
-    Case.id, Case.ref, Case.title, Case.description, Case.category, Case.priority,
-    Case.channel, Case.tags, Case.reporter_attrs, Case.green_channel, Case.place_unit_id,
-    Case.unit_id, Case.layer, Case.state, Case.supervised, Case.deadlines,
-    Place.kind.label("place_kind"), Place.code.label("place_code"),
-    Place.attrs.label("place_attrs"),
+    *(cases.c[name] for name in (
+        "id", "ref", "title", "description", "category", "priority", "channel",
+        "green_channel", "place_unit_id", "unit_id", "layer", "state", "supervised",
+        "deadlines")),
+    cast(cases.c.tags, Text).label("tags"),
+    cast(cases.c.reporter_attrs, Text).label("reporter_attrs"),
+    place.c.kind.label("place_kind"), place.c.code.label("place_code"),
+    cast(place.c.attrs, Text).label("place_attrs"),
 )
 
 
@@ -58,18 +69,31 @@ def take_write_lock(session: Session) -> None:
         session.execute(update(cases).where(cases.c.id == -1).values(version=cases.c.version))
 
 
-def claim(session: Session, instant: Any, now: datetime, limit: int) -> Sequence[Row[Any]]:
-    """Lock up to `limit` cases due by `instant` as plain rows, skipping rows others hold."""
+def claim(session: Session, instant: Any, now: datetime, limit: int,
+          after: tuple[Any, int] | None = None) -> Sequence[Row[Any]]:
+    """Lock up to `limit` cases due by `instant` as plain rows, skipping rows others hold.
+
+    `after` is the (instant, id) of the last row this worker claimed: rows a batch left due
+    (nothing to do for them yet) sort before it and are not claimed again in this sweep.
+    """
+    due = cases.c[instant.key]
     query = (
-        select(*CLAIMED)
-        .join(Place, Place.id == Case.place_unit_id)
-        .where(instant <= now)
-        .order_by(instant, Case.id)
+        select(*CLAIMED, due.label("due"))
+        .join(place, place.c.id == cases.c.place_unit_id)
+        .where(due <= now)
+        .order_by(due, cases.c.id)
         .limit(limit)
     )
+    if after is not None:
+        query = query.where(tuple_(due, cases.c.id) > tuple_(*after))
     if is_postgres(session):
-        query = query.with_for_update(skip_locked=True, of=Case)
+        query = query.with_for_update(skip_locked=True, of=cases)
     return session.execute(query).all()
+
+
+def _parse(text: str) -> Any:
+    # Most cases have no tags or attributes: skip the parser for the empty ones.
+    return [] if text == "[]" else {} if text == "{}" else json.loads(text)
 
 
 def facts_of(row: Row[Any]) -> dict[str, Any]:
@@ -78,10 +102,10 @@ def facts_of(row: Row[Any]) -> dict[str, Any]:
         "category": row.category,
         "priority": row.priority,
         "channel": row.channel,
-        "tags": list(row.tags),
+        "tags": _parse(row.tags),
         "text": f"{row.title}\n{row.description}",
-        "reporter": dict(row.reporter_attrs),
-        "place": {"kind": row.place_kind, "code": row.place_code, **row.place_attrs},
+        "reporter": _parse(row.reporter_attrs),
+        "place": {"kind": row.place_kind, "code": row.place_code, **_parse(row.place_attrs)},
         "green_channel": row.green_channel,
         "repeat_count": 0,
     }
@@ -115,21 +139,65 @@ def holder_of(unit_kind: str) -> ScalarSelect[Any]:
     )
 
 
-def json_value(session: Session, value: Any) -> ColumnElement[Any]:
-    """A JSON constant usable in a SELECT list (PostgreSQL needs the JSONB type spelt out)."""
-    text = json.dumps(value, ensure_ascii=False)
-    return cast(literal(text), JSONB) if is_postgres(session) else literal(text)
+def json_param(pg: bool, name: str) -> ColumnElement[Any]:
+    """A JSON bound parameter (a dict or list) usable in a SELECT list on either database."""
+    param = bindparam(name, type_=JSONType)
+    return param if pg else func.json(param)
 
 
-def with_unit(session: Session, unit: ColumnElement[Any]) -> ColumnElement[Any]:
+def in_ids(pg: bool, column: ColumnElement[int], name: str = "b_ids") -> ColumnElement[bool]:
+    """`column` in a list of ids bound as ONE parameter (see `ids_arg`): the statement text
+    stays the same whatever the list's length, so it is compiled once, not per batch."""
+    if pg:
+        return column == any_(bindparam(name, type_=ARRAY(Integer)))
+    each = func.json_each(bindparam(name, type_=String)).table_valued("value")
+    return column.in_(select(each.c.value))
+
+
+def ids_arg(session: Session, ids: Sequence[int]) -> Any:
+    """The value `in_ids` expects: an array on PostgreSQL, a JSON array on SQLite."""
+    return list(ids) if is_postgres(session) else json.dumps(list(ids))
+
+
+def with_unit(pg: bool, unit: ColumnElement[Any]) -> ColumnElement[Any]:
     """`handled_units` with `unit` appended unless already there."""
     column = cases.c.handled_units
-    if is_postgres(session):
+    if pg:
         single = func.jsonb_build_array(unit)
         return when((column.op("@>")(single), column), else_=column.op("||")(single))
     each = func.json_each(column).table_valued("value")
     present = exists(select(literal_column("1")).select_from(each).where(each.c.value == unit))
     return func.iif(present, column, func.json_insert(column, "$[#]", unit))
+
+
+EVENT_COLUMNS = ["case_id", "at", "actor_id", "actor_role", "actor_label", "action",
+                 "from_state", "to_state", "from_layer", "to_layer", "from_unit_id",
+                 "to_unit_id", "note", "data"]
+
+
+@cache  # one statement per database and target unit kind, bound anew for every group
+def _events_insert(pg: bool, holder_kind: str | None) -> Any:
+    holder = holder_of(holder_kind) if holder_kind else None
+    source = select(
+        cases.c.id,
+        bindparam("b_at", type_=UTCDateTime()),
+        null(),
+        literal("system"),
+        literal("system"),
+        bindparam("b_action", type_=String),
+        cases.c.state,
+        func.coalesce(bindparam("b_to_state", type_=String), cases.c.state),
+        cases.c.layer,
+        func.coalesce(bindparam("b_to_layer", type_=String), cases.c.layer),
+        cases.c.unit_id,
+        cases.c.unit_id if holder is None else holder,
+        bindparam("b_note", type_=String),
+        json_param(pg, "b_data"),
+    ).where(in_ids(pg, cases.c.id))
+    if holder is not None:
+        source = source.where(holder.is_not(None))
+    return insert(events).from_select(EVENT_COLUMNS, source).returning(events.c.id,
+                                                                       events.c.case_id)
 
 
 def insert_events(
@@ -139,34 +207,18 @@ def insert_events(
     now: datetime,
     data: dict[str, Any],
     note: str = "",
-    to: dict[str, Any] | None = None,
+    to_state: str | None = None,
+    to_layer: str | None = None,
+    holder_kind: str | None = None,
 ) -> list[tuple[int, int]]:
     """One event per case in `ids` with INSERT…SELECT from the case rows, before they change.
 
-    `to` gives the after-values (to_state, to_layer, to_unit_id) as SQL or constants; by
-    default the case stays where it is. Returns (event id, case id) pairs.
+    By default the case stays where it is; `to_state` and `to_layer` name where it goes, and
+    `holder_kind` moves it to the unit of that kind holding its place (cases whose place
+    has none get no event). Returns (event id, case id) pairs.
     """
-    after = {"to_state": cases.c.state, "to_layer": cases.c.layer, "to_unit_id": cases.c.unit_id}
-    for key, value in (to or {}).items():
-        after[key] = value if isinstance(value, ColumnElement) else literal(value)
-    source = select(
-        cases.c.id,
-        literal(now, UTCDateTime()),
-        null(),
-        literal("system"),
-        literal("system"),
-        literal(action),
-        cases.c.state,
-        after["to_state"],
-        cases.c.layer,
-        after["to_layer"],
-        cases.c.unit_id,
-        after["to_unit_id"],
-        literal(note),
-        json_value(session, data),
-    ).where(cases.c.id.in_(list(ids)))
-    columns = ["case_id", "at", "actor_id", "actor_role", "actor_label", "action", "from_state",
-               "to_state", "from_layer", "to_layer", "from_unit_id", "to_unit_id", "note", "data"]
-    statement = insert(events).from_select(columns, source).returning(events.c.id,
-                                                                      events.c.case_id)
-    return [(event_id, case_id) for event_id, case_id in session.execute(statement)]
+    statement = _events_insert(is_postgres(session), holder_kind)
+    return [tuple(row) for row in session.execute(statement, {  # type: ignore[misc]
+        "b_ids": ids_arg(session, ids), "b_at": now, "b_action": action,
+        "b_to_state": to_state, "b_to_layer": to_layer, "b_note": note, "b_data": data,
+    })]
