@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from caseflow.domain.calendar import BusinessCalendar
@@ -112,6 +112,78 @@ def compute_deadlines(
         if running and status.warning_at and not entry["warned"] and not entry["overdue_noted"]:
             warn_candidates.append(status.warning_at)
     return Deadlines(result, min(due_candidates, default=None), min(warn_candidates, default=None))
+
+
+def _entry(previous: Mapping[str, Any], stopped_at: str | None) -> dict[str, Any]:
+    """A stored clock entry in the exact shape compute_deadlines writes."""
+    return {
+        "due_at": previous["due_at"],
+        "stopped_at": stopped_at,
+        "paused": bool(previous["paused"]),
+        "warning_at": previous["warning_at"],
+        "warned": bool(previous.get("warned")),
+        "overdue_noted": bool(previous.get("overdue_noted")),
+    }
+
+
+def _advanced_entry(
+    raw: Mapping[str, Any], previous: Mapping[str, Any] | None, event: tuple[datetime, str, str]
+) -> dict[str, Any] | None:
+    """One clock's entry after `event`, or None when the stored entry cannot tell."""
+    if previous is None or not {"due_at", "stopped_at", "paused", "warning_at"} <= previous.keys():
+        return None
+    at, action, state = event
+    if at < datetime.fromisoformat(raw["started_at"]):
+        return None  # an event before the clock started: only the history can place it
+    if previous["stopped_at"]:
+        return _entry(previous, previous["stopped_at"])  # stopped for good at its first end
+    ends = action == _FINAL or action in raw["ends_on"]
+    pauses = state in raw["pauses_in"]
+    if previous["paused"]:
+        # Still paused: nothing moves. Resuming or ending needs the time left, which only the
+        # history knows (the stored entry keeps no remaining budget).
+        return None if ends or not pauses else _entry(previous, None)
+    if previous["due_at"] is None:
+        return None
+    if ends:
+        # A running clock stopped now keeps the deadline it was running to.
+        return _entry(previous, at.astimezone(UTC).isoformat())
+    return None if pauses else _entry(previous, None)
+
+
+def advance_deadlines(
+    clocks: Mapping[str, Any], deadlines: Mapping[str, Any], event: tuple[datetime, str, str]
+) -> Deadlines | None:
+    """The deadlines after one more event, from the stored ones — or None to recompute.
+
+    Equal to `compute_deadlines` over the whole history when `deadlines` were computed from
+    that history with these `clocks`, and no event so far is later than `event` (the caller
+    vouches for both). A running clock's deadline does not move while it keeps running (its
+    budget is spent from the same start), and a stop keeps the deadline it ran to; pausing,
+    resuming and stops while paused need the time left, so they return None.
+    """
+    (at, action, state), = _as_clock_events([event])
+    result: dict[str, Any] = {}
+    for name, raw in clocks.items():
+        entry = _advanced_entry(raw, deadlines.get(name), (at, action, state))
+        if entry is None:
+            return None
+        result[name] = entry
+    return Deadlines(result, *_next_instants(result))
+
+
+def _next_instants(entries: Mapping[str, Any]) -> tuple[datetime | None, datetime | None]:
+    """The earliest due and warning instants of running clocks the sweep still has to act on."""
+    due: list[datetime] = []
+    warn: list[datetime] = []
+    for entry in entries.values():
+        if entry["stopped_at"] or entry["paused"] or entry["overdue_noted"]:
+            continue
+        if entry["due_at"]:
+            due.append(datetime.fromisoformat(entry["due_at"]))
+        if entry["warning_at"] and not entry["warned"]:
+            warn.append(datetime.fromisoformat(entry["warning_at"]))
+    return min(due, default=None), min(warn, default=None)
 
 
 def overdue_clocks(deadlines: Mapping[str, Any], now: datetime) -> list[str]:

@@ -110,6 +110,32 @@ def _build_machine() -> Machine:
 
 
 MACHINE = _build_machine()
+
+
+def _plain_moves(machine: Machine) -> Mapping[tuple[str, str], str]:
+    """(state, action) → next state, for the transitions the machine takes unconditionally.
+
+    Read off the machine itself (it stays the one truth): a lone transition with no
+    conditions and no callbacks anywhere is a table look-up, ~20x cheaper than a trigger.
+    """
+    if any(getattr(machine, name) for name in (
+        "before_state_change", "after_state_change", "prepare_event", "finalize_event"
+    )):
+        return {}
+    moves = {}
+    for action, event in machine.events.items():
+        for source, found in event.transitions.items():
+            move = found[0]
+            hooks = (move.conditions, move.before, move.after, move.prepare)
+            if len(found) == 1 and not any(hooks):
+                state = machine.get_state(source)
+                target = move.dest or source
+                if not (state.on_exit or machine.get_state(target).on_enter):
+                    moves[source, action] = target
+    return moves
+
+
+_PLAIN_MOVES = _plain_moves(MACHINE)
 _BY_STATE: Mapping[str, frozenset[str]] = {
     state: frozenset(row[0] for row in _TABLE if state in row[1]) for state in STATES
 }
@@ -137,6 +163,10 @@ def fire(case: HasState, action: str, **data: Any) -> str:
     """Apply `action` to `case` and return its new state, or raise ActionNotAllowed."""
     if action not in _BY_STATE.get(case.state, ()):
         raise ActionNotAllowed(action, case.state, sorted(_BY_STATE.get(case.state, ())))
+    target = _PLAIN_MOVES.get((case.state, action))
+    if target is not None:
+        case.state = target
+        return target
     carrier = CaseState(case.state)
     if not MACHINE.events[action].trigger(carrier, **data):
         raise ActionNotAllowed(action, case.state, sorted(_BY_STATE[case.state]))

@@ -76,6 +76,24 @@ def _guard(
     return True
 
 
+def may_take(
+    case: CaseFacts,
+    actor: Actor,
+    action: str,
+    role_may: Callable[[str, str], bool],
+    now: datetime,
+    reopen_window: timedelta,
+) -> bool:
+    """Whether `actor` may take `action` on `case` now (one action of `allowed_actions`)."""
+    if action not in actions_in_state(case.state):
+        return False
+    if action in SYSTEM_ONLY and actor.role != "system":
+        return False
+    if actor.role not in ("admin", "system") and not role_may(actor.role, action):
+        return False
+    return _relation_allows(actor, action) and _guard(case, actor, action, now, reopen_window)
+
+
 def allowed_actions(
     case: CaseFacts,
     actor: Actor,
@@ -84,12 +102,8 @@ def allowed_actions(
     reopen_window: timedelta,
 ) -> list[str]:
     """The actions `actor` may take on `case` now, sorted, for buttons and 422 bodies."""
-    allowed = []
-    for action in actions_in_state(case.state):
-        if action in SYSTEM_ONLY and actor.role != "system":
-            continue
-        if actor.role not in ("admin", "system") and not role_may(actor.role, action):
-            continue
-        if _relation_allows(actor, action) and _guard(case, actor, action, now, reopen_window):
-            allowed.append(action)
-    return sorted(allowed)
+    return sorted(
+        action
+        for action in actions_in_state(case.state)
+        if may_take(case, actor, action, role_may, now, reopen_window)
+    )

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import flag_modified
-from sqlalchemy.orm.exc import StaleDataError
 
 from caseflow.domain import lifecycle
 from caseflow.domain.errors import (
@@ -18,11 +16,11 @@ from caseflow.domain.errors import (
     PermissionDenied,
     StaleVersion,
 )
-from caseflow.domain.policy import OWNER, Actor, CaseFacts, allowed_actions
+from caseflow.domain.policy import OWNER, Actor, CaseFacts, allowed_actions, may_take
 from caseflow.models import Case, User
 from caseflow.rules import RuleSet
-from caseflow.services.cases import get_case
-from caseflow.services.casework import record_event, refresh_deadlines
+from caseflow.services.caserow import CaseRow, insert_event, load_case_row, save_case_row
+from caseflow.services.casework import refresh_deadlines
 from caseflow.services.handlers import HANDLERS, Step, plain_handler
 from caseflow.services.units import relation
 from caseflow.services.uow import UnitOfWork
@@ -32,7 +30,7 @@ NOTE_REQUIRED = frozenset(
 )
 
 
-def actor_for(session: Session, user: User, case: Case) -> Actor:
+def actor_for(session: Session, user: User, case: Case | CaseRow) -> Actor:
     """The actor a staff user is on this case, given where their unit stands."""
     return Actor(
         role=user.role,
@@ -42,7 +40,7 @@ def actor_for(session: Session, user: User, case: Case) -> Actor:
     )
 
 
-def facts_of(case: Case) -> CaseFacts:
+def facts_of(case: Case | CaseRow) -> CaseFacts:
     """The guard inputs read from a case row."""
     return CaseFacts(
         state=case.state,
@@ -53,11 +51,75 @@ def facts_of(case: Case) -> CaseFacts:
     )
 
 
-def actions_for(rules: RuleSet, case: Case, actor: Actor, now: datetime) -> list[str]:
+def actions_for(
+    rules: RuleSet, case: Case | CaseRow, actor: Actor, now: datetime
+) -> list[str]:
     """What this actor may do to this case now."""
     return allowed_actions(
         facts_of(case), actor, rules.may, now, rules.settings.reopen_window.as_timedelta()
     )
+
+
+@dataclass(frozen=True)
+class Acted:
+    """What an action left behind: the case's new version and where it stands, and the event."""
+
+    case_id: int
+    ref: str
+    version: int
+    state: str
+    layer: str
+    unit_id: int
+    event_id: int
+
+
+def take_action(
+    uow: UnitOfWork,
+    rules: RuleSet,
+    key: str | int,
+    action: str,
+    actor: Actor | User,
+    now: datetime,
+    note: str = "",
+    data: Mapping[str, Any] | None = None,
+    expected_version: int | None = None,
+    event_facts: Mapping[str, Any] | None = None,
+) -> Acted:
+    """Apply one action and its event inside the caller's unit of work (no commit).
+
+    The hot path: one Core SELECT of the case, the same checks and handlers as ever, one
+    versioned Core UPDATE, the event and its outbox row (caseflow.services.caserow).
+    `event_facts` lets a composing service (e.g. meetings: kind, round) add what it knows to
+    the event, so the event and its notification carry them from the start.
+    """
+    session = uow.session
+    conn = session.connection()
+    case = load_case_row(session, conn, key)
+    if expected_version is not None and expected_version != case.version:
+        raise StaleVersion(case.version)
+    who = actor_for(session, actor, case) if isinstance(actor, User) else actor
+    _check_allowed(rules, case, who, action, now)
+    note = (note or "").strip()
+    if action in NOTE_REQUIRED and not note:
+        raise InvalidInput("note", f"a note is required to {action}")
+    step = Step(session, case, rules, who, now, note, data or {})
+    before = (case.state, case.layer, case.unit_id)
+    with session.no_autoflush:  # a composing service's pending objects wait for its commit
+        HANDLERS.get(action, plain_handler(action))(step)
+    if case.state != lifecycle.RESOLVED:
+        case.auto_close_at = None
+    elif before[0] != lifecycle.RESOLVED:
+        case.auto_close_at = rules.calendar.add(now, rules.settings.auto_close_after)
+    case.updated_at = now
+    # Stored deadlines still hold when this action kept the clocks and comes after every
+    # earlier change (each one moves updated_at); then they advance without the history.
+    current = case.clocks == case.loaded("clocks") and now >= case.loaded("updated_at")
+    met = refresh_deadlines(session, case, rules, now, (now, action, case.state), current)
+    _note_clocks_met(case, action, met, step.event_data)
+    step.event_data.update(event_facts or {})
+    save_case_row(session, case)
+    event_id = insert_event(conn, case, who, action, now, before, note, step.event_data)
+    return Acted(case.id, case.ref, case.version, case.state, case.layer, case.unit_id, event_id)
 
 
 def apply_action(
@@ -72,35 +134,35 @@ def apply_action(
     expected_version: int | None = None,
     event_facts: Mapping[str, Any] | None = None,
 ) -> Case:
-    """Apply one action and its event inside the caller's unit of work (no commit).
+    """`take_action`, handing back the case as an ORM object for the caller to render.
 
-    `event_facts` lets a composing service (e.g. meetings: kind, round) add what it knows to
-    the event, so the event and its notification carry them from the start.
+    A case the session held is returned brought up to date; otherwise it is loaded (with
+    its units) after the write, in the same transaction.
     """
-    session = uow.session
-    case = get_case(session, key)
-    if expected_version is not None and expected_version != case.version:
-        raise StaleVersion(case.version)
-    who = actor_for(session, actor, case) if isinstance(actor, User) else actor
-    _check_allowed(rules, case, who, action, now)
-    note = (note or "").strip()
-    if action in NOTE_REQUIRED and not note:
-        raise InvalidInput("note", f"a note is required to {action}")
-    step = Step(session, case, rules, who, now, note, data or {})
-    before = (case.state, case.layer, case.unit_id)
-    with session.no_autoflush:  # one UPDATE per action: lookups must not flush half a change
-        HANDLERS.get(action, plain_handler(action))(step)
-    if case.state != lifecycle.RESOLVED:
-        case.auto_close_at = None
-    elif before[0] != lifecycle.RESOLVED:
-        case.auto_close_at = rules.calendar.add(now, rules.settings.auto_close_after)
-    case.updated_at = now
-    flag_modified(case, "updated_at")  # every action bumps the version, even a bare comment
-    met = refresh_deadlines(session, case, rules, now, pending=(now, action, case.state))
-    _note_clocks_met(case, action, met, step.event_data)
-    step.event_data.update(event_facts or {})
-    record_event(session, case, who, action, now, before, note, step.event_data)
-    return case
+    acted = take_action(
+        uow, rules, key, action, actor, now, note, data, expected_version, event_facts
+    )
+    return uow.session.get_one(Case, acted.case_id)
+
+
+def act(
+    uow: UnitOfWork,
+    rules: RuleSet,
+    key: str | int,
+    action: str,
+    actor: Actor | User,
+    now: datetime,
+    note: str = "",
+    data: Mapping[str, Any] | None = None,
+    expected_version: int | None = None,
+) -> Acted:
+    """Apply one action as one transaction with its event; stale versions raise StaleVersion.
+
+    For callers that do not show the case afterwards (no ORM object is built).
+    """
+    acted = take_action(uow, rules, key, action, actor, now, note, data, expected_version)
+    uow.commit()
+    return acted
 
 
 def act_on_case(
@@ -114,18 +176,15 @@ def act_on_case(
     data: Mapping[str, Any] | None = None,
     expected_version: int | None = None,
 ) -> Case:
-    """Apply one action as one transaction with its event; stale versions raise StaleVersion."""
+    """`act`, handing back the case as it now is (an ORM object, usable after the session)."""
     case = apply_action(uow, rules, key, action, actor, now, note, data, expected_version)
-    try:
-        uow.commit()
-    except StaleDataError:
-        uow.session.rollback()
-        current = uow.session.scalar(select(Case.version).where(Case.id == case.id))
-        raise StaleVersion(current) from None
+    uow.commit()
     return case
 
 
-def _note_clocks_met(case: Case, action: str, met: dict[str, bool], data: dict[str, Any]) -> None:
+def _note_clocks_met(
+    case: CaseRow, action: str, met: dict[str, bool], data: dict[str, Any]
+) -> None:
     """Keep which clocks this action stopped in time: the response and on-time rates."""
     if not met:
         return
@@ -136,10 +195,13 @@ def _note_clocks_met(case: Case, action: str, met: dict[str, bool], data: dict[s
         case.resolved_on_time = met["resolve"]
 
 
-def _check_allowed(rules: RuleSet, case: Case, actor: Actor, action: str, now: datetime) -> None:
-    allowed = actions_for(rules, case, actor, now)
-    if action in allowed:
+def _check_allowed(
+    rules: RuleSet, case: CaseRow, actor: Actor, action: str, now: datetime
+) -> None:
+    window = rules.settings.reopen_window.as_timedelta()
+    if may_take(facts_of(case), actor, action, rules.may, now, window):
         return
+    allowed = actions_for(rules, case, actor, now)
     if action not in lifecycle.actions_in_state(case.state):
         raise ActionNotAllowed(action, case.state, allowed)
     if actor.relation != OWNER and not rules.may(actor.role, action) and actor.role != "admin":

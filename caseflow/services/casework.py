@@ -8,16 +8,22 @@ from typing import Any
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from caseflow.domain.deadlines import clocks_to_json, compute_deadlines
+from caseflow.domain.deadlines import (
+    Deadlines,
+    advance_deadlines,
+    clocks_to_json,
+    compute_deadlines,
+)
 from caseflow.domain.errors import InvalidInput
 from caseflow.domain.policy import Actor
 from caseflow.models import Case, CaseEvent, Unit
 from caseflow.rules import RuleSet
+from caseflow.services.caserow import CaseRow
 from caseflow.services.outbox import enqueue
 from caseflow.services.units import holder_for
 
 
-def case_facts(case: Case) -> dict[str, Any]:
+def case_facts(case: Case | CaseRow) -> dict[str, Any]:
     """The facts routing and escalation conditions read, from a case row."""
     place = case.place_unit
     return {
@@ -35,7 +41,7 @@ def case_facts(case: Case) -> dict[str, Any]:
 
 def enter_layer(
     session: Session,
-    case: Case,
+    case: Case | CaseRow,
     rules: RuleSet,
     layer: str,
     now: datetime,
@@ -61,7 +67,9 @@ def enter_layer(
     case.deadlines = {}
 
 
-def move_up(session: Session, case: Case, rules: RuleSet, now: datetime, reason: str) -> bool:
+def move_up(
+    session: Session, case: Case | CaseRow, rules: RuleSet, now: datetime, reason: str
+) -> bool:
     """Escalate to the next layer the rules name; at the top, flag for supervision instead."""
     target = rules.escalation_target(case.layer, reason, case_facts(case))
     if target is None:
@@ -82,27 +90,25 @@ HISTORY = (
 
 def refresh_deadlines(
     session: Session,
-    case: Case,
+    case: Case | CaseRow,
     rules: RuleSet,
     now: datetime,
     pending: tuple[datetime, str, str] | None = None,
+    stored_are_current: bool = False,
 ) -> dict[str, bool]:
     """Recompute deadlines from the events since the case entered its layer.
 
+    `stored_are_current`: the caller vouches that the case's stored deadlines were computed
+    with its present clocks and that no event of the case is later than `pending`; then the
+    pending event advances them without reading the history, whenever the stored entries
+    suffice (domain.deadlines.advance_deadlines, equal to a recompute by construction).
     Returns the clocks this change stopped, each with whether it was met in time.
     """
-    with session.no_autoflush:  # the case row is written once, at commit
-        rows = (
-            session.execute(HISTORY, {"case_id": case.id, "since": case.layer_entered_at})
-            if case.id is not None
-            else []
-        )
-        history = [(at, action, state) for at, action, state in rows]
-    if pending:
-        history.append(pending)
-    result = compute_deadlines(
-        case.clocks, history, now, rules.calendar, rules.warning_fraction, previous=case.deadlines
-    )
+    result = None
+    if pending and stored_are_current and case.id is not None:
+        result = advance_deadlines(case.clocks, case.deadlines, pending)
+    if result is None:
+        result = _recomputed(session, case, rules, now, pending)
     stopped = {
         name: entry["due_at"] is None
         or datetime.fromisoformat(entry["stopped_at"]) <= datetime.fromisoformat(entry["due_at"])
@@ -113,6 +119,28 @@ def refresh_deadlines(
     case.next_due_at = result.next_due_at
     case.next_warning_at = result.next_warning_at
     return stopped
+
+
+def _recomputed(
+    session: Session,
+    case: Case | CaseRow,
+    rules: RuleSet,
+    now: datetime,
+    pending: tuple[datetime, str, str] | None,
+) -> Deadlines:
+    """Deadlines recomputed from the stored history (plus the pending event): the truth."""
+    with session.no_autoflush:  # the case row is written once, at commit
+        rows = (
+            session.execute(HISTORY, {"case_id": case.id, "since": case.layer_entered_at})
+            if case.id is not None
+            else []
+        )
+        history = [(at, action, state) for at, action, state in rows]
+    if pending:
+        history.append(pending)
+    return compute_deadlines(
+        case.clocks, history, now, rules.calendar, rules.warning_fraction, previous=case.deadlines
+    )
 
 
 def record_event(

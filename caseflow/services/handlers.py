@@ -19,8 +19,9 @@ from caseflow.domain.deadlines import spec_from_json
 from caseflow.domain.durations import parse_duration
 from caseflow.domain.errors import InvalidInput, NotFound
 from caseflow.domain.policy import Actor
-from caseflow.models import Case, CaseEvent, User
+from caseflow.models import CaseEvent, User
 from caseflow.rules import RuleSet
+from caseflow.services.caserow import CaseRow
 from caseflow.services.cases import get_case
 from caseflow.services.casework import enter_layer, move_up
 from caseflow.services.units import get_unit
@@ -31,7 +32,7 @@ class Step:
     """What one action is doing: the case, who acts, their words, and what the event records."""
 
     session: Session
-    case: Case
+    case: CaseRow
     rules: RuleSet
     actor: Actor
     now: datetime

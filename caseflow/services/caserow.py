@@ -1,0 +1,190 @@
+"""A case as an action works on it: one Core SELECT in, one versioned Core UPDATE out.
+
+The ORM costs most of an action (loading the wide row with its joined units, then the unit of
+work's flush of case, event and outbox row), so the action path reads the `cases` row into a
+plain `CaseRow`, lets the handlers change its attributes, and writes back only the columns
+that changed with `UPDATE … WHERE id = :id AND version = :version` — the optimistic lock the
+ORM's version_id_col gave, now checked by hand (no row updated → StaleVersion). The event and
+its outbox row are single Core INSERTs in the same transaction.
+
+A case the session already holds (an edge or a composing service loaded it) is acted on as
+held, like the ORM did, and its committed state is brought up to date after the write, so the
+caller renders the case as it now is.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+
+from caseflow.domain.errors import NotFound, StaleVersion
+from caseflow.domain.policy import Actor
+from caseflow.models import Case, CaseEvent, OutboxMessage, Unit
+from caseflow.services.outbox import notification_kind, payload_for
+
+CASES = Case.__table__
+COLUMNS = frozenset(column.key for column in CASES.columns)
+# What the checks, the common handlers, the deadlines, the event and the notification read
+# (or write and must compare). The rest — texts, reporter, routing, counters — is read in a
+# second SELECT the first time a handler touches one of them.
+HOT = (
+    "id", "ref", "title", "category", "priority", "unit_id", "assignee_id", "layer", "state",
+    "version", "returned", "extension_pending", "clocks", "deadlines", "next_due_at",
+    "next_warning_at", "first_accepted_at", "accepted_on_time", "closed_at", "auto_close_at",
+    "updated_at",
+)
+COLD = tuple(column.key for column in CASES.columns if column.key not in HOT)
+
+# Built once and reused: SQLAlchemy then finds their compiled form in its cache. The UPDATE
+# takes its SET columns from the parameters (one compiled form per set of changed columns).
+BY_ID = select(*(CASES.c[name] for name in HOT)).where(CASES.c.id == bindparam("key"))
+BY_REF = select(*(CASES.c[name] for name in HOT)).where(CASES.c.ref == bindparam("key"))
+REST = select(*(CASES.c[name] for name in COLD)).where(CASES.c.id == bindparam("key"))
+VERSION = select(CASES.c.version).where(CASES.c.id == bindparam("key"))
+UPDATE = update(CASES).where(
+    CASES.c.id == bindparam("_id"), CASES.c.version == bindparam("_version")
+)
+INSERT_EVENT = insert(CaseEvent.__table__)
+INSERT_MESSAGE = insert(OutboxMessage.__table__)
+PAYLOAD_FIELDS = ("ref", "title", "category", "priority", "layer", "state", "unit_id")
+
+
+class CaseRow:
+    """The columns of one `cases` row as plain attributes, named as on `Case`.
+
+    Handlers change it like an ORM case. The columns outside HOT are read together on first
+    use; `place_unit` and `unit` are looked up on demand (only moving actions need them), and
+    setting `unit` moves the case to that unit.
+    """
+
+    def __init__(
+        self,
+        session: Session,
+        conn: Connection,
+        values: Mapping[str, Any],
+        held: Case | None = None,
+    ) -> None:
+        self.__dict__.update(values)
+        self._session = session
+        self._conn = conn
+        self._loaded = dict(values)
+        self.held = held
+
+    def __getattr__(self, name: str) -> Any:
+        """Read the other columns when a handler first needs one of them."""
+        if name not in COLD or name in self._loaded:
+            raise AttributeError(name)
+        rest = self._conn.execute(REST, {"key": self.id}).mappings().one()
+        for column, value in rest.items():
+            self._loaded[column] = value
+            self.__dict__.setdefault(column, value)  # keep what a handler already set
+        return self.__dict__[name]
+
+    @property
+    def place_unit(self) -> Unit:
+        """The complex or building the grievance is about."""
+        return self._session.get_one(Unit, self.place_unit_id)
+
+    @property
+    def unit(self) -> Unit:
+        """The unit holding the case."""
+        return self._session.get_one(Unit, self.unit_id)
+
+    @unit.setter
+    def unit(self, unit: Unit) -> None:
+        self.unit_id = unit.id
+
+    def loaded(self, name: str) -> Any:
+        """A column's value as it was read."""
+        return self._loaded[name]
+
+    def changes(self) -> dict[str, Any]:
+        """The columns set to a new value (JSON by value; a column set unread counts as new)."""
+        loaded = self._loaded
+        return {
+            name: value
+            for name, value in self.__dict__.items()
+            if name in COLUMNS and (name not in loaded or value != loaded[name])
+        }
+
+
+def load_case_row(session: Session, conn: Connection, key: str | int) -> CaseRow:
+    """The case by numeric id or reference, as a CaseRow, or NotFound."""
+    text = str(key)
+    by_id = text.isdigit()
+    held = _held(session, int(text)) if by_id else None
+    if held is None:
+        statement, value = (BY_ID, int(text)) if by_id else (BY_REF, text)
+        values = conn.execute(statement, {"key": value}).mappings().first()
+        if values is None:
+            raise NotFound(f"case {text}")
+        held = None if by_id else _held(session, values["id"])
+        if held is None:
+            return CaseRow(session, conn, values)
+    # Act on the case as the session holds it (an edge or a composing service loaded it),
+    # as the ORM did: a held copy older than the row then fails the version check.
+    return CaseRow(session, conn, {name: getattr(held, name) for name in COLUMNS}, held)
+
+
+def _held(session: Session, case_id: int) -> Case | None:
+    """The session's own copy of the case, if it loaded one (identity keys: class, pk, token)."""
+    held = session.identity_map.get((Case, (case_id,), None))
+    return held if isinstance(held, Case) else None
+
+
+def save_case_row(session: Session, case: CaseRow) -> dict[str, Any]:
+    """Write the changed columns and the next version; StaleVersion if the row moved on."""
+    written = case.changes()
+    written["version"] = case.loaded("version") + 1
+    written["updated_at"] = case.updated_at  # every action bumps the version and the time
+    params = {**written, "_id": case.id, "_version": case.loaded("version")}
+    if case._conn.execute(UPDATE, params).rowcount != 1:
+        raise StaleVersion(case._conn.scalar(VERSION, {"key": case.id}) or 0)
+    case.version = written["version"]
+    if case.held is not None:
+        _refresh_held(session, case.held, written)
+    return written
+
+
+def _refresh_held(session: Session, held: Case, written: Mapping[str, Any]) -> None:
+    """Bring the session's own copy up to date as if it had been loaded after the write."""
+    for name, value in written.items():
+        set_committed_value(held, name, value)
+    if "unit_id" in written:
+        set_committed_value(held, "unit", session.get_one(Unit, written["unit_id"]))
+
+
+def insert_event(
+    conn: Connection,
+    case: CaseRow,
+    actor: Actor,
+    action: str,
+    now: datetime,
+    before: tuple[str | None, str | None, int | None],
+    note: str,
+    data: dict[str, Any],
+) -> int:
+    """Append the event of this change and queue the notification it raises; the event id."""
+    from_state, from_layer, from_unit = before
+    event_id = conn.execute(INSERT_EVENT, {
+        "case_id": case.id, "at": now, "actor_id": actor.user_id, "actor_role": actor.role,
+        "actor_label": actor.label, "action": action, "from_state": from_state,
+        "to_state": case.state, "from_layer": from_layer, "to_layer": case.layer,
+        "from_unit_id": from_unit, "to_unit_id": case.unit_id, "note": note, "data": data,
+    }).inserted_primary_key[0]
+    kind = notification_kind(action, data)
+    if kind is not None:  # the notification commits or rolls back with the change
+        fields = {name: getattr(case, name) for name in PAYLOAD_FIELDS}
+        conn.execute(INSERT_MESSAGE, {
+            "event_id": event_id, "case_id": case.id, "kind": kind,
+            "payload": payload_for(kind, action, now, fields, data),
+            "idempotency_id": uuid.uuid4(), "status": "pending", "attempts": 0,
+            "next_attempt_at": now, "last_error": "", "created_at": now, "delivered_at": None,
+        })
+    return int(event_id)
