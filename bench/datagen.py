@@ -8,12 +8,11 @@ random inserts into each).
 
 from __future__ import annotations
 
-import json
 import multiprocessing as mp
 import os
 import random
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -31,6 +30,14 @@ CASE_COLUMNS = [c.name for c in Case.__table__.columns]
 EVENT_COLUMNS = [c.name for c in CaseEvent.__table__.columns]
 CASE_INDEX = {name: i for i, name in enumerate(CASE_COLUMNS)}
 EVENT_INDEX = {name: i for i, name in enumerate(EVENT_COLUMNS)}
+# Positions of the per-case fields, looked up once (a million cases fill them in).
+C_ID, C_REF, C_PLACE, C_UNIT, C_PHONE, C_CHANNEL, C_HANDLED, C_SUBMITTED, C_DESCRIPTION, \
+    C_TITLE, C_ACCEPTED, C_ASSIGNEE, C_LAYER_ENTERED = (CASE_INDEX[n] for n in (
+        "id", "ref", "place_unit_id", "unit_id", "reporter_phone", "channel", "handled_units",
+        "submitted_at", "description", "title", "first_accepted_at", "assignee_id",
+        "layer_entered_at"))
+E_CASE, E_TO_UNIT, E_ROLE, E_ACTOR, E_FROM_UNIT, E_ACTION, E_AT = (EVENT_INDEX[n] for n in (
+    "case_id", "to_unit_id", "actor_role", "actor_id", "from_unit_id", "action", "at"))
 CHANNELS = ("web", "phone", "hotline_12345", "wechat", "app")
 TITLES = {
     "noise": ("快递柜夜间提示音扰民", "楼下广场舞音量过大"),
@@ -63,7 +70,9 @@ class RowMaker:
         self.state_draw = [s for s in states for _ in range(STATE_WEIGHTS[s])]
         overdue_pool = sum(STATE_WEIGHTS[s] for s in OVERDUE_STATES) / sum(STATE_WEIGHTS.values())
         self.overdue_odds = OVERDUE_SHARE / overdue_pool
+        self.start_rank = {c: self.layers.index(self._start(c)) for c in self.categories}
         self._templates: dict[Any, Any] = {}
+        self._times: dict[tuple[datetime, int], Any] = {}
 
     def _time(self, value: datetime | None) -> Any:
         if value is None:
@@ -73,61 +82,68 @@ class RowMaker:
     def _bool(self, value: bool | None) -> Any:
         return value if self.pg or value is None else int(value)
 
+    def _pick(self, seq: Sequence[Any]) -> Any:
+        # random.choice draws bits in Python for every call; one float is several times faster
+        # and, for these short lists, just as uniform.
+        return seq[int(self.random.random() * len(seq))]
+
     def _draw(self) -> tuple[CaseClass, int, bool]:
         r = self.random
-        category = r.choice(self.categories)
-        start = self.rules.categories[category].start_layer or "property"
-        rank = self.layers.index(start)
+        category = self._pick(self.categories)
+        rank = self.start_rank[category]
         # 70% are still at the layer they started at; the others climbed one or more rungs.
         if r.random() >= 0.7 and rank + 1 < len(self.layers):
-            rank = r.randrange(rank + 1, len(self.layers))
-        state = r.choice(self.state_draw)
+            rank += 1 + int(r.random() * (len(self.layers) - rank - 1))
+        state = self._pick(self.state_draw)
         overdue = state in OVERDUE_STATES and r.random() < self.overdue_odds
         green = r.random() < 0.05
-        bucket = r.randrange(4)
+        bucket = int(r.random() * 4)
         return self.classes.get(self.layers[rank], category, green, state, overdue, bucket), \
             rank, overdue
+
+    def _submitted(self, klass: CaseClass, hours: int) -> Any:
+        """When a case that climbed was submitted: `hours` before it entered its layer."""
+        key = (klass.started_at, hours)
+        found = self._times.get(key)
+        if found is None:
+            found = self._times[key] = self._time(klass.started_at - timedelta(hours=hours))
+        return found
 
     def case(self, case_id: int) -> tuple[list[Any], list[list[Any]], bool]:
         """One case row and its events; the flag says whether it is overdue."""
         r = self.random
         klass, rank, overdue = self._draw()
-        place = r.choice(self.tree.places)
+        place = self._pick(self.tree.places)
         holders = self.tree.holders[place]
         unit = holders[klass.layer]
         worker = self.tree.caseworkers.get(unit)
         template, event_templates, climbed = self._template(klass)
         row = template.copy()
-        submitted = klass.started_at
         if climbed:
-            submitted -= timedelta(hours=r.randrange(1, 480))
-        handled = [holders[layer] for layer in self.layers[: rank + 1]] if climbed else [unit]
-        title = row[CASE_INDEX["title"]]
-        for name, value in (
-            ("id", case_id), ("ref", f"CF-B{case_id:09d}"), ("place_unit_id", place),
-            ("unit_id", unit), ("reporter_phone", f"138{case_id:08d}"),
-            ("channel", r.choice(CHANNELS)), ("handled_units", json.dumps(handled)),
-            ("submitted_at", self._time(submitted)), ("description", f"{title}，请尽快处理。"),
-        ):
-            row[CASE_INDEX[name]] = value
-        if row[CASE_INDEX["first_accepted_at"]] is not None:
-            row[CASE_INDEX["assignee_id"]] = worker
+            submitted = self._submitted(klass, 1 + int(r.random() * 479))
+            handled = ",".join(str(holders[layer]) for layer in self.layers[: rank + 1])
+        else:
+            submitted, handled = row[C_LAYER_ENTERED], str(unit)
+        row[C_ID], row[C_REF] = case_id, f"CF-B{case_id:09d}"
+        row[C_PLACE], row[C_UNIT] = place, unit
+        row[C_PHONE], row[C_CHANNEL] = f"138{case_id:08d}", self._pick(CHANNELS)
+        row[C_HANDLED], row[C_SUBMITTED] = f"[{handled}]", submitted
+        row[C_DESCRIPTION] = f"{row[C_TITLE]}，请尽快处理。"
+        if row[C_ACCEPTED] is not None:
+            row[C_ASSIGNEE] = worker
         events = []
         for template_event in event_templates:
             event = template_event.copy()
-            event[EVENT_INDEX["case_id"]] = case_id
-            event[EVENT_INDEX["to_unit_id"]] = unit
-            if event[EVENT_INDEX["actor_role"]] == "caseworker":
-                event[EVENT_INDEX["actor_id"]] = worker
-                event[EVENT_INDEX["from_unit_id"]] = unit
-            if event[EVENT_INDEX["action"]] == "submit":
-                event[EVENT_INDEX["at"]] = row[CASE_INDEX["submitted_at"]]
+            event[E_CASE], event[E_TO_UNIT] = case_id, unit
+            if event[E_ROLE] == "caseworker":
+                event[E_ACTOR], event[E_FROM_UNIT] = worker, unit
+            elif event[E_ACTION] == "submit":
+                event[E_AT] = submitted
             events.append(event)
         if r.random() < 0.3:
             comment = self._comment_template(klass).copy()
-            comment[EVENT_INDEX["case_id"]] = case_id
-            comment[EVENT_INDEX["actor_id"]] = worker
-            comment[EVENT_INDEX["from_unit_id"]] = comment[EVENT_INDEX["to_unit_id"]] = unit
+            comment[E_CASE], comment[E_ACTOR] = case_id, worker
+            comment[E_FROM_UNIT] = comment[E_TO_UNIT] = unit
             events.append(comment)
         return row, events, overdue
 

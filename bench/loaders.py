@@ -12,12 +12,15 @@ TABLES = ("cases", "case_events")
 
 
 class SqliteLoader:
-    """One transaction with the journal off; secondary indexes dropped and rebuilt."""
+    """One transaction with the journal off; secondary indexes and triggers dropped and
+    created again after the load, the full-text index rebuilt once (the summaries the other
+    triggers keep are recounted by `dataset.generate`)."""
 
     def __init__(self, engine: Engine) -> None:
         self.path = engine.url.database
         self.conn: sqlite3.Connection
         self.indexes: list[tuple[str, str]] = []
+        self.triggers: list[tuple[str, str]] = []
 
     def __enter__(self) -> SqliteLoader:
         self.conn = sqlite3.connect(self.path, isolation_level=None)
@@ -33,6 +36,14 @@ class SqliteLoader:
         )
         for name, _ in self.indexes:
             self.conn.execute(f'DROP INDEX "{name}"')
+        # A trigger per row (full-text index, report summaries) costs more than the row.
+        self.triggers = list(
+            self.conn.execute(
+                f"SELECT name, sql FROM sqlite_master WHERE type='trigger' "
+                f"AND tbl_name IN ({marks})", TABLES)
+        )
+        for name, _ in self.triggers:
+            self.conn.execute(f'DROP TRIGGER "{name}"')
         self.conn.execute("BEGIN")
         return self
 
@@ -48,15 +59,18 @@ class SqliteLoader:
             self.conn.close()
             return
         self.conn.execute("COMMIT")
-        for _, sql in self.indexes:
+        for _, sql in self.indexes + self.triggers:
             self.conn.execute(sql)
+        if self.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'cases_fts'").fetchone():
+            self.conn.execute("INSERT INTO cases_fts(cases_fts) VALUES ('rebuild')")
         self.conn.execute("ANALYZE")
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.close()
 
 
 class PostgresLoader:
-    """COPY into the tables, indexes rebuilt, sequences moved past the written ids."""
+    """COPY into the tables with their triggers off, indexes rebuilt, sequences moved past
+    the written ids (the summaries the triggers keep are recounted by `dataset.generate`)."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -73,6 +87,8 @@ class PostgresLoader:
         self.indexes = list(cur.fetchall())
         for name, _ in self.indexes:
             cur.execute(f'DROP INDEX "{name}"')
+        for table in TABLES:
+            cur.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
         return self
 
     def write(self, table: str, columns: list[str], rows: list[list[Any]]) -> None:
@@ -91,6 +107,8 @@ class PostgresLoader:
         cur = self.conn.cursor()
         for _, sql in self.indexes:
             cur.execute(sql)
+        for table in TABLES:
+            cur.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
         for table in TABLES:
             cur.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
