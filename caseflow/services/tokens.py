@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any, TypeVar
 
 from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from caseflow.domain.errors import CaseflowError, InvalidInput, NotFound
 from caseflow.models import ApiToken, User
@@ -16,6 +20,7 @@ from caseflow.services.users import check_password, find_user
 PREFIX = "cf_"
 # Writing last_used_at on every request would turn each read into a write; once a minute is enough.
 TOUCH_EVERY = timedelta(minutes=1)
+T = TypeVar("T")
 
 
 class Unauthenticated(CaseflowError):
@@ -68,14 +73,35 @@ def login(
     return issue_token(uow, user, now, name="login", days=days)
 
 
-# Built once: every API request looks its token up (the user comes along, joined).
-BY_HASH = select(ApiToken).where(ApiToken.token_hash == bindparam("hash"))
+# Every API request looks its token up: one Core SELECT of the token and its user, built once,
+# costs half of what the ORM spends loading the two (the caller only reads them).
+TOKENS, USERS = ApiToken.__table__, User.__table__
+BY_HASH = select(*TOKENS.columns, *USERS.columns).join_from(
+    TOKENS, USERS, TOKENS.c.user_id == USERS.c.id
+).where(TOKENS.c.token_hash == bindparam("hash"))
 TOUCH = update(ApiToken).where(ApiToken.id == bindparam("key")).values(last_used_at=bindparam("at"))
 
 
+def _detached(cls: type[T], columns: Iterable[Any], values: Iterable[Any]) -> T:
+    """An ORM object from a Core row, as a session that loaded it and closed would leave it."""
+    obj = cls(**{column.key: value for column, value in zip(columns, values, strict=True)})
+    make_transient_to_detached(obj)
+    return obj
+
+
+def _lookup(uow: UnitOfWork, secret: str) -> ApiToken | None:
+    row = uow.session.connection().execute(BY_HASH, {"hash": token_hash(secret)}).first()
+    if row is None:
+        return None
+    split = len(TOKENS.columns)
+    token = _detached(ApiToken, TOKENS.columns, row[:split])
+    set_committed_value(token, "user", _detached(User, USERS.columns, row[split:]))
+    return token
+
+
 def verify_token(uow: UnitOfWork, secret: str, now: datetime) -> ApiToken:
-    """The live token for `secret` (its user loaded), or Unauthenticated."""
-    token = uow.session.scalar(BY_HASH, {"hash": token_hash(secret)})
+    """The live token for `secret` (its user loaded; both detached), or Unauthenticated."""
+    token = _lookup(uow, secret)
     if token is None or token.revoked_at is not None or not token.user.active:
         raise Unauthenticated("the token is unknown or revoked")
     if token.expires_at is not None and token.expires_at <= now:
@@ -83,6 +109,7 @@ def verify_token(uow: UnitOfWork, secret: str, now: datetime) -> ApiToken:
     if token.last_used_at is None or now - token.last_used_at >= TOUCH_EVERY:
         uow.session.execute(TOUCH, {"key": token.id, "at": now})
         uow.commit()
+        set_committed_value(token, "last_used_at", now)
     return token
 
 
