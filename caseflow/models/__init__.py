@@ -7,7 +7,12 @@ from caseflow.models.intake import IntakeRequest
 from caseflow.models.meetings import Meeting
 from caseflow.models.outbox import OutboxMessage
 from caseflow.models.ratings import OwnerEvaluation
-from caseflow.models.rollups import CaseClockTime, CaseMonthCategory, CaseMonthCount
+from caseflow.models.rollups import (
+    CaseClockSeconds,
+    CaseClockTime,
+    CaseMonthCategory,
+    CaseMonthCount,
+)
 from caseflow.models.rulesets import RuleActivation, RuleSetVersion
 from caseflow.models.units import PropertyCompany, Unit, UnitClosure
 from caseflow.models.users import User
@@ -22,6 +27,7 @@ __all__ = [
     "ReadAudit",
     "Base",
     "Case",
+    "CaseClockSeconds",
     "CaseClockTime",
     "CaseMonthCategory",
     "CaseMonthCount",

@@ -92,6 +92,22 @@ class CaseClockTime(Base):
     )
 
 
+class CaseClockSeconds(Base):
+    """How many cases of one clock and layer took exactly `seconds`, per local month of the
+    acceptance or resolution (`case_clock_times` added up by triggers). Keyed in seconds
+    order, so a percentile over whole months is a running sum that stops at its rank."""
+
+    __tablename__ = "case_clock_seconds"
+
+    clock: Mapped[str] = mapped_column(String(8), primary_key=True)
+    layer: Mapped[str] = mapped_column(String(32), primary_key=True)  # '' for none
+    seconds: Mapped[float] = mapped_column(primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    cases: Mapped[int] = _count()
+
+    __table_args__ = {"sqlite_with_rowid": False}
+
+
 # Cases still waiting for their first acceptance: the one now-dependent part of the response
 # rate's denominator (next_due_at ≤ now). Partial, so only unaccepted cases are indexed and
 # an action pays for it once, when the case is accepted.

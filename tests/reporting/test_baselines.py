@@ -49,3 +49,11 @@ def test_baselines_match_the_services(runtime, dataset):
     issue = rows(run(runtime, "hotspots", "jiazhou-street"), "monthly_issue")
     assert [(r["area"], r["category"], r["cases"]) for r in issue] == [
         max(areas, key=lambda a: (a[2], [-ord(ch) for ch in a[1]]))]
+
+
+def test_the_percentile_baseline_over_whole_months_counts_as_the_service(runtime, dataset):
+    with runtime.engine.connect() as conn:
+        clocks = baselines.clock_percentiles(conn, *NOV, None)
+    durations = rows(run(runtime, "rates"), "durations")
+    assert sorted((c, layer, n) for c, layer, n, _ in clocks) == sorted(
+        (r["clock"], r["layer"], r["cases"]) for r in durations)

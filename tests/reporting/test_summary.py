@@ -15,6 +15,7 @@ from caseflow.models import Case, CaseEvent, CaseMonthCount
 from caseflow.services.actions import act_on_case
 from caseflow.services.cases import submit_case
 from caseflow.services.reporting.common import Period
+from caseflow.services.reporting.rates import _from_seconds, _from_times
 from caseflow.services.reporting.rollup import kept, rebuild, recount, split
 from caseflow.services.sweep import sweep
 from tests.factories import RESIDENT, build_tree, submission
@@ -122,3 +123,11 @@ def test_a_period_splits_into_whole_months_and_edges(first, last, months, edges)
     covered = sorted([Period.from_dates(date.fromisoformat(f"{m}-01"), date.fromisoformat(
         f"{m}-01") + timedelta(days=27)).start for m in found] + [s.start for s in spans])
     assert covered[0] == period.start
+
+
+def test_whole_month_percentiles_equal_those_read_from_every_clock_time(runtime, dataset):
+    period = Period.from_dates(date(2026, 11, 1), date(2026, 11, 30))
+    with runtime.uow() as uow:
+        for clock in ("accept", "resolve"):
+            by_value = _from_seconds(uow, ["2026-11"], clock)
+            assert by_value and by_value == _from_times(uow, period, None, clock)

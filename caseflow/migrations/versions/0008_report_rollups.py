@@ -209,6 +209,36 @@ def _clock_triggers(dialect: str) -> list[str]:
     ]
 
 
+def _seconds_upsert(dialect: str, r: str, sign: str) -> str:
+    return (
+        "INSERT INTO case_clock_seconds (clock, layer, seconds, month, cases) "
+        f"VALUES ({r}.clock, COALESCE({r}.layer, ''), {r}.seconds, "
+        f"{MONTH[dialect].format(r=r).replace('submitted_at', 'at')}, {sign}1) "
+        "ON CONFLICT (clock, layer, seconds, month) "
+        "DO UPDATE SET cases = case_clock_seconds.cases + excluded.cases;"
+    )
+
+
+def _seconds_triggers(dialect: str) -> list[str]:
+    """case_clock_seconds adds up case_clock_times (rows are only inserted and deleted)."""
+    if dialect == "sqlite":
+        return [
+            "CREATE TRIGGER case_clock_seconds_ai AFTER INSERT ON case_clock_times BEGIN "
+            f"{_seconds_upsert(dialect, 'NEW', '')} END",
+            "CREATE TRIGGER case_clock_seconds_ad AFTER DELETE ON case_clock_times BEGIN "
+            f"{_seconds_upsert(dialect, 'OLD', '-')} END",
+        ]
+    return [
+        "CREATE FUNCTION case_clock_seconds_keep() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        f"BEGIN IF TG_OP = 'INSERT' THEN {_seconds_upsert(dialect, 'NEW', '')} "
+        f"ELSE {_seconds_upsert(dialect, 'OLD', '-')} END IF; RETURN NULL; END $$",
+        "CREATE TRIGGER case_clock_seconds_ai AFTER INSERT ON case_clock_times FOR EACH ROW "
+        "EXECUTE FUNCTION case_clock_seconds_keep()",
+        "CREATE TRIGGER case_clock_seconds_ad AFTER DELETE ON case_clock_times FOR EACH ROW "
+        "EXECUTE FUNCTION case_clock_seconds_keep()",
+    ]
+
+
 def recount_sql(dialect: str) -> list[str]:
     """Fill both summaries from `cases` (the tables must be empty)."""
     month = MONTH[dialect].format(r="c")
@@ -225,6 +255,10 @@ def recount_sql(dialect: str) -> list[str]:
             "FROM cases c JOIN case_events e ON e.case_id = c.id AND e.action = 'accept' "
             "AND e.at = c.first_accepted_at",
         ).rstrip(";"),
+        "INSERT INTO case_clock_seconds (clock, layer, seconds, month, cases) "
+        f"SELECT t.clock, COALESCE(t.layer, ''), t.seconds, "
+        f"{MONTH[dialect].format(r='t').replace('submitted_at', 'at')}, COUNT(*) "
+        "FROM case_clock_times t GROUP BY 1, 2, 3, 4",
     ]
 
 
@@ -266,6 +300,18 @@ def upgrade() -> None:
         "ix_case_clock_times_order", "case_clock_times",
         ["clock", "layer", "seconds", "at", "place_unit_id"],
     )
+    op.create_table(
+        "case_clock_seconds",
+        sa.Column("clock", sa.String(length=8), nullable=False),
+        sa.Column("layer", sa.String(length=32), nullable=False),
+        sa.Column("seconds", sa.Double(), nullable=False),
+        sa.Column("month", sa.String(length=7), nullable=False),
+        _count_column("cases"),
+        sa.PrimaryKeyConstraint(
+            "clock", "layer", "seconds", "month", name=op.f("pk_case_clock_seconds")
+        ),
+        sqlite_with_rowid=False,
+    )
     awaiting = sa.text("state = 'submitted' AND first_accepted_at IS NULL")
     op.create_index(
         "ix_cases_awaiting_accept", "cases", ["submitted_at", "next_due_at", "place_unit_id"],
@@ -275,12 +321,18 @@ def upgrade() -> None:
     for statement in recount_sql(dialect):
         op.execute(statement)
     triggers = _sqlite_triggers() if dialect == "sqlite" else _postgresql_triggers()
-    for statement in triggers + _clock_triggers(dialect):
+    for statement in triggers + _clock_triggers(dialect) + _seconds_triggers(dialect):
         op.execute(statement)
 
 
 def downgrade() -> None:
     dialect = op.get_bind().dialect.name
+    for suffix in ("ai", "ad"):
+        on = "" if dialect == "sqlite" else " ON case_clock_times"
+        op.execute(f"DROP TRIGGER IF EXISTS case_clock_seconds_{suffix}{on}")
+    if dialect == "postgresql":
+        op.execute("DROP FUNCTION IF EXISTS case_clock_seconds_keep()")
+    op.drop_table("case_clock_seconds")
     for table in (*TABLES, "case_clock_times"):
         for suffix in ("ai", "ad", "au", "ae"):
             on = "" if dialect == "sqlite" else f" ON {'case_events' if suffix == 'ae' else 'cases'}"

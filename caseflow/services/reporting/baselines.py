@@ -182,8 +182,11 @@ def cases_by_area(
 def clock_percentiles(
     conn: Connection, start: datetime, end: datetime, scope: int | None
 ) -> list[tuple]:
-    """Per clock and layer: cases, and the values around the median and the 90th percentile,
-    read at their offsets of ix_case_clock_times_order."""
+    """Per clock and layer: cases, and the values around the median and the 90th percentile:
+    a running sum over case_clock_seconds for the whole forest, else read at their offsets
+    of ix_case_clock_times_order."""
+    if scope is None:
+        return _percentiles_by_value(conn, _months(start, end))
     where = f"t.clock = :clock AND t.at >= :start AND t.at < :end{SCOPE.replace('c.', 't.')}"
     out = []
     for clock in ("accept", "resolve"):
@@ -199,4 +202,25 @@ def clock_percentiles(
                 for q in (0.5, 0.9)
             ]
             out.append((clock, layer, n, values))
+    return out
+
+
+def _percentiles_by_value(conn: Connection, months: str) -> list[tuple]:
+    out = []
+    for clock in ("accept", "resolve"):
+        where = f"h.clock = :clock AND h.month IN {months}"
+        groups = _rows(conn, f"SELECT h.layer, SUM(h.cases) FROM case_clock_seconds h "
+                             f"WHERE {where} GROUP BY h.layer", clock=clock)
+        for layer, n in groups:
+            values = [
+                _rows(conn, f"""
+                    SELECT seconds, upto FROM (
+                      SELECT v.seconds, SUM(v.n) OVER (ORDER BY v.seconds) AS upto FROM (
+                        SELECT h.seconds, SUM(h.cases) AS n FROM case_clock_seconds h
+                        WHERE {where} AND h.layer = :layer GROUP BY h.seconds) v) r
+                    WHERE upto > :rank ORDER BY seconds LIMIT 2
+                """, clock=clock, layer=layer, rank=int(q * (int(n) - 1)))
+                for q in (0.5, 0.9)
+            ]
+            out.append((clock, layer or None, int(n), values))
     return out

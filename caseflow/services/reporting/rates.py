@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy import case as when
 
 from caseflow.domain.metrics import percentile, ratio, rounded
-from caseflow.models import Case, CaseClockTime
+from caseflow.models import Case, CaseClockSeconds, CaseClockTime
 from caseflow.services.reporting.common import (
     NOT_HANDLED,
     Period,
@@ -19,7 +19,7 @@ from caseflow.services.reporting.common import (
     in_subtree,
     table,
 )
-from caseflow.services.reporting.rollup import cohort_source, count_sums
+from caseflow.services.reporting.rollup import cohort_source, count_sums, split
 from caseflow.services.uow import UnitOfWork
 
 RATE_COLUMNS = (
@@ -91,10 +91,26 @@ def _durations(uow: UnitOfWork, period: Period, scope: int | None, kind: str) ->
     """Median and p90 seconds to first acceptance (by the layer of that first accept event)
     or to resolution (by `resolved_layer`) of the cases accepted or resolved in the period.
 
-    Exact without sorting: `case_clock_times` (kept by triggers) is indexed by (clock, layer,
-    seconds, at, place), so the database counts each layer's cases in the period and reads
-    the one or two values a percentile needs at their offset in that order.
+    Exact without sorting every case: over whole months and the whole forest, a running sum
+    over `case_clock_seconds` (cases per distinct duration) stops at each percentile's rank;
+    otherwise `case_clock_times`, indexed by (clock, layer, seconds, at, place), is counted
+    and the one or two values a percentile needs are read at their offset in that order.
     """
+    months, edges = split(period)
+    if scope is None and not edges:
+        found = _from_seconds(uow, months, kind)
+    else:
+        found = _from_times(uow, period, scope, kind)
+    return [
+        {"layer": name, "clock": kind, "cases": n,
+         "median_hours": rounded(None if p50 is None else float(p50) / 3600, 2),
+         "p90_hours": rounded(None if p90 is None else float(p90) / 3600, 2)}
+        for name, (n, p50, p90) in sorted(found.items(), key=lambda kv: str(kv[0]))
+    ]
+
+
+def _from_times(uow: UnitOfWork, period: Period, scope: int | None, kind: str) -> dict:
+    """{layer: (cases, p50, p90)} from the ordered index of `case_clock_times`."""
     t = CaseClockTime
     where = [t.clock == kind, t.at >= period.start, t.at < period.end]
     inside = in_subtree(t.place_unit_id, scope)
@@ -106,12 +122,42 @@ def _durations(uow: UnitOfWork, period: Period, scope: int | None, kind: str) ->
         layer = t.layer.is_(None) if name is None else t.layer == name
         ordered = select(t.seconds).where(*where, layer).order_by(t.seconds)
         found[name] = (n, *(_value_at(uow, ordered, n, q) for q in (0.5, 0.9)))
-    return [
-        {"layer": name, "clock": kind, "cases": n,
-         "median_hours": rounded(None if p50 is None else float(p50) / 3600, 2),
-         "p90_hours": rounded(None if p90 is None else float(p90) / 3600, 2)}
-        for name, (n, p50, p90) in sorted(found.items(), key=lambda kv: str(kv[0]))
-    ]
+    return found
+
+
+def _from_seconds(uow: UnitOfWork, months: list[str], kind: str) -> dict:
+    """{layer: (cases, p50, p90)} from the per-duration counts of whole months."""
+    h = CaseClockSeconds
+    where = [h.clock == kind, h.month.in_(months)]
+    counts = uow.session.execute(
+        select(h.layer, func.sum(h.cases)).where(*where).group_by(h.layer)
+        .having(func.sum(h.cases) > 0)
+    )
+    found = {}
+    for name, n in counts.all():
+        per_value = (
+            select(h.seconds, func.sum(h.cases).label("n"))
+            .where(*where, h.layer == name).group_by(h.seconds).subquery()
+        )
+        upto = func.sum(per_value.c.n).over(order_by=per_value.c.seconds)
+        running = select(per_value.c.seconds, upto.label("upto")).subquery()
+        found[name or None] = (int(n), *(
+            _rank_value(uow, running, int(n), q) for q in (0.5, 0.9)
+        ))
+    return found
+
+
+def _rank_value(uow: UnitOfWork, running: Any, n: int, q: float) -> float:
+    """`percentile` from a running count: the values at ranks ⌊q(n−1)⌋ and the next one."""
+    low = math.floor(q * (n - 1))
+    rows = uow.session.execute(
+        select(running.c.seconds, running.c.upto).where(running.c.upto > low)
+        .order_by(running.c.seconds).limit(2)
+    ).all()
+    first = float(rows[0][0])
+    following = first if rows[0][1] > low + 1 or len(rows) < 2 else float(rows[1][0])
+    fraction = q * (n - 1) - low
+    return first + (following - first) * fraction if fraction else first
 
 
 def _value_at(uow: UnitOfWork, ordered: Any, n: int, q: float) -> float:

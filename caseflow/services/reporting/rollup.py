@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 
 from caseflow.models import (
     Case,
+    CaseClockSeconds,
     CaseClockTime,
     CaseEvent,
     CaseMonthCategory,
@@ -201,8 +202,18 @@ def recount(session: Session) -> dict[str, list[tuple[Any, ...]]]:
     return {
         "case_month_counts": sorted(tuple(r) for r in session.execute(counts)),
         "case_month_categories": sorted(tuple(r) for r in session.execute(categories)),
-        "case_clock_times": sorted(_clock_rows(session)),
+        "case_clock_times": sorted(clocks := _clock_rows(session)),
+        "case_clock_seconds": _seconds_from(session, clocks),
     }
+
+
+def _seconds_from(session: Session, clocks: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Clock times added up per (clock, layer, seconds, local month of `at`)."""
+    totals: dict[tuple[Any, ...], int] = {}
+    for _, clock, layer, at, seconds, _ in clocks:
+        key = (clock, layer or "", float(seconds), f"{at.astimezone(ZONE):%Y-%m}")
+        totals[key] = totals.get(key, 0) + 1
+    return sorted(key + (n,) for key, n in totals.items())
 
 
 def _clock_queries(session: Session) -> list[Select[Any]]:
@@ -239,6 +250,10 @@ def kept(session: Session) -> dict[str, list[tuple[Any, ...]]]:
         "case_month_counts": sorted(tuple(r) for r in session.execute(counts) if r[2]),
         "case_month_categories": sorted(tuple(r) for r in session.execute(categories) if r[3]),
         "case_clock_times": sorted(tuple(r) for r in session.execute(clocks)),
+        "case_clock_seconds": sorted(
+            (c, layer, float(s), m, n) for c, layer, s, m, n in session.execute(select(
+                CaseClockSeconds.clock, CaseClockSeconds.layer, CaseClockSeconds.seconds,
+                CaseClockSeconds.month, CaseClockSeconds.cases)) if n),
     }
 
 
@@ -246,7 +261,8 @@ def rebuild(uow: UnitOfWork, progress: Callable[[str], None] = lambda _: None) -
     """Empty the summary tables and count them again from `cases`, one local month at a
     time (in one transaction: readers see the old summary until it commits)."""
     session = uow.session
-    for model in (CaseMonthCount, CaseMonthCategory, CaseClockTime):
+    # Clock times first: their triggers take them out of case_clock_seconds, then refill it.
+    for model in (CaseMonthCount, CaseMonthCategory, CaseClockTime, CaseClockSeconds):
         session.execute(delete(model))
     month = local_bucket(session, Case.submitted_at, "month")
     months = sorted(m for m in session.scalars(select(month).distinct()) if m)
