@@ -117,3 +117,18 @@ Index(
     Case.submitted_at, Case.next_due_at, Case.place_unit_id,
     sqlite_where=AWAITING, postgresql_where=AWAITING,
 )
+
+# Open cases, for the unresolved report: a narrow copy of the columns it groups by, so it
+# reads a small index instead of every wide case row; and their submission order, for the
+# oldest open cases. The list must be the literal OPEN_STATES, written out as the queries do.
+OPEN = text(
+    "state IN ('submitted', 'accepted', 'in_progress', 'deliberating', 'on_hold', "
+    "'resolved', 'deferred')"
+)
+Index(
+    "ix_cases_open",
+    Case.layer, Case.category, Case.unit_id, Case.green_channel, Case.next_due_at,
+    Case.submitted_at, Case.place_unit_id, Case.state,
+    sqlite_where=OPEN, postgresql_where=OPEN,
+)
+Index("ix_cases_open_submitted", Case.submitted_at, sqlite_where=OPEN, postgresql_where=OPEN)

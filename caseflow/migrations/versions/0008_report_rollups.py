@@ -317,6 +317,20 @@ def upgrade() -> None:
         "ix_cases_awaiting_accept", "cases", ["submitted_at", "next_due_at", "place_unit_id"],
         sqlite_where=awaiting, postgresql_where=awaiting,
     )
+    open_cases = sa.text(
+        "state IN ('submitted', 'accepted', 'in_progress', 'deliberating', 'on_hold', "
+        "'resolved', 'deferred')"
+    )
+    op.create_index(
+        "ix_cases_open", "cases",
+        ["layer", "category", "unit_id", "green_channel", "next_due_at", "submitted_at",
+         "place_unit_id", "state"],
+        sqlite_where=open_cases, postgresql_where=open_cases,
+    )
+    op.create_index(
+        "ix_cases_open_submitted", "cases", ["submitted_at"],
+        sqlite_where=open_cases, postgresql_where=open_cases,
+    )
     dialect = op.get_bind().dialect.name
     for statement in recount_sql(dialect):
         op.execute(statement)
@@ -343,6 +357,8 @@ def downgrade() -> None:
         op.execute("DROP FUNCTION IF EXISTS case_clock_times_accept()")
     op.drop_index("ix_case_clock_times_order", table_name="case_clock_times")
     op.drop_table("case_clock_times")
+    op.drop_index("ix_cases_open_submitted", table_name="cases")
+    op.drop_index("ix_cases_open", table_name="cases")
     op.drop_index("ix_cases_awaiting_accept", table_name="cases")
     op.drop_table("case_month_categories")
     op.drop_table("case_month_counts")
