@@ -20,6 +20,7 @@ from sqlalchemy import (
     Select,
     Subquery,
     and_,
+    bindparam,
     cast,
     delete,
     func,
@@ -131,7 +132,10 @@ def cohort_source(
     awaiting = select(
         bucket.label("bucket"), Case.place_unit_id, *_zeros(), func.count().label("awaiting")
     ).where(
-        Case.state == "submitted", Case.first_accepted_at.is_(None), submitted_in(period),
+        # The state written into the SQL: a partial index needs to see it (also under
+        # PostgreSQL's generic plans for prepared statements).
+        Case.state == bindparam("waiting", "submitted", literal_execute=True),
+        Case.first_accepted_at.is_(None), submitted_in(period),
         Case.next_due_at <= now,
     ).group_by(bucket, Case.place_unit_id)
     parts.append(_in_scope(awaiting, Case.place_unit_id, scope))
