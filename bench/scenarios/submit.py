@@ -92,6 +92,7 @@ def run(ctx: Context) -> list[Result]:
     result = Result(
         f"submit ({ctx.backend})", "cases/s", service, "replayed SQL", baseline,
         "≥ 0.4×", note=f"{per_round} submissions per round; {len(statements)} statements each "
-        "(routing, repeat count, duplicate check, holder lookup, case, event, outbox)",
+        "(place; repeat count and likely duplicate in one read, before routing; holder; case, "
+        "event and outbox inserts)",
     )
     return [check(result, minimum_ratio=0.4)]

@@ -11,16 +11,16 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from caseflow.domain.deadlines import clocks_to_json, compute_deadlines
 from caseflow.domain.errors import InvalidInput, NotFound
-from caseflow.domain.lifecycle import OPEN_STATES, SUBMITTED
+from caseflow.domain.lifecycle import SUBMITTED
 from caseflow.domain.policy import Actor
 from caseflow.models import Case, Unit
 from caseflow.rules import RuleSet
-from caseflow.services.casework import case_facts, enter_layer, record_event, refresh_deadlines
-from caseflow.services.units import get_unit
+from caseflow.services import submission
 from caseflow.services.uow import UnitOfWork
 
 CHANNELS = ("web", "phone", "walk_in", "app", "open311", "hotline_12345", "wechat", "grid_patrol")
@@ -108,45 +108,48 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _place(session: Session, code: str) -> Unit:
-    try:
-        place = get_unit(session, code)
-    except NotFound:
-        raise InvalidInput("unit", f"unknown unit {code!r}") from None
-    if place.kind not in PLACE_KINDS:
+def _place(session: Session, code: str) -> submission.Lineage:
+    found = submission.lineage(session, code)
+    if found is None:
+        raise InvalidInput("unit", f"unknown unit {code!r}")
+    if found.place.kind not in PLACE_KINDS:
         raise InvalidInput("unit", "must be the code of a complex or a building")
-    return place
+    return found
 
 
-def _repeat_count(session: Session, place_id: int, category: str, now: datetime) -> int:
-    since = now.timestamp() - REPEAT_WINDOW_DAYS * 86400
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(Case)
-            .where(
-                Case.place_unit_id == place_id,
-                Case.category == category,
-                Case.submitted_at >= datetime.fromtimestamp(since, tz=now.tzinfo),
-            )
-        )
-        or 0
-    )
+def _recent(session: Session, place_id: int, category: str, rules: RuleSet, now: datetime
+            ) -> tuple[int, int | None]:
+    """The repeat count routing reads, and the likely duplicate: computed before routing."""
+    repeat_since = datetime.fromtimestamp(now.timestamp() - REPEAT_WINDOW_DAYS * 86400,
+                                          tz=now.tzinfo)
+    duplicate_since = now - rules.settings.duplicate_window.as_timedelta()
+    return submission.recent_cases(session, place_id, category, repeat_since, duplicate_since)
 
 
-def _likely_duplicate(session: Session, case: Case, rules: RuleSet, now: datetime) -> int | None:
-    window = rules.settings.duplicate_window.as_timedelta()
-    return session.scalar(
-        select(Case.id)
-        .where(
-            Case.place_unit_id == case.place_unit_id,
-            Case.category == case.category,
-            Case.state.in_(OPEN_STATES),
-            Case.submitted_at >= now - window,
-        )
-        .order_by(Case.id)
-        .limit(1)
-    )
+def _first_holder(rules: RuleSet, layer: str, family: submission.Lineage) -> tuple[str, Unit]:
+    """The layer a new case starts at and its holder: `layer`, or the next rung that has one."""
+    target: str | None = layer
+    while target is not None:
+        unit = family.holder(rules.layer(target).unit_kind)
+        if unit is not None:
+            return target, unit
+        target = rules.next_layer(target)
+    raise InvalidInput("unit", f"no unit holds layer {layer!r} or any layer above it here")
+
+
+def _facts(sub: Submission, place: Unit, priority: str, repeat_count: int) -> dict[str, Any]:
+    """casework.case_facts of the case about to be stored (tests/services check they agree)."""
+    return {
+        "category": sub.category,
+        "priority": priority,
+        "channel": sub.channel,
+        "tags": list(sub.tags),
+        "text": f"{sub.title}\n{sub.description}",
+        "reporter": dict(sub.reporter_attrs),
+        "place": {"kind": place.kind, "code": place.code, **place.attrs},
+        "green_channel": False,
+        "repeat_count": repeat_count,
+    }
 
 
 def submit_case(
@@ -161,59 +164,67 @@ def submit_case(
 def register_case(
     uow: UnitOfWork, rules: RuleSet, raw: Mapping[str, Any], actor: Actor, now: datetime
 ) -> tuple[Case, str]:
-    """Validate, route and add a grievance to the caller's unit of work (no commit)."""
+    """Validate, route and add a grievance to the caller's unit of work (no commit).
+
+    The case, its submit event and its notification are inserted (the case has its id).
+    """
     session = uow.session
     sub = parse_submission(raw, rules)
-    place = _place(session, sub.unit)
+    family = _place(session, sub.unit)
+    place = family.place
     category = rules.categories[sub.category]
-    token = secrets.token_urlsafe(18)
-    local = now.astimezone(ZoneInfo(rules.calendar.zone))
-    case = Case(
-        ref=new_reference(local),
-        title=sub.title,
-        description=sub.description,
-        category=sub.category,
-        priority=sub.priority or category.priority,
-        nature=category.nature,
-        channel=sub.channel,
-        tags=list(sub.tags),
-        reporter_name=sub.reporter_name,
-        reporter_phone=sub.reporter_phone,
-        reporter_attrs=sub.reporter_attrs,
-        place_unit_id=place.id,
-        place_unit=place,
-        state=SUBMITTED,
-        rules_version=rules.version,
-        submitted_at=now,
-        updated_at=now,
-        tracking_token_hash=hash_token(token),
-        handled_units=[],
-        clocks={},
-        deadlines={},
-    )
-    facts = case_facts(case) | {"repeat_count": _repeat_count(session, place.id, sub.category, now)}
-    decision = rules.route(facts)
-    case.routing_rule = decision.rule_id
-    case.priority = decision.priority or case.priority
-    case.green_channel = decision.green_channel
-    case.tags = list(dict.fromkeys([*case.tags, *decision.tags]))
-    duplicate = _likely_duplicate(session, case, rules, now)
+    repeat_count, duplicate = _recent(session, place.id, sub.category, rules, now)
+    decision = rules.route(_facts(sub, place, sub.priority or category.priority, repeat_count))
+    tags = list(dict.fromkeys([*sub.tags, *decision.tags]))
     if duplicate is not None:
-        case.duplicate_of_id = duplicate
-        case.tags = [*case.tags, "possible_duplicate"]
-    enter_layer(session, case, rules, decision.start_layer, now, dict(decision.clock_overrides))
-    refresh_deadlines(session, case, rules, now)
-    session.add(case)
-    record_event(
-        session,
-        case,
-        actor,
-        "submit",
-        now,
-        (None, None, None),
-        data={"rule": decision.rule_id, "rules_version": rules.version, "duplicate_of": duplicate},
-    )
+        tags.append("possible_duplicate")
+    row = _row(sub, place, rules, now) | {
+        "routing_rule": decision.rule_id, "green_channel": decision.green_channel,
+        "priority": decision.priority or sub.priority or category.priority, "tags": tags,
+        "duplicate_of_id": duplicate,
+    }
+    layer, holder = _first_holder(rules, decision.start_layer, family)
+    row |= _start(rules, row, layer, holder.id, now, decision.clock_overrides)
+    token = secrets.token_urlsafe(18)
+    row["tracking_token_hash"] = hash_token(token)
+    case = submission.insert_case(session, row, place, holder)
+    data = {"rule": decision.rule_id, "rules_version": rules.version, "duplicate_of": duplicate}
+    submission.record_submission(session, case, actor, now, data)
     return case, token
+
+
+def _row(sub: Submission, place: Unit, rules: RuleSet, now: datetime) -> dict[str, Any]:
+    """The columns of a new case that routing does not decide, every one written out so the
+    inserted case comes back fully loaded."""
+    category = rules.categories[sub.category]
+    local = now.astimezone(ZoneInfo(rules.calendar.zone))
+    return {
+        "ref": new_reference(local), "title": sub.title, "description": sub.description,
+        "category": sub.category, "nature": category.nature, "channel": sub.channel,
+        "reporter_name": sub.reporter_name, "reporter_phone": sub.reporter_phone,
+        "reporter_attrs": sub.reporter_attrs, "place_unit_id": place.id, "state": SUBMITTED,
+        "version": 1, "returned": False, "supervised": False, "problem_case": False,
+        "extension_pending": False, "rework_count": 0, "reopen_count": 0,
+        "escalation_count": 0, "extension_count": 0, "merged_into_id": None,
+        "rules_version": rules.version, "submitted_at": now, "updated_at": now,
+        "first_accepted_at": None, "accepted_on_time": None, "resolved_on_time": None,
+        "resolved_at": None, "resolved_layer": None, "closed_at": None, "auto_close_at": None,
+        "satisfaction": None, "deferred_until": None,
+    }
+
+
+def _start(rules: RuleSet, row: Mapping[str, Any], layer: str, unit_id: int, now: datetime,
+           overrides: Mapping[str, Any]) -> dict[str, Any]:
+    """casework.enter_layer and refresh_deadlines for a new case: holder, clocks, deadlines."""
+    specs = rules.clocks_for(layer, row["category"], row["priority"], row["green_channel"],
+                             dict(overrides))
+    clocks = clocks_to_json(specs, now)
+    # A new case has no history yet: its deadlines follow from the fresh clocks alone.
+    result = compute_deadlines(clocks, [], now, rules.calendar, rules.warning_fraction,
+                               previous={})
+    return {"layer": layer, "unit_id": unit_id, "assignee_id": None, "layer_entered_at": now,
+            "handled_units": [unit_id], "clocks": clocks, "deadlines": result.clocks,
+            "next_due_at": result.next_due_at, "next_warning_at": result.next_warning_at}
 
 
 # Built once: every action and read loads its case through one of these (see bench/).
