@@ -121,12 +121,12 @@ def load_case_row(session: Session, conn: Connection, key: str | int) -> CaseRow
     held = _held(session, int(text)) if by_id else None
     if held is None:
         statement, value = (BY_ID, int(text)) if by_id else (BY_REF, text)
-        values = conn.execute(statement, {"key": value}).mappings().first()
-        if values is None:
+        row = conn.execute(statement, {"key": value}).first()
+        if row is None:
             raise NotFound(f"case {text}")
-        held = None if by_id else _held(session, values["id"])
+        held = None if by_id else _held(session, row.id)
         if held is None:
-            return CaseRow(session, conn, values)
+            return CaseRow(session, conn, row._mapping)
     # Act on the case as the session holds it (an edge or a composing service loaded it),
     # as the ORM did: a held copy older than the row then fails the version check.
     return CaseRow(session, conn, {name: getattr(held, name) for name in COLUMNS}, held)
