@@ -24,7 +24,7 @@ from caseflow.api.schemas import (
 from caseflow.domain.policy import OUTSIDE, Actor
 from caseflow.models import User
 from caseflow.services import idempotency, privacy, queries
-from caseflow.services.actions import act_on_case, actions_for, actor_for, apply_action
+from caseflow.services.actions import act_on_case, actions_for, actor_for, take_action
 from caseflow.services.cases import register_case
 from caseflow.services.tokens import Unauthenticated
 
@@ -132,8 +132,9 @@ def act(body: dict[str, Any], key: str) -> Response:
         case_id = queries.visible_case_id(uow, user, key)
 
         def work() -> tuple[int, Any]:
-            case = apply_action(uow, rt.rules(), case_id, *args)
-            uow.session.flush()  # the version moves on flush; the response must show the new one
+            acted = take_action(uow, rt.rules(), case_id, *args)
+            # The case as written, read back in the same transaction without ORM objects.
+            case = queries.case_snapshot(uow, acted.case_id)
             return 200, CASE_SCHEMA.dump(case_view(case, False, now))
 
         _, result = idempotency.act_once(

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 
 from caseflow.models import Case, Unit
 from caseflow.services.privacy import reporter_view
+from caseflow.services.queries import UnitRef
 
 
-def unit_ref(unit: Unit) -> dict[str, str]:
+def unit_ref(unit: Unit | UnitRef) -> dict[str, str]:
     """A unit by code, name and kind."""
     return {"code": unit.code, "name": unit.name, "kind": unit.kind}
 
 
-def case_view(case: Case, full: bool, now: datetime, tracking_token: str | None = None) -> dict:
-    """A case for CaseSchema; `full` shows the reporter unmasked."""
+def case_view(
+    case: Case | SimpleNamespace, full: bool, now: datetime, tracking_token: str | None = None
+) -> dict:
+    """A case (ORM or queries.case_snapshot) for CaseSchema; `full` shows the reporter unmasked."""
     view: dict[str, Any] = {
         name: getattr(case, name)
         for name in (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from types import SimpleNamespace
 
 from caseflow.models import Case, ReadAudit, User
 from caseflow.services.queries import visible_case
@@ -31,7 +32,7 @@ def sees_reporter(viewer: User | None) -> bool:
     return viewer is not None and viewer.role in FULL_RECORD_ROLES
 
 
-def reporter_view(case: Case, full: bool) -> dict[str, object]:
+def reporter_view(case: Case | SimpleNamespace, full: bool) -> dict[str, object]:
     """The reporter as a reader sees them: full, or masked."""
     return {
         "name": case.reporter_name if full else mask_name(case.reporter_name),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 from dataclasses import dataclass
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, bindparam, func, literal_column, or_, select, table
@@ -227,6 +228,41 @@ def visible_case_id(uow: UnitOfWork, viewer: User | None, key: str | int) -> int
     if uow.session.scalar(_BY_KEY[by_id], {"key": value}) is None:
         raise NotFound(f"case {value}")
     raise PermissionDenied("this case is outside your jurisdiction")
+
+
+@dataclass(frozen=True)
+class UnitRef:
+    """A unit as a rendered case names it."""
+
+    code: str
+    name: str
+    kind: str
+
+
+# Built once: a case's columns and its two units' names in one Core SELECT (see case_snapshot).
+_CASES, _HELD, _PLACE = Case.__table__, Unit.__table__.alias("held"), Unit.__table__.alias("place")
+_UNIT_FIELDS = tuple(UnitRef.__dataclass_fields__)
+_SNAPSHOT = (
+    select(_CASES, *(unit.c[name].label(f"{unit.name}_{name}")
+                     for unit in (_HELD, _PLACE) for name in _UNIT_FIELDS))
+    .join_from(_CASES, _HELD, _HELD.c.id == _CASES.c.unit_id)
+    .join(_PLACE, _PLACE.c.id == _CASES.c.place_unit_id)
+    .where(_CASES.c.id == bindparam("key"))
+)
+
+
+def case_snapshot(uow: UnitOfWork, case_id: int) -> SimpleNamespace:
+    """A case as plain attributes named as on `Case` (`unit`, `place_unit` as UnitRef).
+
+    What an edge renders after acting through Core: reading it builds no ORM objects.
+    """
+    row = uow.session.connection().execute(_SNAPSHOT, {"key": case_id}).mappings().first()
+    if row is None:
+        raise NotFound(f"case {case_id}")
+    values = {column.key: row[column.key] for column in _CASES.columns}
+    held, place = (UnitRef(*(row[f"{unit}_{name}"] for name in _UNIT_FIELDS))
+                   for unit in ("held", "place"))
+    return SimpleNamespace(**values, unit=held, place_unit=place)
 
 
 def case_for_resident(uow: UnitOfWork, key: str | int, tracking_token: str) -> Case:

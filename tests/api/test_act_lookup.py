@@ -43,3 +43,11 @@ def test_units_above_and_admins_act_on_cases_in_their_area(client, auth, case):
 
 def test_a_resident_account_cannot_act(client, auth, case):
     assert act(client, auth, "resident-user", case["ref"]).status_code == 403
+
+
+def test_the_action_answers_the_case_as_a_read_shows_it(client, auth, case):
+    acted = act(client, auth, "butler", case["ref"]).get_json()
+    read = client.get(f"/api/v1/cases/{case['ref']}", headers=auth["committee"]).get_json()
+    assert acted == read  # both masked: the committee reads the reporter masked
+    assert acted["unit"]["code"] == "rhine-office" and acted["place"] == case["place"]
+    assert acted["reporter"]["masked"] and acted["version"] == 2 and acted["deadlines"]
