@@ -16,6 +16,7 @@ from caseflow.services import georeport as queries
 from caseflow.services import intake_requests, rulesets, tokens
 from caseflow.services.cases import submit_case
 from caseflow.services.runtime import Runtime
+from caseflow.services.uow import UnitOfWork
 
 bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
 FMT = "<any(json,xml):fmt>"
@@ -163,40 +164,45 @@ def _submitter(rt: Runtime, api_key: str) -> Actor:
 
 
 def _file(rt: Runtime, report: params.Report, inside: int | None, actor: Actor) -> dict[str, Any]:
-    """Place the report, submit it as a case, and answer with its reference and token."""
+    """Place the report and submit it as a case; one we cannot place waits for a dispatcher."""
     rules = rt.rules()
     category = rules.categories.get(report.service_code)
     if category is None:
         raise Open311Error(400, f"unknown service_code {report.service_code!r}; see services")
     limit = float(current_app.config.get("OPEN311_MAX_DISTANCE_M", 5000))
-    account = report.account_id or None
     with rt.uow() as uow:
         place = intake.locate(uow.session, report, inside, limit)
         raw = intake.submission(report, category, place)
         try:
             if place is None:
-                _, token = intake_requests.receive(
-                    uow, rules, raw, report.address_string, inside, actor.user_id, rt.now()
-                )
-            else:
-                case, token = submit_case(uow, rules, raw, actor, rt.now())
+                return _park(rt, uow, raw, report, inside, actor)
+            case, token = submit_case(uow, rules, raw, actor, rt.now())
         except InvalidInput as error:
             raise intake.translate(error) from None
-        if place is None:  # the spec's answer for a request that is not realtime: no id yet
-            notice = mapping.waiting_notice(report.address_string, _lang())
-            return {"token": token, "service_notice": notice, "account_id": account}
         notice = mapping.service_notice(case, rules, _lang())
     return {
         "service_request_id": case.ref,
         "service_notice": notice,
-        "account_id": account,
+        "account_id": report.account_id or None,
         "token": token,
     }
 
 
+def _park(
+    rt: Runtime, uow: UnitOfWork, raw: dict[str, Any], report: params.Report,
+    inside: int | None, actor: Actor,
+) -> dict[str, Any]:
+    """Keep the report for a dispatcher; the spec's answer when there is no id yet: a token."""
+    _, token = intake_requests.receive(
+        uow, rt.rules(), raw, report.address_string, inside, actor.user_id, rt.now()
+    )
+    notice = mapping.waiting_notice(report.address_string, _lang())
+    return {"token": token, "service_notice": notice, "account_id": report.account_id or None}
+
+
 @bp.post(f"/requests.{FMT}")
 def create_request(fmt: str) -> Response:
-    """Create a case from a form-encoded GeoReport request; realtime, so the id comes back."""
+    """Create a case from a form-encoded GeoReport request: its id, or a token if not placed."""
     if request.mimetype not in FORM_TYPES:
         raise Open311Error(400, "send the request as application/x-www-form-urlencoded")
     rt, form = _rt(), request.form.to_dict()

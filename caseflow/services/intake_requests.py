@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Select, or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from caseflow.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from caseflow.domain.policy import OUTSIDE, Actor
@@ -149,12 +150,22 @@ def register(
     actor = Actor(role=user.role, relation=OUTSIDE, user_id=user.id, label=user.username)
     raw = {**request.submission, "unit": place.code}
     case, _unused = register_case(uow, rules, raw, actor, now)
-    # The client already holds the request's token: it becomes the case's tracking token, so
-    # GET tokens/{token} finds the case and the resident can follow and evaluate it.
-    case.tracking_token_hash = request.token_hash
-    request.case = case
+    _keep_token(session, case, request.token_hash)
+    request.case_id = case.id
     uow.commit()
     return case
+
+
+def _keep_token(session: Session, case: Case, token_hash: str) -> None:
+    """The client already holds the request's token: it becomes the case's tracking token, so
+    GET tokens/{token} finds the case and the resident can follow and evaluate it."""
+    session.flush()  # the case row must exist (and have its id) before it can be updated
+    # A plain UPDATE: this completes the submission, it is not a change the version counts.
+    session.execute(
+        update(Case).where(Case.id == case.id).values(tracking_token_hash=token_hash),
+        execution_options={"synchronize_session": False},
+    )
+    set_committed_value(case, "tracking_token_hash", token_hash)
 
 
 def dismiss(uow: UnitOfWork, request_id: int, user_id: int, reason: str, now: datetime) -> None:
