@@ -1,9 +1,11 @@
-"""Generate N cases with several events each, fast: sqlite3 executemany or PostgreSQL COPY.
+"""Generate N cases with several events each, fast: the database expands them from templates.
 
 The schema comes from the real Alembic migrations and the unit tree from the real unit
-service; only the bulk rows (cases, case_events) bypass the ORM, written in chunks with the
-secondary indexes dropped and rebuilt afterwards (one sort per index instead of a million
-random inserts into each).
+service; only the bulk rows (cases, case_events) bypass the ORM. Every case of a class
+shares its row and its events but for a few fields (id, place, unit, caseworker, channel,
+submission time), so the generating processes draw only those few fields per case, and the
+database writes the full rows with two INSERT…SELECTs per chunk that join them to the class
+templates (see `loaders`): no wide row is ever built, pickled or bound in Python.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import random
+import zlib
 from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -28,16 +31,8 @@ from caseflow.rules import RuleSet
 CHUNK = 20_000
 CASE_COLUMNS = [c.name for c in Case.__table__.columns]
 EVENT_COLUMNS = [c.name for c in CaseEvent.__table__.columns]
-CASE_INDEX = {name: i for i, name in enumerate(CASE_COLUMNS)}
-EVENT_INDEX = {name: i for i, name in enumerate(EVENT_COLUMNS)}
-# Positions of the per-case fields, looked up once (a million cases fill them in).
-C_ID, C_REF, C_PLACE, C_UNIT, C_PHONE, C_CHANNEL, C_HANDLED, C_SUBMITTED, C_DESCRIPTION, \
-    C_TITLE, C_ACCEPTED, C_ASSIGNEE, C_LAYER_ENTERED = (CASE_INDEX[n] for n in (
-        "id", "ref", "place_unit_id", "unit_id", "reporter_phone", "channel", "handled_units",
-        "submitted_at", "description", "title", "first_accepted_at", "assignee_id",
-        "layer_entered_at"))
-E_CASE, E_TO_UNIT, E_ROLE, E_ACTOR, E_FROM_UNIT, E_ACTION, E_AT = (EVENT_INDEX[n] for n in (
-    "case_id", "to_unit_id", "actor_role", "actor_id", "from_unit_id", "action", "at"))
+# One drawn case: what differs between cases of the same class (`loaders.CASE_FIELDS`).
+Drawn = tuple[int, int, int, int, int | None, str, Any, str, int]
 CHANNELS = ("web", "phone", "hotline_12345", "wechat", "app")
 TITLES = {
     "noise": ("快递柜夜间提示音扰民", "楼下广场舞音量过大"),
@@ -73,11 +68,15 @@ class RowMaker:
         self.start_rank = {c: self.layers.index(self._start(c)) for c in self.categories}
         self._templates: dict[Any, Any] = {}
         self._times: dict[tuple[datetime, int], Any] = {}
+        self._texts: dict[datetime, str] = {}
 
     def _time(self, value: datetime | None) -> Any:
-        if value is None:
-            return None
-        return value if self.pg else value.strftime("%Y-%m-%d %H:%M:%S.%f")
+        if value is None or self.pg:
+            return value
+        found = self._texts.get(value)  # thousands of classes share a few hundred instants
+        if found is None:
+            found = self._texts[value] = value.strftime("%Y-%m-%d %H:%M:%S.%f")
+        return found
 
     def _bool(self, value: bool | None) -> Any:
         return value if self.pg or value is None else int(value)
@@ -87,7 +86,7 @@ class RowMaker:
         # and, for these short lists, just as uniform.
         return seq[int(self.random.random() * len(seq))]
 
-    def _draw(self) -> tuple[CaseClass, int, bool]:
+    def _draw(self) -> tuple[tuple[Any, ...], CaseClass, int, bool]:
         r = self.random
         category = self._pick(self.categories)
         rank = self.start_rank[category]
@@ -98,8 +97,8 @@ class RowMaker:
         overdue = state in OVERDUE_STATES and r.random() < self.overdue_odds
         green = r.random() < 0.05
         bucket = int(r.random() * 4)
-        return self.classes.get(self.layers[rank], category, green, state, overdue, bucket), \
-            rank, overdue
+        key = (self.layers[rank], category, green, state, overdue, bucket)
+        return key, self.classes.get(*key), rank, overdue
 
     def _submitted(self, klass: CaseClass, hours: int) -> Any:
         """When a case that climbed was submitted: `hours` before it entered its layer."""
@@ -109,57 +108,44 @@ class RowMaker:
             found = self._times[key] = self._time(klass.started_at - timedelta(hours=hours))
         return found
 
-    def case(self, case_id: int) -> tuple[list[Any], list[list[Any]], bool]:
-        """One case row and its events; the flag says whether it is overdue."""
+    def case(self, case_id: int, key_index: dict[tuple[Any, ...], int]) -> tuple[Drawn, bool]:
+        """One case's own fields, its class as an index into `key_index` (filled as classes
+        appear), and whether it is overdue."""
         r = self.random
-        klass, rank, overdue = self._draw()
+        key, klass, rank, overdue = self._draw()
         place = self._pick(self.tree.places)
         holders = self.tree.holders[place]
         unit = holders[klass.layer]
-        worker = self.tree.caseworkers.get(unit)
-        template, event_templates, climbed = self._template(klass)
-        row = template.copy()
-        if climbed:
+        if klass.layer != self.layers[self.start_rank[klass.category]]:  # it climbed
             submitted = self._submitted(klass, 1 + int(r.random() * 479))
             handled = ",".join(str(holders[layer]) for layer in self.layers[: rank + 1])
         else:
-            submitted, handled = row[C_LAYER_ENTERED], str(unit)
-        row[C_ID], row[C_REF] = case_id, f"CF-B{case_id:09d}"
-        row[C_PLACE], row[C_UNIT] = place, unit
-        row[C_PHONE], row[C_CHANNEL] = f"138{case_id:08d}", self._pick(CHANNELS)
-        row[C_HANDLED], row[C_SUBMITTED] = f"[{handled}]", submitted
-        row[C_DESCRIPTION] = f"{row[C_TITLE]}，请尽快处理。"
-        if row[C_ACCEPTED] is not None:
-            row[C_ASSIGNEE] = worker
-        events = []
-        for template_event in event_templates:
-            event = template_event.copy()
-            event[E_CASE], event[E_TO_UNIT] = case_id, unit
-            if event[E_ROLE] == "caseworker":
-                event[E_ACTOR], event[E_FROM_UNIT] = worker, unit
-            elif event[E_ACTION] == "submit":
-                event[E_AT] = submitted
-            events.append(event)
-        if r.random() < 0.3:
-            comment = self._comment_template(klass).copy()
-            comment[E_CASE], comment[E_ACTOR] = case_id, worker
-            comment[E_FROM_UNIT] = comment[E_TO_UNIT] = unit
-            events.append(comment)
-        return row, events, overdue
+            submitted, handled = self._time(klass.started_at), str(unit)
+        index = key_index.setdefault(key, len(key_index))
+        comment = int(r.random() < 0.3)
+        return (case_id, index, place, unit, self.tree.caseworkers.get(unit),
+                self._pick(CHANNELS), submitted, f"[{handled}]", comment), overdue
 
-    def _template(self, klass: CaseClass) -> tuple[list[Any], list[list[Any]], bool]:
-        found = self._templates.get(id(klass))
-        if found is None:
-            found = self._templates[id(klass)] = self._build_template(klass)
-        return found
+    def templates(self, key: tuple[Any, ...]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """A class's case row and its events (the comment last, flagged), as column dicts."""
+        klass = self.classes.get(*key)
+        row, events = self._build_template(klass)
+        comment = self._event(self._time(klass.started_at + timedelta(seconds=5)), None,
+                              "caseworker", "comment", "submitted", "submitted", klass.layer,
+                              klass.layer, "{}")
+        flagged = [e | {"comment": 0} for e in events] + [comment | {"comment": 1}]
+        return row, [e | {"seq": n} for n, e in enumerate(flagged)]
 
-    def _build_template(self, klass: CaseClass) -> tuple[list[Any], list[list[Any]], bool]:
+    def _build_template(self, klass: CaseClass) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         """The row and events every case of a class shares; per-case fields are filled later."""
         climbed = klass.layer != self._start(klass.category)
         accepted, resolved = klass.at("accept"), klass.at("resolve") or klass.at("evaluate")
         closed = klass.at("evaluate") or klass.at("withdraw") or klass.at("reject")
         family = self.rules.category_family(klass.category)[-1]
-        title = self.random.choice(TITLES.get(family, ("小区公共事务诉求",)))
+        titles = TITLES.get(family, ("小区公共事务诉求",))
+        # Fixed per class, whichever process meets it first.
+        title = titles[zlib.crc32(f"{klass.category}/{klass.layer}/{klass.state}".encode())
+                       % len(titles)]
         values = {
             "id": None, "ref": None, "title": title, "description": "",
             "category": klass.category, "priority": klass.priority,
@@ -200,50 +186,40 @@ class RowMaker:
         for at, action, before, after in klass.events:
             events.append(self._event(self._time(at), None, "caseworker", action, before, after,
                                       klass.layer, klass.layer, "{}"))
-        return [values[c] for c in CASE_COLUMNS], events, climbed
-
-    def _comment_template(self, klass: CaseClass) -> list[Any]:
-        key = ("comment", id(klass))
-        found = self._templates.get(key)
-        if found is None:
-            found = self._templates[key] = self._event(
-                self._time(klass.started_at + timedelta(seconds=5)), None, "caseworker",
-                "comment", "submitted", "submitted", klass.layer, klass.layer, "{}")
-        return found
+        return values, events
 
     def _start(self, category: str) -> str:
         return self.rules.categories[category].start_layer or "property"
 
     @staticmethod
     def _event(at: Any, actor: int | None, role: str, action: str, before: str | None,
-               after: str, from_layer: str | None, to_layer: str, data: str) -> list[Any]:
-        values = {
+               after: str, from_layer: str | None, to_layer: str, data: str) -> dict[str, Any]:
+        return {
             "id": None, "case_id": None, "at": at, "actor_id": actor,
             "actor_role": role, "actor_label": role, "action": action, "from_state": before,
             "to_state": after, "from_layer": from_layer, "to_layer": to_layer,
             "from_unit_id": None, "to_unit_id": None, "note": "", "data": data,
         }
-        return [values[c] for c in EVENT_COLUMNS]
 
 
 _MAKER: RowMaker | None = None  # inherited by the forked generator processes
 
 
-def _make_chunk(bounds: tuple[int, int, int]) -> tuple[list, list, int]:
+def _make_chunk(bounds: tuple[int, int, int]) -> tuple[list[Drawn], list[Any], int]:
     first, last, seed = bounds
     assert _MAKER is not None
     _MAKER.random.seed(seed * 1_000_003 + first)  # the same data whatever the process count
-    cases, events, overdue = [], [], 0
+    key_index: dict[tuple[Any, ...], int] = {}
+    drawn, overdue = [], 0
     for case_id in range(first, last):
-        row, rows, late = _MAKER.case(case_id)
-        cases.append(row)
-        events.extend(rows)
+        row, late = _MAKER.case(case_id, key_index)
+        drawn.append(row)
         overdue += late
-    return cases, events, overdue
+    return drawn, list(key_index), overdue
 
 
-def chunks(maker: RowMaker, size: int, seed: int, counts: Counts) -> Iterator[tuple[list, list]]:
-    """Cases and events in chunks of CHUNK cases, made by forked processes, with a progress bar.
+def chunks(maker: RowMaker, size: int, seed: int) -> Iterator[tuple[list[Drawn], list[Any], int]]:
+    """Drawn cases in chunks of CHUNK, made by forked processes, with a progress bar.
 
     The generating processes run beside the writer, so on two cores generation and writing
     overlap instead of adding up.
@@ -254,25 +230,16 @@ def chunks(maker: RowMaker, size: int, seed: int, counts: Counts) -> Iterator[tu
     workers = max(1, min(2, (os.cpu_count() or 1)))
     with mp.get_context("fork").Pool(workers) as pool, \
             tqdm(total=size, unit="case", desc="generating", leave=False) as bar:
-        # At most a few chunks in flight: Pool.imap has no back-pressure, and generators
-        # outrunning the writer once queued gigabytes of rows in this process.
+        # At most a few chunks in flight: Pool.imap has no back-pressure.
         pending: deque[Any] = deque()
         for bound in bounds:
             pending.append(pool.apply_async(_make_chunk, (bound,)))
             if len(pending) > 2 * workers:
-                yield from _take(pending.popleft().get(), counts, bar)
+                yield (done := pending.popleft().get())
+                bar.update(len(done[0]))
         while pending:
-            yield from _take(pending.popleft().get(), counts, bar)
-
-
-def _take(chunk: tuple[list, list, int], counts: Counts,
-          bar: tqdm) -> Iterator[tuple[list, list]]:
-    cases, events, overdue = chunk
-    counts.cases += len(cases)
-    counts.events += len(events)
-    counts.overdue += overdue
-    yield cases, events
-    bar.update(len(cases))
+            yield (done := pending.popleft().get())
+            bar.update(len(done[0]))
 
 
 def load(engine: Engine, maker: RowMaker, size: int, seed: int) -> Counts:
@@ -280,12 +247,25 @@ def load(engine: Engine, maker: RowMaker, size: int, seed: int) -> Counts:
     from bench import loaders
 
     counts = Counts()
+    class_ids: dict[tuple[Any, ...], int] = {}
+    event_counts: dict[int, int] = {}
     writer = loaders.PostgresLoader(engine) if maker.pg else loaders.SqliteLoader(engine)
     with writer:
-        for cases, events in chunks(maker, size, seed, counts):
-            writer.write("cases", CASE_COLUMNS, cases)
-            # Event ids are left to the database: chunks are made apart, written in order.
-            writer.write("case_events", EVENT_COLUMNS[1:], [e[1:] for e in events])
+        for drawn, keys, overdue in chunks(maker, size, seed):
+            new = []
+            for key in keys:
+                if key not in class_ids:
+                    class_ids[key] = len(class_ids) + 1
+                    row, events = maker.templates(key)
+                    new.append((class_ids[key], row, events))
+                    event_counts[class_ids[key]] = len(events) - 1  # the comment is optional
+            writer.add_classes(new)
+            local = [class_ids[key] for key in keys]
+            rows = [(r[0], local[r[1]], *r[2:]) for r in drawn]
+            writer.write_cases(rows)
+            counts.cases += len(rows)
+            counts.events += sum(event_counts[r[1]] + r[-1] for r in rows)
+            counts.overdue += overdue
     return counts
 
 

@@ -3,19 +3,34 @@ every case had been written one by one, events that match each case's state."""
 
 from __future__ import annotations
 
+import os
+import uuid
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
 
 from bench import dataset
 from caseflow.models import Case, CaseEvent
 from caseflow.services.reporting import rollup
 from caseflow.services.runtime import Runtime
 
+PG_URL = os.environ.get("CASEFLOW_TEST_PG_URL", "")
+
 
 def _triggers(runtime: Runtime) -> set[str]:
     with runtime.engine.connect() as conn:
         return set(conn.scalars(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")))
+
+
+def _mismatched_states(session: Session) -> int:
+    """Cases whose last event (comments aside) does not leave them in their state."""
+    last = select(func.max(CaseEvent.id)).where(
+        CaseEvent.action != "comment").group_by(CaseEvent.case_id).subquery()
+    return session.scalar(
+        select(func.count()).select_from(CaseEvent).join(Case, Case.id == CaseEvent.case_id)
+        .where(CaseEvent.id.in_(select(last)), CaseEvent.to_state != Case.state)) or 0
 
 
 def test_generated_data_keeps_triggers_summaries_and_search(tmp_path: Path) -> None:
@@ -31,13 +46,27 @@ def test_generated_data_keeps_triggers_summaries_and_search(tmp_path: Path) -> N
         found = session.scalar(text("SELECT count(*) FROM cases_fts WHERE cases_fts MATCH :q"),
                                {"q": f'"{title}"'})
         assert found and found > 0
-        # Every case has its submit event, and its last event leaves it in its state.
         submits = session.scalar(select(func.count()).where(CaseEvent.action == "submit"))
         assert submits == 3_000
-        last = select(func.max(CaseEvent.id)).where(
-            CaseEvent.action != "comment").group_by(CaseEvent.case_id).subquery()
-        mismatched = session.scalar(
-            select(func.count()).select_from(CaseEvent).join(Case, Case.id == CaseEvent.case_id)
-            .where(CaseEvent.id.in_(select(last)), CaseEvent.to_state != Case.state))
-        assert mismatched == 0
+        assert _mismatched_states(session) == 0
     runtime.engine.dispose()
+
+
+@pytest.mark.skipif(not PG_URL, reason="no PostgreSQL server (set CASEFLOW_TEST_PG_URL)")
+def test_generated_data_on_postgresql_keeps_summaries_and_event_states() -> None:
+    name = f"cfbench_test_{uuid.uuid4().hex[:8]}"
+    server = PG_URL.rsplit("/", 1)[0]
+    dataset._pg_admin(PG_URL, f'CREATE DATABASE "{name}"')
+    try:
+        dataset.generate(f"{server}/{name}", 2_000, seed=8)
+        runtime = Runtime.from_url(f"{server}/{name}")
+        with runtime.uow() as uow:
+            assert rollup.kept(uow.session) == rollup.recount(uow.session)
+            assert _mismatched_states(uow.session) == 0
+            triggers = uow.session.scalar(text(
+                "SELECT count(*) FROM pg_trigger WHERE tgrelid = 'cases'::regclass "
+                "AND NOT tgisinternal AND tgenabled = 'O'"))
+            assert triggers and triggers > 0
+        runtime.engine.dispose()
+    finally:
+        dataset._pg_admin(PG_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
