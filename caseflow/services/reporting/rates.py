@@ -5,9 +5,10 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from datetime import datetime
+from itertools import groupby
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import BigInteger, ColumnElement, cast, func, or_, select
 from sqlalchemy import case as when
 
 from caseflow.domain.metrics import percentile, ratio, rounded
@@ -126,38 +127,49 @@ def _from_times(uow: UnitOfWork, period: Period, scope: int | None, kind: str) -
 
 
 def _from_seconds(uow: UnitOfWork, months: list[str], kind: str) -> dict:
-    """{layer: (cases, p50, p90)} from the per-duration counts of whole months."""
+    """{layer: (cases, p50, p90)} from the per-duration counts of whole months, in one
+    query: a running count per layer, of which only the rows holding the ranks
+    ⌊q(n−1)⌋ and ⌊q(n−1)⌋+1 of q = 0.5 and 0.9 come back."""
     h = CaseClockSeconds
-    where = [h.clock == kind, h.month.in_(months)]
-    counts = uow.session.execute(
-        select(h.layer, func.sum(h.cases)).where(*where).group_by(h.layer)
-        .having(func.sum(h.cases) > 0)
+    per_value = (
+        select(h.layer, h.seconds, func.sum(h.cases).label("n"))
+        .where(h.clock == kind, h.month.in_(months))
+        .group_by(h.layer, h.seconds).having(func.sum(h.cases) > 0).subquery()
     )
+    n = cast(per_value.c.n, BigInteger)
+    upto = func.sum(n).over(partition_by=per_value.c.layer, order_by=per_value.c.seconds)
+    total = func.sum(n).over(partition_by=per_value.c.layer)
+    running = select(
+        per_value.c.layer, per_value.c.seconds, n.label("n"),
+        cast(upto, BigInteger).label("upto"), cast(total, BigInteger).label("total"),
+    ).subquery()
+    r = running.c
+    # Integer arithmetic: the same ranks as floor(q × (n − 1)) in Python below.
+    ranks = ((r.total - 1) // 2, (r.total - 1) * 9 // 10)
+    holds = [(r.upto > k) & (r.upto - r.n <= k + 1) for k in ranks]
+    rows = uow.session.execute(
+        select(r.layer, r.seconds, r.n, r.upto, r.total).where(or_(*holds))
+        .order_by(r.layer, r.seconds)
+    ).all()
     found = {}
-    for name, n in counts.all():
-        per_value = (
-            select(h.seconds, func.sum(h.cases).label("n"))
-            .where(*where, h.layer == name).group_by(h.seconds).subquery()
-        )
-        upto = func.sum(per_value.c.n).over(order_by=per_value.c.seconds)
-        running = select(per_value.c.seconds, upto.label("upto")).subquery()
-        found[name or None] = (int(n), *(
-            _rank_value(uow, running, int(n), q) for q in (0.5, 0.9)
-        ))
+    for name, group in groupby(rows, key=lambda row: row[0]):
+        listed = list(group)
+        cases = int(listed[0][4])
+        values = [(float(s), int(m), int(u)) for _, s, m, u, _ in listed]
+        found[name or None] = (cases, *(_ranked(values, cases, q) for q in (0.5, 0.9)))
     return found
 
 
-def _rank_value(uow: UnitOfWork, running: Any, n: int, q: float) -> float:
-    """`percentile` from a running count: the values at ranks ⌊q(n−1)⌋ and the next one."""
-    low = math.floor(q * (n - 1))
-    rows = uow.session.execute(
-        select(running.c.seconds, running.c.upto).where(running.c.upto > low)
-        .order_by(running.c.seconds).limit(2)
-    ).all()
-    first = float(rows[0][0])
-    following = first if rows[0][1] > low + 1 or len(rows) < 2 else float(rows[1][0])
-    fraction = q * (n - 1) - low
-    return first + (following - first) * fraction if fraction else first
+def _ranked(values: list[tuple[float, int, int]], n: int, q: float) -> float:
+    """`percentile` of n values from (value, count, running count) rows around its ranks."""
+    position = q * (n - 1)
+    low = math.floor(position)
+
+    def at(rank: int) -> float:
+        return next(v for v, count, upto in values if upto - count <= rank < upto)
+
+    first = at(low)
+    return first + (at(low + 1) - first) * (position - low) if position > low else first
 
 
 def _value_at(uow: UnitOfWork, ordered: Any, n: int, q: float) -> float:
