@@ -30,6 +30,7 @@ from sqlalchemy import (
     literal_column,
     null,
     select,
+    text,
     tuple_,
     update,
 )
@@ -62,11 +63,18 @@ def is_postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
+BATCH_CACHE_KIB = 64 * 1024
+
+
 def take_write_lock(session: Session) -> None:
     """On SQLite, become the one writer before reading candidates, so two sweepers run one
     at a time instead of both reading the same rows; PostgreSQL locks rows instead."""
     if not is_postgres(session):
         session.execute(update(cases).where(cases.c.id == -1).values(version=cases.c.version))
+        # A batch's rows are read four times (claim, events, update, notifications): keep
+        # their pages in SQLite's own cache (2 MB by default) rather than read them again
+        # from the file each time. Bounded, so the worker's memory stays flat.
+        session.execute(text(f"PRAGMA cache_size = -{BATCH_CACHE_KIB}"))
 
 
 def claim(session: Session, instant: Any, now: datetime, limit: int,
