@@ -6,11 +6,10 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app, send_file, url_for
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from caseflow.api.auth import STAFF_ROLES, current_user, requires
-from caseflow.api.common import KEY_PARAMETER, problems, runtime
+from caseflow.api.common import KEY_PARAMETER, Blueprint, problems, runtime
 from caseflow.api.schemas import AttachmentFormSchema, AttachmentSchema
 from caseflow.models import Attachment
 from caseflow.services import attachments, queries

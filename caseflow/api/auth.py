@@ -7,21 +7,20 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from flask import current_app, g, request
-from flask_smorest import Blueprint
 
-from caseflow.api.common import runtime
+from caseflow.api.common import Blueprint, runtime
 from caseflow.api.schemas import LoginSchema, TokenSchema
 from caseflow.domain.errors import PermissionDenied
-from caseflow.models import ApiToken, User
+from caseflow.models import User
 from caseflow.services import tokens
-from caseflow.services.tokens import Unauthenticated
+from caseflow.services.tokens import Unauthenticated, VerifiedToken
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Tokens")
 STAFF_ROLES = ("admin", "dispatcher", "unit_lead", "caseworker", "leader", "owners_committee")
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def current_token() -> ApiToken | None:
+def current_token() -> VerifiedToken | None:
     """The verified token of this request, or None without an Authorization header."""
     if "caseflow_token" not in g:
         header = request.headers.get("Authorization", "")
@@ -32,8 +31,7 @@ def current_token() -> ApiToken | None:
             if scheme.lower() != "bearer" or not secret.strip():
                 raise Unauthenticated("use 'Authorization: Bearer TOKEN'")
             rt = runtime()
-            with rt.uow() as uow:
-                g.caseflow_token = tokens.verify_token(uow, secret.strip(), rt.now())
+            g.caseflow_token = tokens.authenticate(rt.engine, secret.strip(), rt.now())
     return g.caseflow_token
 
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, Response, request
-from flask_smorest import Blueprint
 
 from caseflow.api.auth import STAFF_ROLES, current_token, current_user, requires
-from caseflow.api.common import KEY_PARAMETER, dumped, problems, runtime
+from caseflow.api.common import KEY_PARAMETER, Blueprint, dumped, problems, runtime
 from caseflow.api.presenters import case_view
 from caseflow.api.schemas import (
     ActionSchema,

@@ -6,9 +6,10 @@ import http
 from collections.abc import Callable
 from typing import Any
 
+import flask_smorest
 from apispec.ext.marshmallow import MarshmallowPlugin, resolver
 from flask import Response, current_app, jsonify
-from flask_smorest import Api, Blueprint
+from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 from marshmallow import Schema
 
@@ -66,6 +67,19 @@ def schema_name(schema: type[Schema] | Schema) -> str | None:
 def plugin() -> MarshmallowPlugin:
     """The marshmallow plugin with caseflow's schema names."""
     return MarshmallowPlugin(schema_name_resolver=schema_name)
+
+
+class Blueprint(flask_smorest.Blueprint):
+    """flask-smorest's Blueprint, whose arguments are parsed by one schema instance.
+
+    Given a schema class, webargs builds an instance of it on every request, copying every
+    declared field; an instance built once here serves every request (it keeps no state).
+    """
+
+    def arguments(self, schema: type[Schema] | Schema, *args: Any, **kwargs: Any) -> Any:
+        """As flask-smorest's, with a schema class instantiated once."""
+        return super().arguments(schema() if isinstance(schema, type) else schema,
+                                 *args, **kwargs)
 
 
 class CaseflowApi(Api):

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask import request
-from flask_smorest import Blueprint
 
 from caseflow.api.auth import STAFF_ROLES, current_user, requires
-from caseflow.api.common import problems, runtime
+from caseflow.api.common import Blueprint, problems, runtime
 from caseflow.api.meeting_schemas import (
     BallotChangeSchema,
     BallotInSchema,

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from caseflow.api.auth import requires
-from caseflow.api.common import problems, runtime
+from caseflow.api.common import Blueprint, problems, runtime
 from caseflow.domain.errors import InvalidInput
 from caseflow.models.outbox import OUTBOX_STATUSES
 from caseflow.services.outbox import list_messages, replay

@@ -5,10 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from flask_smorest import Blueprint
-
 from caseflow.api.auth import STAFF_ROLES, requires
-from caseflow.api.common import problems, runtime
+from caseflow.api.common import Blueprint, problems, runtime
 from caseflow.api.schemas import (
     ExplainRequestSchema,
     ExplainSchema,

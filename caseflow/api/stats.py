@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from caseflow.api.auth import current_user, requires
-from caseflow.api.common import problems, runtime
+from caseflow.api.common import Blueprint, problems, runtime
 from caseflow.services.reporting.common import Report
 from caseflow.services.reporting.evaluations import add_owner_evaluation
 from caseflow.services.reporting.service import READERS, Request, run_report

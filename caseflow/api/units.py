@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_smorest import Blueprint
-
 from caseflow.api.auth import requires
-from caseflow.api.common import problems, runtime
+from caseflow.api.common import Blueprint, problems, runtime
 from caseflow.api.schemas import UnitTreeSchema
 from caseflow.services.queries import unit_forest
 
