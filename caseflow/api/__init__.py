@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
-from flask import Flask
+from flask import Flask, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_smorest import Api
@@ -55,9 +55,10 @@ def register(app: Flask) -> Api:
     # Ids in URLs fit the integer columns: larger ones are a 404, not a database overflow.
     app.url_map.converters["int"] = DatabaseInt
     api = CaseflowApi(app, spec_kwargs={"marshmallow_plugin": plugin()})
-    app.extensions["caseflow_limiter"] = Limiter(
+    limiter = Limiter(
         get_remote_address, app=app, storage_uri=app.config["RATELIMIT_STORAGE_URI"]
     )
+    app.extensions["caseflow_limiter"] = limiter
     for path in BLUEPRINTS:
         module, _, attribute = path.partition(":")
         api.register_blueprint(getattr(import_module(module), attribute))
@@ -65,6 +66,11 @@ def register(app: Flask) -> Api:
         hook = getattr(import_module(module_path), "after_register", None)
         if hook is not None:
             hook(app)
+    if not any(app.config.get(key) for key in ("RATELIMIT_DEFAULT", "RATELIMIT_APPLICATION")):
+        # Only the endpoints given a limit (common.rate_limit) have one: every other request
+        # skips Flask-Limiter's resolution of the limits that apply to it.
+        limited = app.extensions.get("caseflow_limited", set())
+        limiter.request_filter(lambda: request.endpoint not in limited)
     app.register_blueprint(docs.page)
     errors.install(app)
     return api

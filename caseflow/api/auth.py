@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 from flask import current_app, g, request
 
-from caseflow.api.common import Blueprint, runtime
+from caseflow.api.common import Blueprint, rate_limit, runtime
 from caseflow.api.schemas import LoginSchema, TokenSchema
 from caseflow.domain.errors import PermissionDenied
 from caseflow.models import User
@@ -75,8 +75,4 @@ def issue_token(body: dict[str, Any]) -> dict[str, Any]:
 
 def after_register(app: Any) -> None:
     """Rate-limit password guessing on the token endpoint."""
-    limiter = app.extensions["caseflow_limiter"]
-    endpoint = "auth.issue_token"
-    app.view_functions[endpoint] = limiter.limit(
-        lambda: app.config["TOKEN_RATE_LIMIT"]
-    )(app.view_functions[endpoint])
+    rate_limit(app, "auth.issue_token", lambda: app.config["TOKEN_RATE_LIMIT"])

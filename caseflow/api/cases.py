@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask, Response, request
 
 from caseflow.api.auth import STAFF_ROLES, current_token, current_user, requires
-from caseflow.api.common import KEY_PARAMETER, Blueprint, dumped, problems, runtime
+from caseflow.api.common import KEY_PARAMETER, Blueprint, dumped, problems, rate_limit, runtime
 from caseflow.api.presenters import case_view
 from caseflow.api.schemas import (
     ActionSchema,
@@ -182,9 +182,5 @@ def requires_user() -> User:
 
 def after_register(app: Flask) -> None:
     """Rate-limit anonymous submissions; token holders are counted by their token instead."""
-    limiter = app.extensions["caseflow_limiter"]
-    endpoint = "cases.submit"
-    app.view_functions[endpoint] = limiter.limit(
-        lambda: app.config["SUBMIT_RATE_LIMIT"],
-        exempt_when=lambda: bool(request.headers.get("Authorization")),
-    )(app.view_functions[endpoint])
+    rate_limit(app, "cases.submit", lambda: app.config["SUBMIT_RATE_LIMIT"],
+               exempt_when=lambda: bool(request.headers.get("Authorization")))

@@ -8,7 +8,7 @@ from typing import Any
 
 import flask_smorest
 from apispec.ext.marshmallow import MarshmallowPlugin, resolver
-from flask import Response, current_app, jsonify
+from flask import Flask, Response, current_app, jsonify
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 from marshmallow import Schema
@@ -37,6 +37,13 @@ RESPONSE_NAMES = {
 def runtime() -> Runtime:
     """The runtime of the app serving this request."""
     return current_app.extensions["caseflow"]
+
+
+def rate_limit(app: Flask, endpoint: str, limit: Callable[[], str], **options: Any) -> None:
+    """Apply a Flask-Limiter limit to one endpoint's view, and note the endpoint as limited."""
+    limiter = app.extensions["caseflow_limiter"]
+    app.view_functions[endpoint] = limiter.limit(limit, **options)(app.view_functions[endpoint])
+    app.extensions.setdefault("caseflow_limited", set()).add(endpoint)
 
 
 def dumped(body: Any, status: int) -> Response:

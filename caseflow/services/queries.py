@@ -219,13 +219,14 @@ def visible_case_id(uow: UnitOfWork, viewer: User | None, key: str | int) -> int
     """`visible_case(...).id` in one SELECT of the id, for callers that load the case later."""
     by_id, value = _key(key)
     unit = scope_unit(viewer)
+    conn = uow.session.connection()  # plain Core: no ORM entity to load
     if unit is None:
-        found = uow.session.scalar(_BY_KEY[by_id], {"key": value})
+        found = conn.scalar(_BY_KEY[by_id], {"key": value})
     else:
-        found = uow.session.scalar(_IN_AREA[by_id], {"key": value, "unit": unit})
+        found = conn.scalar(_IN_AREA[by_id], {"key": value, "unit": unit})
     if found is not None:
         return found
-    if uow.session.scalar(_BY_KEY[by_id], {"key": value}) is None:
+    if conn.scalar(_BY_KEY[by_id], {"key": value}) is None:
         raise NotFound(f"case {value}")
     raise PermissionDenied("this case is outside your jurisdiction")
 
