@@ -35,19 +35,6 @@ def _age_key(now: datetime) -> ColumnElement[str]:
     return when(*whens, else_=AGE_BUCKETS[-1][0])
 
 
-def _key(by: str, now: datetime) -> Any:
-    overdue = Case.next_due_at <= now
-    keys: dict[str, Any] = {
-        "layer": Case.layer,
-        "category": Case.category,
-        "state": Case.state,
-        "age": _age_key(now),
-        "overdue": when((overdue, "overdue"), else_="on_time"),
-        "green_channel": when((Case.green_channel, "green"), else_="normal"),
-    }
-    return keys[by]
-
-
 def unresolved_counts(
     uow: UnitOfWork,
     by: str,
@@ -64,15 +51,15 @@ def unresolved_counts(
         raise InvalidInput("by", f"must be one of {', '.join(UNRESOLVED_DIMENSIONS)}")
     overdue = Case.next_due_at <= now
     counts = [func.count().label("open"), func.sum(when((overdue, 1), else_=0)).label("late")]
-    if by == "unit":
-        # Per holder from the covering index ix_cases_open, rolled up to codes afterwards;
-        # `+ 0` keeps SQLite from walking ix_cases_unit_due for the order (a row per case).
-        holder = (Case.unit_id + 0).label("holder")
-        query = select(holder, *counts).group_by(holder)
+    if by in ("age", "green_channel"):
+        rows = (_by_age if by == "age" else _by_green)(uow, now, scope_unit_id)
     else:
-        key = _key(by, now)
-        query = select(*counts, key.label("key")).group_by(key)
-    rows = uow.session.execute(scoped(query.where(open_case()), scope_unit_id)).all()
+        # Grouped by a prefix of ix_cases_open's columns, SQLite streams the groups in index
+        # order instead of sorting every open case; the groups are then added up per key.
+        prefix = PREFIXES[by]
+        query = select(*prefix, *counts).group_by(*prefix).where(open_case())
+        grouped = uow.session.execute(scoped(query, scope_unit_id)).all()
+        rows = _folded(by, grouped, len(prefix))
     if by == "unit":
         rows = _holders_rolled_up(uow, rows, level)
     out = [{"key": row.key, "open": row.open, "overdue": int(row.late or 0)} for row in rows]
@@ -80,6 +67,71 @@ def unresolved_counts(
     if order:
         return sorted(out, key=lambda r: order.index(r["key"]))
     return sorted(out, key=lambda r: (-r["open"], str(r["key"])))
+
+
+# Each dimension's columns of ix_cases_open, in index order, ending at the one it needs.
+PREFIXES: dict[str, tuple[Any, ...]] = {
+    "layer": (Case.layer,),
+    "overdue": (Case.layer,),
+    "category": (Case.layer, Case.category),
+    "state": (Case.state,),
+    "unit": (Case.layer, Case.category, Case.unit_id),
+}
+
+
+def _folded(by: str, grouped: list, width: int) -> list:
+    """Rows (key, open, late) added up from the prefix groups."""
+    totals: dict[Any, list[int]] = {}
+
+    def add(key: Any, n: int, late: int) -> None:
+        if n:
+            entry = totals.setdefault(key, [0, 0])
+            entry[0] += n
+            entry[1] += late
+
+    for row in grouped:
+        value, n, late = row[width - 1], row[width], int(row[width + 1] or 0)
+        if by == "overdue":
+            add("overdue", late, late)
+            add("on_time", n - late, 0)
+        else:
+            add(value, n, late)
+    return [Row(key, n, late) for key, (n, late) in totals.items()]
+
+
+def _by_age(uow: UnitOfWork, now: datetime, scope: int | None) -> list:
+    """Open cases per age bucket in one pass without grouping: how many were submitted
+    after each bound (and of those, how many are overdue); buckets are the differences."""
+    overdue = Case.next_due_at <= now
+    sums = [func.count(), func.sum(when((overdue, 1), else_=0))]
+    bounds = [bound for _, bound in AGE_BUCKETS if bound]
+    for bound in bounds:
+        newer = Case.submitted_at > now - bound
+        sums += [func.sum(when((newer, 1), else_=0)), func.sum(when((newer & overdue, 1), else_=0))]
+    found = [int(v or 0) for v in uow.session.execute(
+        scoped(select(*sums).where(open_case()), scope)).one()]
+    # Cumulative (newer than 1 d, 3 d, …, everything) to per-bucket counts.
+    cumulative = [(found[i], found[i + 1]) for i in range(2, len(found), 2)] + [
+        (found[0], found[1])
+    ]
+    rows, before = [], (0, 0)
+    for (label, _), (n, late) in zip(AGE_BUCKETS, cumulative, strict=True):
+        if n - before[0]:
+            rows.append(Row(label, n - before[0], late - before[1]))
+        before = (n, late)
+    return rows
+
+
+def _by_green(uow: UnitOfWork, now: datetime, scope: int | None) -> list:
+    """Green-channel and other open cases in one pass without grouping."""
+    overdue = Case.next_due_at <= now
+    green = Case.green_channel.is_(True)
+    sums = [func.count(), func.sum(when((overdue, 1), else_=0)),
+            func.sum(when((green, 1), else_=0)), func.sum(when((green & overdue, 1), else_=0))]
+    n, late, g, g_late = (int(v or 0) for v in uow.session.execute(
+        scoped(select(*sums).where(open_case()), scope)).one())
+    return [Row(k, a, b) for k, a, b in (("green", g, g_late), ("normal", n - g, late - g_late))
+            if a]
 
 
 def _holders_rolled_up(uow: UnitOfWork, rows: list, level: str | None) -> list:
