@@ -147,6 +147,9 @@ def measure(ctx: Context, url: str) -> tuple[list[LoadResult], list[LoadResult],
     pool, tokens, users = prepare_cases(runtime, 1 + 2 * (WARMUP + rounds * CASES))
     runtime.engine.dispose()
     source, rest = pool[0], pool[1:]
+    per_round = min(CASES, (len(rest) // 2 - WARMUP) // rounds)  # small data: fewer cases
+    if per_round < 1:
+        raise RuntimeError(f"only {len(pool)} fresh cases: generate more data (--size)")
     steps = capture_api(url, source, tokens)
     with tempfile.NamedTemporaryFile(suffix=".pickle", delete=False) as handle:
         pickle.dump({"case": source, "user": users[source[2]], "steps": steps}, handle)
@@ -160,7 +163,7 @@ def measure(ctx: Context, url: str) -> tuple[list[LoadResult], list[LoadResult],
                 drive(ports[name], [rest.pop() for _ in range(WARMUP)], cycles[name])
             for _ in range(rounds):
                 for name in ports:
-                    jobs = [rest.pop() for _ in range(CASES)]
+                    jobs = [rest.pop() for _ in range(per_round)]
                     loads[name].append(drive(ports[name], jobs, cycles[name]))
             rss = worker_peak_rss_mib(api[1]), worker_peak_rss_mib(bare[1])
     finally:
