@@ -73,6 +73,14 @@ class Dataset:
             Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
+def _owner() -> str:
+    """A suffix that keeps PostgreSQL templates apart like CASEFLOW_BENCH_DATA keeps SQLite
+    files apart: a template cannot be cloned while another run reads it."""
+    if "CASEFLOW_BENCH_DATA" not in os.environ:
+        return ""
+    return "_" + hashlib.sha256(str(DATA_DIR).encode()).hexdigest()[:6]
+
+
 def _db_name(url: str) -> str:
     return url.rsplit("/", 1)[1].split("?")[0]
 
@@ -100,7 +108,7 @@ def prepare(size: int, db: str | None = None, fresh: bool = False, seed: int = 8
     """The template for this size, generated now unless a matching one exists."""
     tag = f"{size}_{fingerprint()}"
     if db and db.startswith("postgresql"):
-        url = db.rsplit("/", 1)[0] + f"/cfbench_{tag}"
+        url = db.rsplit("/", 1)[0] + f"/cfbench_{tag}{_owner()}"
         exists = _pg_exists(url)
         if exists and fresh:
             _pg_admin(url, f'DROP DATABASE "{_db_name(url)}" WITH (FORCE)')
