@@ -27,6 +27,7 @@ from sqlalchemy import (
     insert,
     literal,
     select,
+    text,
     union_all,
 )
 from sqlalchemy import case as when
@@ -265,9 +266,37 @@ def rebuild(uow: UnitOfWork, progress: Callable[[str], None] = lambda _: None) -
     """Empty the summary tables and count them again from `cases`, one local month at a
     time (in one transaction: readers see the old summary until it commits)."""
     session = uow.session
-    # Clock times first: their triggers take them out of case_clock_seconds, then refill it.
-    for model in (CaseMonthCount, CaseMonthCategory, CaseClockTime, CaseClockSeconds):
+    pg = session.get_bind().dialect.name == "postgresql"
+    if pg:
+        # After a bulk load or a restore the planner may know nothing of these tables yet.
+        session.execute(text("ANALYZE cases, case_events"))
+        # Row by row, the per-duration triggers would update the same few rows thousands of
+        # times in one transaction (each update a new row version to step over): off, and
+        # case_clock_seconds is counted set-based below instead.
+        session.execute(text("ALTER TABLE case_clock_times DISABLE TRIGGER USER"))
+    for model in (CaseMonthCount, CaseMonthCategory, CaseClockTime):
         session.execute(delete(model))
+    months = _recount_months(session, progress)
+    clock_columns = ["case_id", "clock", "layer", "at", "seconds", "place_unit_id"]
+    for query in _clock_queries(session):
+        session.execute(insert(CaseClockTime).from_select(clock_columns, query))
+    session.execute(delete(CaseClockSeconds))  # SQLite's triggers filled it: count afresh
+    month = local_bucket(session, CaseClockTime.at, "month")
+    layer = func.coalesce(CaseClockTime.layer, "")
+    per_value = select(CaseClockTime.clock, layer, CaseClockTime.seconds, month, func.count())
+    session.execute(insert(CaseClockSeconds).from_select(
+        ["clock", "layer", "seconds", "month", "cases"],
+        per_value.group_by(CaseClockTime.clock, layer, CaseClockTime.seconds, month)))
+    if pg:
+        session.execute(text("ALTER TABLE case_clock_times ENABLE TRIGGER USER"))
+    progress("clock times")
+    uow.commit()
+    return {"months": months, "clock times": session.scalar(
+        select(func.count()).select_from(CaseClockTime)) or 0}
+
+
+def _recount_months(session: Session, progress: Callable[[str], None]) -> int:
+    """Fill case_month_counts and case_month_categories, month by month; how many months."""
     month = local_bucket(session, Case.submitted_at, "month")
     months = sorted(m for m in session.scalars(select(month).distinct()) if m)
     complex_id = complex_of(Case.place_unit_id)
@@ -283,10 +312,4 @@ def rebuild(uow: UnitOfWork, progress: Callable[[str], None] = lambda _: None) -
             ["month", "complex_id", "category", "cases"],
             categories.group_by(complex_id, Case.category)))
         progress(name)
-    clock_columns = ["case_id", "clock", "layer", "at", "seconds", "place_unit_id"]
-    for query in _clock_queries(session):
-        session.execute(insert(CaseClockTime).from_select(clock_columns, query))
-    progress("clock times")
-    uow.commit()
-    return {"months": len(months), "clock times": session.scalar(
-        select(func.count()).select_from(CaseClockTime)) or 0}
+    return len(months)
