@@ -40,7 +40,7 @@ translations: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --omit-header \
 	  --sort-output -o caseflow/translations/messages.pot .
 	$(BIN)/pybabel update -i caseflow/translations/messages.pot -d caseflow/translations \
-	  --no-location --no-fuzzy-matching
+	  --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/pybabel compile -d caseflow/translations
 
 lint: install
