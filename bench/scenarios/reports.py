@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 import time
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import text
@@ -31,7 +31,12 @@ HAND_WRITTEN = {
     "state": "state",
     "overdue": "CASE WHEN next_due_at <= :now THEN 'overdue' ELSE 'on_time' END",
     "unit": "(SELECT code FROM units WHERE units.id = cases.unit_id)",
+    "green_channel": "green_channel",
+    "age": ("CASE WHEN submitted_at > :d1 THEN '<1d' WHEN submitted_at > :d3 THEN '1-3d' "
+            "WHEN submitted_at > :d7 THEN '3-7d' WHEN submitted_at > :d30 THEN '7-30d' "
+            "ELSE '>30d' END"),
 }
+AGES = {"d1": 1, "d3": 3, "d7": 7, "d30": 30}
 
 
 def hand_written(by: str) -> str:
@@ -62,7 +67,10 @@ def _baselines_module() -> Any | None:
 def run(ctx: Context) -> list[Result]:
     """Each unresolved dimension: the report service vs the hand-written GROUP BY."""
     runtime = Runtime.from_url(ctx.dataset.url, clock=FrozenClock(NOW))
-    now = NOW if ctx.dataset.is_pg else NOW.strftime("%Y-%m-%d %H:%M:%S.%f")
+    def stamp(at: datetime) -> Any:
+        return at if ctx.dataset.is_pg else at.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+    params = {"now": stamp(NOW)} | {k: stamp(NOW - timedelta(days=n)) for k, n in AGES.items()}
     results = []
     for by in HAND_WRITTEN:
         def service(by: str = by) -> Any:
@@ -71,7 +79,7 @@ def run(ctx: Context) -> list[Result]:
 
         def baseline(by: str = by) -> Any:
             with runtime.engine.connect() as conn:
-                return conn.execute(text(hand_written(by)), {"now": now}).all()
+                return conn.execute(text(hand_written(by)), params).all()
 
         assert sum(r["open"] for r in service()) == sum(r.open for r in baseline())
         results.append(check(Result(
