@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from caseflow.domain.errors import NotFound
 from caseflow.models import RuleActivation, RuleSetVersion
-from caseflow.rules import RuleSet, load_rules_from_texts
+from caseflow.rules import RuleSet, content_version, load_rules_from_texts
 from caseflow.services.uow import UnitOfWork
 
 _COMPILED: dict[str, RuleSet] = {}
@@ -22,9 +22,15 @@ def read_rules_dir(directory: str | Path) -> dict[str, str]:
 
 
 def compiled(files: Mapping[str, str]) -> RuleSet:
-    """Compile a set once per process; versions are content hashes, so caching is safe."""
-    ruleset = load_rules_from_texts(dict(files))
-    return _COMPILED.setdefault(ruleset.version, ruleset)
+    """Compile a set once per process; versions are content hashes, so caching is safe.
+
+    Looked up by hash before parsing: parsing with line numbers is the costly part, and every
+    process, app and worker asks again for the set it already holds.
+    """
+    version = content_version(files)
+    if version not in _COMPILED:
+        _COMPILED[version] = load_rules_from_texts(dict(files))
+    return _COMPILED[version]
 
 
 def activate_rules(
