@@ -16,12 +16,12 @@ def test_the_harness_generates_data_runs_scenarios_and_writes_json(
 ) -> None:
     monkeypatch.setattr(dataset, "DATA_DIR", tmp_path)
     out = tmp_path / "latest.json"
-    cli.main(["act", "submit", "routing", "sweep", "reports", "--size", "5000", "--repeat", "1",
-              "--quick", "--json", str(out)])
+    cli.main(["act", "submit", "routing", "sweep", "reports", "summary",
+              "--size", "5000", "--repeat", "1", "--quick", "--json", str(out)])
     printed = capsys.readouterr().out
     assert "scenario" in printed and "ratio" in printed
     results = json.loads(out.read_text())["results"]
     names = " ".join(r["scenario"] for r in results)
-    for expected in ("act", "submit", "routing", "sweep", "report"):
+    for expected in ("act", "submit", "routing", "sweep", "report", "with the report summary"):
         assert expected in names
     assert all(r["samples"] and r["median"] > 0 for r in results)
