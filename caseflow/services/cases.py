@@ -137,7 +137,9 @@ def _first_holder(rules: RuleSet, layer: str, family: submission.Lineage) -> tup
     raise InvalidInput("unit", f"no unit holds layer {layer!r} or any layer above it here")
 
 
-def _facts(sub: Submission, place: Unit, priority: str, repeat_count: int) -> dict[str, Any]:
+def routing_facts(
+    sub: Submission, place: Unit, priority: str, repeat_count: int
+) -> dict[str, Any]:
     """casework.case_facts of the case about to be stored (tests/services check they agree)."""
     return {
         "category": sub.category,
@@ -174,7 +176,8 @@ def register_case(
     place = family.place
     category = rules.categories[sub.category]
     repeat_count, duplicate = _recent(session, place.id, sub.category, rules, now)
-    decision = rules.route(_facts(sub, place, sub.priority or category.priority, repeat_count))
+    priority = sub.priority or category.priority
+    decision = rules.route(routing_facts(sub, place, priority, repeat_count))
     tags = list(dict.fromkeys([*sub.tags, *decision.tags]))
     if duplicate is not None:
         tags.append("possible_duplicate")

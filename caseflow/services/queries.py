@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from caseflow.domain.errors import InvalidInput, NotFound, PermissionDenied
 from caseflow.models import Case, CaseEvent, Unit, UnitClosure, User
 from caseflow.rules import RuleSet
-from caseflow.services.cases import get_case, hash_token, parse_submission
+from caseflow.services.cases import get_case, hash_token, parse_submission, routing_facts
 from caseflow.services.units import get_unit
 from caseflow.services.uow import UnitOfWork
 
@@ -281,18 +281,8 @@ def explain_route(uow: UnitOfWork, rules: RuleSet, raw: dict[str, Any]) -> dict[
         place = get_unit(uow.session, sub.unit)
     except NotFound:
         raise InvalidInput("case.unit", f"unknown unit {sub.unit!r}") from None
-    category = rules.categories[sub.category]
-    facts = {
-        "category": sub.category,
-        "priority": sub.priority or category.priority,
-        "channel": sub.channel,
-        "tags": list(sub.tags),
-        "text": f"{sub.title}\n{sub.description}",
-        "reporter": dict(sub.reporter_attrs),
-        "place": {"kind": place.kind, "code": place.code, **place.attrs},
-        "green_channel": False,
-        "repeat_count": 0,
-    }
+    priority = sub.priority or rules.categories[sub.category].priority
+    facts = routing_facts(sub, place, priority, repeat_count=0)
     decision = rules.route(facts)
     priority = decision.priority or facts["priority"]
     specs = rules.clocks_for(
