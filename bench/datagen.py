@@ -18,6 +18,7 @@ from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import product
 from typing import Any
 
 from sqlalchemy import Engine
@@ -69,6 +70,15 @@ class RowMaker:
         self._templates: dict[Any, Any] = {}
         self._times: dict[tuple[datetime, int], Any] = {}
         self._texts: dict[datetime, str] = {}
+
+    def warm(self) -> None:
+        """Compute every class a case can draw now, once, before the generating processes
+        fork: each of them (and the writer) would otherwise compute them all again."""
+        for category in self.categories:
+            for layer in self.layers[self.start_rank[category]:]:
+                for green, state, bucket in product((False, True), STATE_WEIGHTS, range(4)):
+                    for overdue in (False, True) if state in OVERDUE_STATES else (False,):
+                        self.classes.get(layer, category, green, state, overdue, bucket)
 
     def _time(self, value: datetime | None) -> Any:
         if value is None or self.pg:
@@ -226,6 +236,8 @@ def chunks(maker: RowMaker, size: int, seed: int) -> Iterator[tuple[list[Drawn],
     """
     global _MAKER
     _MAKER = maker
+    if size >= 10 * CHUNK:  # small runs (the tests) meet only some of the classes
+        maker.warm()
     bounds = [(first, min(first + CHUNK, size + 1), seed) for first in range(1, size + 1, CHUNK)]
     workers = max(1, min(2, (os.cpu_count() or 1)))
     with mp.get_context("fork").Pool(workers) as pool, \

@@ -1,20 +1,30 @@
 """Bulk writers: the drawn fields of each case (sqlite3 executemany, PostgreSQL COPY) into a
 temporary table, expanded into full case and event rows by INSERT…SELECT joins with the class
-templates; indexes and triggers off during the load.
+templates; triggers off and indexes dropped during the load (but those that grow at their end
+as the rows arrive in id order), the summary tables counted chunk by chunk (`Summaries`).
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Dialect, Engine, func, insert, select, text
+from sqlalchemy.orm import Session
 
-from caseflow.models import Case, CaseEvent
+from caseflow.models import Case, CaseClockSeconds, CaseClockTime, CaseEvent
+from caseflow.models.rollups import MONTH_COUNTS
+from caseflow.services.reporting import rollup
+from caseflow.services.reporting.common import local_bucket
 
-TABLES = ("cases", "case_events")
+# Bulk-written tables: their triggers are off during the load, their indexes rebuilt after.
+TABLES = ("cases", "case_events", "case_clock_times")
+# The column each of them is written in the order of: an index led by it only ever grows at
+# its end during the load, so it is kept (a rebuild would sort what is already sorted).
+ORDER = {"cases": "id", "case_events": "case_id", "case_clock_times": "case_id"}
 CASE_COLUMNS = [c.name for c in Case.__table__.columns]
 EVENT_COLUMNS = [c.name for c in CaseEvent.__table__.columns]
 # What differs between cases of one class, in the order `datagen.RowMaker.case` draws it.
@@ -22,11 +32,76 @@ CASE_FIELDS = ("id", "class_id", "place", "unit", "worker", "channel", "submitte
                "comment")
 # A class: its id, its case row and its event rows (column -> value).
 Template = tuple[int, dict[str, Any], Sequence[dict[str, Any]]]
+# Keyed: unkeyed, SQLite built an automatic index over every class for every chunk.
 TEMP_TABLES = (
     "CREATE TEMP TABLE bench_classes AS SELECT 0 AS class_id, * FROM cases WHERE 1 = 0",
+    "CREATE UNIQUE INDEX bench_classes_key ON bench_classes (class_id)",
     "CREATE TEMP TABLE bench_events AS SELECT 0 AS class_id, 0 AS seq, 0 AS comment, * "
     "FROM case_events WHERE 1 = 0",
+    "CREATE UNIQUE INDEX bench_events_key ON bench_events (class_id, seq)",
 )
+Run = Callable[[str], Sequence[Sequence[Any]]]
+
+
+class Summaries:
+    """The summary tables of migration 0008, counted chunk by chunk from the rows just written
+    while they are in the cache: `rollup`'s own recount expressions limited to the chunk's
+    case ids, added up here (case_clock_times is written by INSERT…SELECT) and written once
+    at the end. The sums over disjoint chunks are the recount of the whole table."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.dialect: Dialect = engine.dialect
+        self.session = Session(engine)  # never connects: tells rollup's expressions the dialect
+        self.counts: dict[tuple[Any, ...], list[int]] = {}
+        self.categories: Counter[tuple[Any, ...]] = Counter()
+        self.seconds: Counter[tuple[Any, ...]] = Counter()
+
+    def _sql(self, statement: Any) -> str:
+        return str(statement.compile(dialect=self.dialect, compile_kwargs={"literal_binds": True}))
+
+    def add(self, run: Run, first: int, last: int) -> None:
+        """Count the cases with ids first..last (written, with their events)."""
+        s, mine = self.session, Case.id.between(first, last)
+        month = local_bucket(s, Case.submitted_at, "month")
+        counts = select(month, Case.place_unit_id, *rollup.flag_sums()).where(mine)
+        for month_, place, *flags in run(self._sql(counts.group_by(month, Case.place_unit_id))):
+            found = self.counts.setdefault((month_, place), [0] * len(flags))
+            for n, value in enumerate(flags):
+                found[n] += value
+        complex_id = rollup.complex_of(Case.place_unit_id)
+        categories = select(month, complex_id, Case.category, func.count()).where(mine)
+        for *key, cases in run(self._sql(categories.group_by(month, complex_id, Case.category))):
+            self.categories[tuple(key)] += cases
+        columns = ["case_id", "clock", "layer", "at", "seconds", "place_unit_id"]
+        for query in rollup._clock_queries(s):
+            run(self._sql(insert(CaseClockTime).from_select(columns, query.where(mine))))
+        at_month = local_bucket(s, CaseClockTime.at, "month")
+        layer = func.coalesce(CaseClockTime.layer, "")
+        per_value = select(CaseClockTime.clock, layer, CaseClockTime.seconds, at_month,
+                           func.count()).where(CaseClockTime.case_id.between(first, last))
+        grouped = per_value.group_by(CaseClockTime.clock, layer, CaseClockTime.seconds, at_month)
+        for *key, cases in run(self._sql(grouped)):
+            self.seconds[tuple(key)] += cases
+
+    def rows(self) -> list[tuple[str, list[str], list[tuple[Any, ...]]]]:
+        """(table, columns, rows) of the three tables counted in memory."""
+        return [
+            ("case_month_counts", ["month", "place_unit_id", *MONTH_COUNTS],
+             [(*key, *flags) for key, flags in sorted(self.counts.items())]),
+            ("case_month_categories", ["month", "complex_id", "category", "cases"],
+             [(*key, n) for key, n in sorted(self.categories.items())]),
+            (CaseClockSeconds.__tablename__, ["clock", "layer", "seconds", "month", "cases"],
+             [(*key, n) for key, n in sorted(self.seconds.items())]),
+        ]
+
+    def write(self, cursor: Any, mark: str) -> None:
+        """Replace the three tables' rows with the counted ones (`mark`: the paramstyle)."""
+        for table, columns, rows in self.rows():
+            cursor.execute(f"DELETE FROM {table}")
+            if rows:
+                marks = ", ".join([mark] * len(columns))
+                cursor.executemany(
+                    f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
 
 
 def _padded(pg: bool, width: int) -> str:
@@ -85,12 +160,13 @@ def _template_rows(classes: Sequence[Template]) -> tuple[list[list[Any]], list[l
 
 
 class SqliteLoader:
-    """One transaction with the journal off; secondary indexes and triggers dropped and
-    created again after the load, the full-text index rebuilt once (the summaries the other
-    triggers keep are recounted by `dataset.generate`)."""
+    """One transaction with the journal off; triggers and most secondary indexes dropped and
+    created again after the load, the full-text index rebuilt once, the summaries the other
+    triggers keep counted chunk by chunk (`Summaries`)."""
 
     def __init__(self, engine: Engine) -> None:
         self.path = engine.url.database
+        self.summaries = Summaries(engine)
         self.conn: sqlite3.Connection
         self.indexes: list[tuple[str, str]] = []
         self.triggers: list[tuple[str, str]] = []
@@ -106,30 +182,32 @@ class SqliteLoader:
         # the sorter use a second thread.
         self.conn.execute(f"PRAGMA mmap_size={1 << 34}")
         self.conn.execute("PRAGMA threads=2")
-        marks = ",".join("?" * len(TABLES))
-        self.indexes = list(
-            self.conn.execute(
-                f"SELECT name, sql FROM sqlite_master WHERE type='index' AND sql IS NOT NULL "
-                f"AND tbl_name IN ({marks})", TABLES)
-        )
+        self.indexes = [(name, sql) for name, sql, table in self._schema("index")
+                        if self._first_column(name) != ORDER[table]]
         for name, _ in self.indexes:
             self.conn.execute(f'DROP INDEX "{name}"')
         # A trigger per row (full-text index, report summaries) costs more than the row.
-        self.triggers = list(
-            self.conn.execute(
-                f"SELECT name, sql FROM sqlite_master WHERE type='trigger' "
-                f"AND tbl_name IN ({marks})", TABLES)
-        )
+        self.triggers = [(name, sql) for name, sql, _ in self._schema("trigger")]
         for name, _ in self.triggers:
             self.conn.execute(f'DROP TRIGGER "{name}"')
         self.conn.execute("PRAGMA temp_store=MEMORY")
         for statement in TEMP_TABLES:
             self.conn.execute(statement)
-        self.conn.execute(f"CREATE TEMP TABLE bench_cases ({', '.join(CASE_FIELDS)}, "
-                          "PRIMARY KEY (id))")
+        self.conn.execute(f"CREATE TEMP TABLE bench_cases (id INTEGER PRIMARY KEY, "
+                          f"{', '.join(CASE_FIELDS[1:])})")
         self.expand = expand_sql(pg=False)
         self.conn.execute("BEGIN")
         return self
+
+    def _schema(self, kind: str) -> list[tuple[str, str, str]]:
+        marks = ",".join("?" * len(TABLES))
+        return list(self.conn.execute(
+            f"SELECT name, sql, tbl_name FROM sqlite_master WHERE type = ? AND sql IS NOT NULL "
+            f"AND tbl_name IN ({marks})", (kind, *TABLES)))
+
+    def _first_column(self, index: str) -> str | None:
+        found = self.conn.execute(f'PRAGMA index_info("{index}")').fetchone()
+        return found[2] if found else None
 
     def add_classes(self, classes: Sequence[Template]) -> None:
         """Store classes' case rows and event templates."""
@@ -139,12 +217,13 @@ class SqliteLoader:
         self.conn.executemany(event_insert, events)
 
     def write_cases(self, rows: Sequence[Sequence[Any]]) -> None:
-        """Write drawn cases in full, with their events."""
+        """Write drawn cases (in id order) in full, with their events, and count them."""
         marks = ", ".join("?" * len(CASE_FIELDS))
         self.conn.executemany(f"INSERT INTO bench_cases VALUES ({marks})", rows)
         for statement in self.expand:
             self.conn.execute(statement)
         self.conn.execute("DELETE FROM bench_cases")
+        self.summaries.add(lambda sql: self.conn.execute(sql).fetchall(), rows[0][0], rows[-1][0])
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
@@ -152,6 +231,7 @@ class SqliteLoader:
             self.conn.execute("ROLLBACK")
             self.conn.close()
             return
+        self.summaries.write(self.conn, "?")
         self.conn.execute("COMMIT")
         for table in ("bench_cases", "bench_classes", "bench_events"):
             self.conn.execute(f"DROP TABLE temp.{table}")
@@ -165,28 +245,34 @@ class SqliteLoader:
 
 
 class PostgresLoader:
-    """COPY into the tables with their triggers off, indexes rebuilt, sequences moved past
-    the written ids (the summaries the triggers keep are recounted by `dataset.generate`)."""
+    """COPY into the tables with their triggers off, indexes rebuilt (but those that grow at
+    their end), sequences moved past the written ids, the summaries counted chunk by chunk."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self.summaries = Summaries(engine)
         self.indexes: list[tuple[str, str]] = []
 
     def __enter__(self) -> PostgresLoader:
         self.conn = self.engine.raw_connection()
         cur = self.conn.cursor()
         cur.execute(
-            "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.tablename = ANY(%s) "
+            "SELECT i.indexname, i.indexdef, i.tablename, a.attname FROM pg_indexes i "
+            "JOIN pg_index x ON x.indexrelid = format('%%I', i.indexname)::regclass "
+            "LEFT JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = x.indkey[0] "
+            "WHERE i.tablename = ANY(%s) "
             "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)",
             (list(TABLES),),
         )
-        self.indexes = list(cur.fetchall())
+        self.indexes = [(name, sql) for name, sql, table, first in cur.fetchall()
+                        if first != ORDER[table]]
         for name, _ in self.indexes:
             cur.execute(f'DROP INDEX "{name}"')
         for table in TABLES:
             cur.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
         for statement in TEMP_TABLES:
-            cur.execute(statement.replace("CREATE TEMP TABLE", "CREATE TEMP TABLE IF NOT EXISTS"))
+            cur.execute(statement.replace("CREATE TEMP TABLE", "CREATE TEMP TABLE IF NOT EXISTS")
+                        .replace("INDEX bench", "INDEX IF NOT EXISTS bench"))
         cur.execute("CREATE TEMP TABLE bench_cases (id integer PRIMARY KEY, class_id integer, "
                     "place integer, unit integer, worker integer, channel text, "
                     "submitted timestamptz, handled text, comment integer)")
@@ -202,8 +288,14 @@ class PostgresLoader:
             cur.executemany(case_insert, cases)
             cur.executemany(event_insert, events)
 
+    def _run(self, sql: str) -> Sequence[Sequence[Any]]:
+        cur = self.conn.cursor()
+        cur.execute(sql)
+        return cur.fetchall() if cur.description else []
+
     def write_cases(self, rows: Sequence[Sequence[Any]]) -> None:
-        """COPY drawn cases in, then write them in full, with their events."""
+        """COPY drawn cases (in id order) in, then write them in full, with their events, and
+        count them."""
         cur = self.conn.cursor()
         with cur.copy(f"COPY bench_cases ({', '.join(CASE_FIELDS)}) FROM STDIN") as copy:
             for row in rows:
@@ -211,6 +303,7 @@ class PostgresLoader:
         for statement in self.expand:
             cur.execute(statement)
         cur.execute("TRUNCATE bench_cases")
+        self.summaries.add(self._run, rows[0][0], rows[-1][0])
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
@@ -219,11 +312,12 @@ class PostgresLoader:
             self.conn.close()
             return
         cur = self.conn.cursor()
+        self.summaries.write(cur, "%s")
         for _, sql in self.indexes:
             cur.execute(sql)
         for table in TABLES:
             cur.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
-        for table in TABLES:
+        for table in TABLES[:2]:
             cur.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                 f"(SELECT coalesce(max(id), 1) FROM {table}))"

@@ -33,6 +33,25 @@ def _mismatched_states(session: Session) -> int:
         .where(CaseEvent.id.in_(select(last)), CaseEvent.to_state != Case.state)) or 0
 
 
+def _summaries_as_rebuilt(runtime: Runtime) -> tuple[dict, dict]:
+    """The summary tables as generated, and as `caseflow report rebuild-summary` counts them."""
+    with runtime.uow() as uow:
+        generated = rollup.kept(uow.session)
+        rollup.rebuild(uow)
+    with runtime.uow() as uow:
+        return generated, rollup.kept(uow.session)
+
+
+def test_generated_summaries_are_what_a_rebuild_counts(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'gen.sqlite'}"
+    dataset.generate(url, 2_000, seed=8)
+    runtime = Runtime.from_url(url)
+    generated, rebuilt = _summaries_as_rebuilt(runtime)
+    assert all(generated[table] for table in generated)
+    assert generated == rebuilt
+    runtime.engine.dispose()
+
+
 def test_generated_data_keeps_triggers_summaries_and_search(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'gen.sqlite'}"
     counts = dataset.generate(url, 3_000, seed=8)
@@ -67,6 +86,9 @@ def test_generated_data_on_postgresql_keeps_summaries_and_event_states() -> None
                 "SELECT count(*) FROM pg_trigger WHERE tgrelid = 'cases'::regclass "
                 "AND NOT tgisinternal AND tgenabled = 'O'"))
             assert triggers and triggers > 0
+        generated, rebuilt = _summaries_as_rebuilt(runtime)
+        assert all(generated[table] for table in generated)
+        assert generated == rebuilt
         runtime.engine.dispose()
     finally:
         dataset._pg_admin(PG_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
