@@ -86,7 +86,8 @@ def connect(url: str) -> Any:
     """A bare driver connection tuned like caseflow's engine, in autocommit mode."""
     if url.startswith("sqlite"):
         conn = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None, timeout=30)
-        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON"):
+        pragmas = ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "temp_store=MEMORY")
+        for pragma in pragmas:
             conn.execute(f"PRAGMA {pragma}")
         return conn
     import psycopg

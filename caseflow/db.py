@@ -26,6 +26,10 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
+    # An UPDATE whose triggers write several summary rows keeps a statement journal; past
+    # 64 KiB SQLite spills it to a temporary file, created and unlinked per statement (a
+    # resolve: ~0.15 ms of the action). In memory it stays a buffer, freed at statement end.
+    cursor.execute("PRAGMA temp_store=MEMORY")
     cursor.close()
 
 
