@@ -26,6 +26,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from caseflow.domain.errors import NotFound, StaleVersion
 from caseflow.domain.policy import Actor
 from caseflow.models import Case, CaseEvent, OutboxMessage, Unit
+from caseflow.services.driver import DriverStatement
 from caseflow.services.outbox import notification_kind, payload_for
 
 CASES = Case.__table__
@@ -41,17 +42,24 @@ HOT = (
 )
 COLD = tuple(column.key for column in CASES.columns if column.key not in HOT)
 
-# Built once and reused: SQLAlchemy then finds their compiled form in its cache. The UPDATE
-# takes its SET columns from the parameters (one compiled form per set of changed columns).
-BY_ID = select(*(CASES.c[name] for name in HOT)).where(CASES.c.id == bindparam("key"))
-BY_REF = select(*(CASES.c[name] for name in HOT)).where(CASES.c.ref == bindparam("key"))
-REST = select(*(CASES.c[name] for name in COLD)).where(CASES.c.id == bindparam("key"))
-VERSION = select(CASES.c.version).where(CASES.c.id == bindparam("key"))
-UPDATE = update(CASES).where(
-    CASES.c.id == bindparam("_id"), CASES.c.version == bindparam("_version")
+# Compiled once per dialect and run on the driver's cursor (caseflow.services.driver): Core's
+# execute machinery cost as much as the statements. The UPDATE takes its SET columns from
+# the parameters (one compiled form per set of changed columns).
+BY_ID = DriverStatement(
+    select(*(CASES.c[name] for name in HOT)).where(CASES.c.id == bindparam("key"))
 )
-INSERT_EVENT = insert(CaseEvent.__table__)
-INSERT_MESSAGE = insert(OutboxMessage.__table__)
+BY_REF = DriverStatement(
+    select(*(CASES.c[name] for name in HOT)).where(CASES.c.ref == bindparam("key"))
+)
+REST = DriverStatement(
+    select(*(CASES.c[name] for name in COLD)).where(CASES.c.id == bindparam("key"))
+)
+VERSION = select(CASES.c.version).where(CASES.c.id == bindparam("key"))
+UPDATE = DriverStatement(
+    update(CASES).where(CASES.c.id == bindparam("_id"), CASES.c.version == bindparam("_version"))
+)
+INSERT_EVENT = DriverStatement(insert(CaseEvent.__table__))
+INSERT_MESSAGE = DriverStatement(insert(OutboxMessage.__table__))
 PAYLOAD_FIELDS = ("ref", "title", "category", "priority", "layer", "state", "unit_id")
 
 
@@ -80,7 +88,9 @@ class CaseRow:
         """Read the other columns when a handler first needs one of them."""
         if name not in COLD or name in self._loaded:
             raise AttributeError(name)
-        rest = self._conn.execute(REST, {"key": self.id}).mappings().one()
+        rest = REST.first(self._conn, {"key": self.id})
+        if rest is None:
+            raise NotFound(f"case {self.id}")
         for column, value in rest.items():
             self._loaded[column] = value
             self.__dict__.setdefault(column, value)  # keep what a handler already set
@@ -121,12 +131,12 @@ def load_case_row(session: Session, conn: Connection, key: str | int) -> CaseRow
     held = _held(session, int(text)) if by_id else None
     if held is None:
         statement, value = (BY_ID, int(text)) if by_id else (BY_REF, text)
-        row = conn.execute(statement, {"key": value}).first()
+        row = statement.first(conn, {"key": value})
         if row is None:
             raise NotFound(f"case {text}")
-        held = None if by_id else _held(session, row.id)
+        held = None if by_id else _held(session, row["id"])
         if held is None:
-            return CaseRow(session, conn, row._mapping)
+            return CaseRow(session, conn, row)
     # Act on the case as the session holds it (an edge or a composing service loaded it),
     # as the ORM did: a held copy older than the row then fails the version check.
     return CaseRow(session, conn, {name: getattr(held, name) for name in COLUMNS}, held)
@@ -144,7 +154,7 @@ def save_case_row(session: Session, case: CaseRow) -> dict[str, Any]:
     written["version"] = case.loaded("version") + 1
     written["updated_at"] = case.updated_at  # every action bumps the version and the time
     params = {**written, "_id": case.id, "_version": case.loaded("version")}
-    if case._conn.execute(UPDATE, params).rowcount != 1:
+    if UPDATE.rowcount(case._conn, params) != 1:
         raise StaleVersion(case._conn.scalar(VERSION, {"key": case.id}) or 0)
     case.version = written["version"]
     if case.held is not None:
@@ -172,19 +182,19 @@ def insert_event(
 ) -> int:
     """Append the event of this change and queue the notification it raises; the event id."""
     from_state, from_layer, from_unit = before
-    event_id = conn.execute(INSERT_EVENT, {
+    event_id = INSERT_EVENT.inserted_id(conn, {
         "case_id": case.id, "at": now, "actor_id": actor.user_id, "actor_role": actor.role,
         "actor_label": actor.label, "action": action, "from_state": from_state,
         "to_state": case.state, "from_layer": from_layer, "to_layer": case.layer,
         "from_unit_id": from_unit, "to_unit_id": case.unit_id, "note": note, "data": data,
-    }).inserted_primary_key[0]
+    })
     kind = notification_kind(action, data)
     if kind is not None:  # the notification commits or rolls back with the change
         fields = {name: getattr(case, name) for name in PAYLOAD_FIELDS}
-        conn.execute(INSERT_MESSAGE, {
+        INSERT_MESSAGE.rowcount(conn, {
             "event_id": event_id, "case_id": case.id, "kind": kind,
             "payload": payload_for(kind, action, now, fields, data),
             "idempotency_id": uuid.uuid4(), "status": "pending", "attempts": 0,
             "next_attempt_at": now, "last_error": "", "created_at": now, "delivered_at": None,
         })
-    return int(event_id)
+    return event_id
