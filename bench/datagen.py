@@ -24,7 +24,15 @@ from typing import Any
 from sqlalchemy import Engine
 from tqdm import tqdm
 
-from bench.classes import NOW, OVERDUE_SHARE, OVERDUE_STATES, STATE_WEIGHTS, CaseClass, Classes
+from bench.classes import (
+    FINAL_STATES,
+    NOW,
+    OVERDUE_SHARE,
+    OVERDUE_STATES,
+    STATE_WEIGHTS,
+    CaseClass,
+    Classes,
+)
 from bench.tree import Tree
 from caseflow.models import Case, CaseEvent
 from caseflow.rules import RuleSet
@@ -76,9 +84,11 @@ class RowMaker:
         fork: each of them (and the writer) would otherwise compute them all again."""
         for category in self.categories:
             for layer in self.layers[self.start_rank[category]:]:
-                for green, state, bucket in product((False, True), STATE_WEIGHTS, range(4)):
-                    for overdue in (False, True) if state in OVERDUE_STATES else (False,):
-                        self.classes.get(layer, category, green, state, overdue, bucket)
+                for green, state in product((False, True), STATE_WEIGHTS):
+                    overdue = (False, True) if state in OVERDUE_STATES else (False,)
+                    buckets = range(4) if state in FINAL_STATES else (0,)
+                    for late, bucket in product(overdue, buckets):
+                        self.classes.get(layer, category, green, state, late, bucket)
 
     def _time(self, value: datetime | None) -> Any:
         if value is None or self.pg:
@@ -107,6 +117,8 @@ class RowMaker:
         overdue = state in OVERDUE_STATES and r.random() < self.overdue_odds
         green = r.random() < 0.05
         bucket = int(r.random() * 4)
+        if state not in FINAL_STATES:  # only final classes have age buckets (`Classes.get`):
+            bucket = 0  # one key, one template per class
         key = (self.layers[rank], category, green, state, overdue, bucket)
         return key, self.classes.get(*key), rank, overdue
 

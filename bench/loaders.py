@@ -6,19 +6,33 @@ as the rows arrive in id order), the summary tables counted chunk by chunk (`Sum
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections import Counter
 from collections.abc import Callable, Sequence
+from functools import partial
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Dialect, Engine, func, insert, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy import (
+    Dialect,
+    Engine,
+    and_,
+    column,
+    func,
+    insert,
+    literal,
+    literal_column,
+    select,
+    text,
+)
+from sqlalchemy import table as sql_table
+from sqlalchemy.orm import Session, aliased
 
-from caseflow.models import Case, CaseClockSeconds, CaseClockTime, CaseEvent
+from caseflow.models import Case, CaseClockSeconds, CaseClockTime, CaseEvent, Unit
 from caseflow.models.rollups import MONTH_COUNTS
 from caseflow.services.reporting import rollup
-from caseflow.services.reporting.common import local_bucket
+from caseflow.services.reporting.common import local_bucket, seconds_between
 
 # Bulk-written tables: their triggers are off during the load, their indexes rebuilt after.
 TABLES = ("cases", "case_events", "case_clock_times")
@@ -41,67 +55,114 @@ TEMP_TABLES = (
     "CREATE UNIQUE INDEX bench_events_key ON bench_events (class_id, seq)",
 )
 Run = Callable[[str], Sequence[Sequence[Any]]]
+# The temporary tables as SQLAlchemy sees them, for `rollup`'s expressions over them.
+DRAWN = sql_table("bench_cases", column("id"), column("class_id"), column("place"),
+              column("submitted"))
+CLASSES = sql_table("bench_classes", column("class_id"), column("category"),
+                column("first_accepted_at"), column("resolved_at"), column("resolved_layer"))
+EVENTS = sql_table("bench_events", column("class_id"), column("action"), column("at"),
+               column("to_layer"))
+PLACES = sql_table("bench_places", column("place"), column("complex"))
+FLAGS = sql_table("bench_flags", column("class_id"), *(column(name) for name in MONTH_COUNTS))
+CLOCK_COLUMNS = ["case_id", "clock", "layer", "at", "seconds", "place_unit_id"]
 
 
 class Summaries:
-    """The summary tables of migration 0008, counted chunk by chunk from the rows just written
-    while they are in the cache: `rollup`'s own recount expressions limited to the chunk's
-    case ids, added up here (case_clock_times is written by INSERT…SELECT) and written once
-    at the end. The sums over disjoint chunks are the recount of the whole table."""
+    """The summary tables the triggers of migration 0008 keep, counted chunk by chunk from
+    the drawn fields and the class templates (narrow rows, not the wide cases just written):
+    `rollup`'s recount expressions — a class's flags from `flag_sums` over its template row,
+    months by `local_bucket`, complexes by `complex_of`, clock times by `seconds_between` —
+    added up here and written at the end. The tests compare the result with a rebuild."""
 
     def __init__(self, engine: Engine) -> None:
         self.dialect: Dialect = engine.dialect
         self.session = Session(engine)  # never connects: tells rollup's expressions the dialect
         self.counts: dict[tuple[Any, ...], list[int]] = {}
         self.categories: Counter[tuple[Any, ...]] = Counter()
-        self.seconds: Counter[tuple[Any, ...]] = Counter()
 
     def _sql(self, statement: Any) -> str:
         return str(statement.compile(dialect=self.dialect, compile_kwargs={"literal_binds": True}))
 
-    def add(self, run: Run, first: int, last: int) -> None:
-        """Count the cases with ids first..last (written, with their events)."""
-        s, mine = self.session, Case.id.between(first, last)
-        month = local_bucket(s, Case.submitted_at, "month")
-        counts = select(month, Case.place_unit_id, *rollup.flag_sums()).where(mine)
-        for month_, place, *flags in run(self._sql(counts.group_by(month, Case.place_unit_id))):
+    def setup(self) -> list[str]:
+        """Temporary tables: each class's flags, each place's complex."""
+        flags = ", ".join(f"{name} integer" for name in MONTH_COUNTS)
+        place = aliased(Unit)  # apart from the units complex_of joins
+        return [
+            f"CREATE TEMP TABLE bench_flags (class_id integer PRIMARY KEY, {flags})",
+            "CREATE TEMP TABLE bench_places (place integer PRIMARY KEY, complex integer)",
+            "INSERT INTO bench_places (place, complex) "
+            + self._sql(select(place.id, rollup.complex_of(place.id))),
+        ]
+
+    def flags(self, class_ids: Sequence[int]) -> str:
+        """Store new classes' counted flags, computed from their template rows."""
+        query = self._sql(select(literal_column("cases.class_id"), *rollup.flag_sums())
+                          .group_by(literal_column("cases.class_id")))
+        ids = ", ".join(str(n) for n in class_ids)
+        query, found = re.subn(r"\sFROM cases\s", " FROM bench_classes AS cases "
+                               f"WHERE cases.class_id IN ({ids}) ", query)
+        assert found == 1, query
+        return f"INSERT INTO bench_flags (class_id, {', '.join(MONTH_COUNTS)}) {query}"
+
+    def add(self, run: Run) -> None:
+        """Count the drawn cases in bench_cases; write their clock times."""
+        month = local_bucket(self.session, DRAWN.c.submitted, "month")
+        sums = [func.sum(FLAGS.c[name]) for name in MONTH_COUNTS]
+        counts = (select(month, DRAWN.c.place, *sums)
+                  .join_from(DRAWN, FLAGS, FLAGS.c.class_id == DRAWN.c.class_id)
+                  .group_by(month, DRAWN.c.place))
+        for month_, place, *flags in run(self._sql(counts)):
             found = self.counts.setdefault((month_, place), [0] * len(flags))
             for n, value in enumerate(flags):
                 found[n] += value
-        complex_id = rollup.complex_of(Case.place_unit_id)
-        categories = select(month, complex_id, Case.category, func.count()).where(mine)
-        for *key, cases in run(self._sql(categories.group_by(month, complex_id, Case.category))):
+        categories = (select(month, PLACES.c.complex, CLASSES.c.category, func.count())
+                      .join_from(DRAWN, PLACES, PLACES.c.place == DRAWN.c.place)
+                      .join(CLASSES, CLASSES.c.class_id == DRAWN.c.class_id)
+                      .group_by(month, PLACES.c.complex, CLASSES.c.category))
+        for *key, cases in run(self._sql(categories)):
             self.categories[tuple(key)] += cases
-        columns = ["case_id", "clock", "layer", "at", "seconds", "place_unit_id"]
-        for query in rollup._clock_queries(s):
-            run(self._sql(insert(CaseClockTime).from_select(columns, query.where(mine))))
-        at_month = local_bucket(s, CaseClockTime.at, "month")
-        layer = func.coalesce(CaseClockTime.layer, "")
-        per_value = select(CaseClockTime.clock, layer, CaseClockTime.seconds, at_month,
-                           func.count()).where(CaseClockTime.case_id.between(first, last))
-        grouped = per_value.group_by(CaseClockTime.clock, layer, CaseClockTime.seconds, at_month)
-        for *key, cases in run(self._sql(grouped)):
-            self.seconds[tuple(key)] += cases
+        for query in self._clock_times():
+            run(self._sql(insert(CaseClockTime).from_select(CLOCK_COLUMNS, query)))
 
-    def rows(self) -> list[tuple[str, list[str], list[tuple[Any, ...]]]]:
-        """(table, columns, rows) of the three tables counted in memory."""
-        return [
+    def _clock_times(self) -> list[Any]:
+        """`rollup._clock_queries` over the drawn cases and their class templates: a resolve
+        time for each resolved case, an accept time from the accept event at its first
+        acceptance."""
+        joined = select().join_from(DRAWN, CLASSES, CLASSES.c.class_id == DRAWN.c.class_id)
+        k, seconds = CLASSES.c, partial(seconds_between, self.session, DRAWN.c.submitted)
+        resolve = joined.add_columns(
+            DRAWN.c.id, literal("resolve"), k.resolved_layer, k.resolved_at,
+            seconds(k.resolved_at), DRAWN.c.place).where(k.resolved_at.isnot(None))
+        accept = joined.join(EVENTS, and_(EVENTS.c.class_id == DRAWN.c.class_id,
+                                          EVENTS.c.action == "accept",
+                                          EVENTS.c.at == k.first_accepted_at)).add_columns(
+            DRAWN.c.id, literal("accept"), EVENTS.c.to_layer, EVENTS.c.at,
+            seconds(EVENTS.c.at), DRAWN.c.place)
+        return [resolve, accept]
+
+    def write(self, cursor: Any, mark: str) -> None:
+        """Replace the summary tables' rows with the counted ones (`mark`: the paramstyle);
+        case_clock_seconds as `rollup.rebuild` counts it from case_clock_times."""
+        rows = [
             ("case_month_counts", ["month", "place_unit_id", *MONTH_COUNTS],
              [(*key, *flags) for key, flags in sorted(self.counts.items())]),
             ("case_month_categories", ["month", "complex_id", "category", "cases"],
              [(*key, n) for key, n in sorted(self.categories.items())]),
-            (CaseClockSeconds.__tablename__, ["clock", "layer", "seconds", "month", "cases"],
-             [(*key, n) for key, n in sorted(self.seconds.items())]),
         ]
-
-    def write(self, cursor: Any, mark: str) -> None:
-        """Replace the three tables' rows with the counted ones (`mark`: the paramstyle)."""
-        for table, columns, rows in self.rows():
-            cursor.execute(f"DELETE FROM {table}")
-            if rows:
+        for name, columns, values in rows:
+            cursor.execute(f"DELETE FROM {name}")
+            if values:
                 marks = ", ".join([mark] * len(columns))
                 cursor.executemany(
-                    f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+                    f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({marks})", values)
+        t = CaseClockTime
+        month = local_bucket(self.session, t.at, "month")
+        layer = func.coalesce(t.layer, "")
+        per_value = select(t.clock, layer, t.seconds, month, func.count()).group_by(
+            t.clock, layer, t.seconds, month)
+        cursor.execute(f"DELETE FROM {CaseClockSeconds.__tablename__}")
+        cursor.execute(self._sql(insert(CaseClockSeconds).from_select(
+            ["clock", "layer", "seconds", "month", "cases"], per_value)))
 
 
 def _padded(pg: bool, width: int) -> str:
@@ -195,6 +256,8 @@ class SqliteLoader:
             self.conn.execute(statement)
         self.conn.execute(f"CREATE TEMP TABLE bench_cases (id INTEGER PRIMARY KEY, "
                           f"{', '.join(CASE_FIELDS[1:])})")
+        for statement in self.summaries.setup():
+            self.conn.execute(statement)
         self.expand = expand_sql(pg=False)
         self.conn.execute("BEGIN")
         return self
@@ -215,6 +278,8 @@ class SqliteLoader:
         case_insert, event_insert = _template_inserts("?")
         self.conn.executemany(case_insert, cases)
         self.conn.executemany(event_insert, events)
+        if classes:
+            self.conn.execute(self.summaries.flags([class_id for class_id, _, _ in classes]))
 
     def write_cases(self, rows: Sequence[Sequence[Any]]) -> None:
         """Write drawn cases (in id order) in full, with their events, and count them."""
@@ -222,8 +287,8 @@ class SqliteLoader:
         self.conn.executemany(f"INSERT INTO bench_cases VALUES ({marks})", rows)
         for statement in self.expand:
             self.conn.execute(statement)
+        self.summaries.add(lambda sql: self.conn.execute(sql).fetchall())
         self.conn.execute("DELETE FROM bench_cases")
-        self.summaries.add(lambda sql: self.conn.execute(sql).fetchall(), rows[0][0], rows[-1][0])
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
@@ -233,8 +298,9 @@ class SqliteLoader:
             return
         self.summaries.write(self.conn, "?")
         self.conn.execute("COMMIT")
-        for table in ("bench_cases", "bench_classes", "bench_events"):
-            self.conn.execute(f"DROP TABLE temp.{table}")
+        for name in ("bench_cases", "bench_classes", "bench_events", "bench_flags",
+                     "bench_places"):
+            self.conn.execute(f"DROP TABLE temp.{name}")
         for _, sql in self.indexes + self.triggers:
             self.conn.execute(sql)
         if self.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'cases_fts'").fetchone():
@@ -268,14 +334,16 @@ class PostgresLoader:
                         if first != ORDER[table]]
         for name, _ in self.indexes:
             cur.execute(f'DROP INDEX "{name}"')
-        for table in TABLES:
-            cur.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+        for name in TABLES:
+            cur.execute(f"ALTER TABLE {name} DISABLE TRIGGER USER")
         for statement in TEMP_TABLES:
             cur.execute(statement.replace("CREATE TEMP TABLE", "CREATE TEMP TABLE IF NOT EXISTS")
                         .replace("INDEX bench", "INDEX IF NOT EXISTS bench"))
         cur.execute("CREATE TEMP TABLE bench_cases (id integer PRIMARY KEY, class_id integer, "
                     "place integer, unit integer, worker integer, channel text, "
                     "submitted timestamptz, handled text, comment integer)")
+        for statement in self.summaries.setup():
+            cur.execute(statement)
         self.expand = expand_sql(pg=True)
         return self
 
@@ -287,6 +355,7 @@ class PostgresLoader:
         if cases:
             cur.executemany(case_insert, cases)
             cur.executemany(event_insert, events)
+            cur.execute(self.summaries.flags([class_id for class_id, _, _ in classes]))
 
     def _run(self, sql: str) -> Sequence[Sequence[Any]]:
         cur = self.conn.cursor()
@@ -302,8 +371,8 @@ class PostgresLoader:
                 copy.write_row(row)
         for statement in self.expand:
             cur.execute(statement)
+        self.summaries.add(self._run)
         cur.execute("TRUNCATE bench_cases")
-        self.summaries.add(self._run, rows[0][0], rows[-1][0])
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
@@ -315,12 +384,12 @@ class PostgresLoader:
         self.summaries.write(cur, "%s")
         for _, sql in self.indexes:
             cur.execute(sql)
-        for table in TABLES:
-            cur.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
-        for table in TABLES[:2]:
+        for name in TABLES:
+            cur.execute(f"ALTER TABLE {name} ENABLE TRIGGER USER")
+        for name in TABLES[:2]:
             cur.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                f"(SELECT coalesce(max(id), 1) FROM {table}))"
+                f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                f"(SELECT coalesce(max(id), 1) FROM {name}))"
             )
         self.conn.commit()
         self.conn.close()
