@@ -20,9 +20,16 @@ from caseflow.services.runtime import Runtime
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 NAIVE_SAMPLE = 2_000
+# The sweep writes `state` only where it changes (naming it costs SQLite the summary
+# trigger's check on every row), so the floor does the same: two statements, one per kind.
 BARE_UPDATE = (
-    "UPDATE cases SET state = 'submitted', escalation_count = escalation_count + 1, "
-    "version = version + 1, next_due_at = NULL, updated_at = {now} WHERE next_due_at <= {now}"
+    "UPDATE cases SET {state}escalation_count = escalation_count + 1, "
+    "version = version + 1, next_due_at = NULL, updated_at = {now} "
+    "WHERE next_due_at <= {now} AND state {test} 'submitted'"
+)
+BARE_UPDATES = (
+    BARE_UPDATE.format(state="state = 'submitted', ", test="<>", now="{now}"),
+    BARE_UPDATE.format(state="", test="=", now="{now}"),
 )
 
 
@@ -48,8 +55,10 @@ def run_bare(url: str) -> tuple[float, int]:
     cursor = conn.cursor()
     start = time.perf_counter()
     cursor.execute("BEGIN")
-    cursor.execute(BARE_UPDATE.format(now=now), (moment, moment))
-    count = cursor.rowcount
+    count = 0
+    for statement in BARE_UPDATES:
+        cursor.execute(statement.format(now=now), (moment, moment))
+        count += cursor.rowcount
     cursor.execute("COMMIT")
     seconds = time.perf_counter() - start
     conn.close()
