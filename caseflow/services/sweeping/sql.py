@@ -185,7 +185,20 @@ EVENT_COLUMNS = ["case_id", "at", "actor_id", "actor_role", "actor_label", "acti
 
 @cache  # one statement per database and target unit kind, bound anew for every group
 def _events_insert(pg: bool, holder_kind: str | None) -> Any:
-    holder = holder_of(holder_kind) if holder_kind else None
+    chosen = cases.c.id
+    if holder_kind:
+        # The holder once per case, kept for both the event and the filter on it: written
+        # twice in one SELECT, SQLite would look it up twice.
+        held = (
+            select(cases.c.id.label("case_id"), holder_of(holder_kind).label("holder"))
+            .where(in_ids(pg, cases.c.id))
+            .cte("held")
+            .prefix_with("MATERIALIZED")
+        )
+        frm, to_unit = cases.join(held, held.c.case_id == cases.c.id), held.c.holder
+        where = held.c.holder.is_not(None)
+    else:
+        frm, to_unit, where = cases, cases.c.unit_id, in_ids(pg, chosen)
     source = select(
         cases.c.id,
         bindparam("b_at", type_=UTCDateTime()),
@@ -198,12 +211,10 @@ def _events_insert(pg: bool, holder_kind: str | None) -> Any:
         cases.c.layer,
         func.coalesce(bindparam("b_to_layer", type_=String), cases.c.layer),
         cases.c.unit_id,
-        cases.c.unit_id if holder is None else holder,
+        to_unit,
         bindparam("b_note", type_=String),
         json_param(pg, "b_data"),
-    ).where(in_ids(pg, cases.c.id))
-    if holder is not None:
-        source = source.where(holder.is_not(None))
+    ).select_from(frm).where(where)
     return insert(events).from_select(EVENT_COLUMNS, source).returning(events.c.id,
                                                                        events.c.case_id)
 
