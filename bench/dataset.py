@@ -18,14 +18,14 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
-from bench import classes, datagen, loaders, tree
+from bench import classes, datagen, eventload, loaders, summaries, tree
 from bench.classes import NOW
 from caseflow.domain.clock import FrozenClock
 from caseflow.services import migrations
 from caseflow.services.runtime import Runtime
 
 DATA_DIR = Path(os.environ.get("CASEFLOW_BENCH_DATA", "/tmp/caseflow-bench"))
-SOURCES = (classes, datagen, loaders, tree)
+SOURCES = (classes, datagen, eventload, loaders, summaries, tree)
 MIGRATIONS = Path(migrations.__file__).resolve().parent.parent / "migrations" / "versions"
 
 

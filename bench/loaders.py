@@ -6,33 +6,19 @@ as the rows arrive in id order), the summary tables counted chunk by chunk (`Sum
 
 from __future__ import annotations
 
-import re
 import sqlite3
-from collections import Counter
-from collections.abc import Callable, Sequence
-from functools import partial
+from collections.abc import Sequence
 from types import TracebackType
 from typing import Any
 
 from sqlalchemy import (
-    Dialect,
     Engine,
-    and_,
-    column,
-    func,
-    insert,
-    literal,
-    literal_column,
-    select,
     text,
 )
-from sqlalchemy import table as sql_table
-from sqlalchemy.orm import Session, aliased
 
-from caseflow.models import Case, CaseClockSeconds, CaseClockTime, CaseEvent, Unit
-from caseflow.models.rollups import MONTH_COUNTS
-from caseflow.services.reporting import rollup
-from caseflow.services.reporting.common import local_bucket, seconds_between
+from bench import eventload
+from bench.summaries import Summaries
+from caseflow.models import Case, CaseEvent
 
 # Bulk-written tables: their triggers are off during the load, their indexes rebuilt after.
 TABLES = ("cases", "case_events", "case_clock_times")
@@ -54,116 +40,8 @@ TEMP_TABLES = (
     "FROM case_events WHERE 1 = 0",
     "CREATE UNIQUE INDEX bench_events_key ON bench_events (class_id, seq)",
 )
-Run = Callable[[str], Sequence[Sequence[Any]]]
-# The temporary tables as SQLAlchemy sees them, for `rollup`'s expressions over them.
-DRAWN = sql_table("bench_cases", column("id"), column("class_id"), column("place"),
-              column("submitted"))
-CLASSES = sql_table("bench_classes", column("class_id"), column("category"),
-                column("first_accepted_at"), column("resolved_at"), column("resolved_layer"))
-EVENTS = sql_table("bench_events", column("class_id"), column("action"), column("at"),
-               column("to_layer"))
-PLACES = sql_table("bench_places", column("place"), column("complex"))
-FLAGS = sql_table("bench_flags", column("class_id"), *(column(name) for name in MONTH_COUNTS))
-CLOCK_COLUMNS = ["case_id", "clock", "layer", "at", "seconds", "place_unit_id"]
-
-
-class Summaries:
-    """The summary tables the triggers of migration 0008 keep, counted chunk by chunk from
-    the drawn fields and the class templates (narrow rows, not the wide cases just written):
-    `rollup`'s recount expressions — a class's flags from `flag_sums` over its template row,
-    months by `local_bucket`, complexes by `complex_of`, clock times by `seconds_between` —
-    added up here and written at the end. The tests compare the result with a rebuild."""
-
-    def __init__(self, engine: Engine) -> None:
-        self.dialect: Dialect = engine.dialect
-        self.session = Session(engine)  # never connects: tells rollup's expressions the dialect
-        self.counts: dict[tuple[Any, ...], list[int]] = {}
-        self.categories: Counter[tuple[Any, ...]] = Counter()
-
-    def _sql(self, statement: Any) -> str:
-        return str(statement.compile(dialect=self.dialect, compile_kwargs={"literal_binds": True}))
-
-    def setup(self) -> list[str]:
-        """Temporary tables: each class's flags, each place's complex."""
-        flags = ", ".join(f"{name} integer" for name in MONTH_COUNTS)
-        place = aliased(Unit)  # apart from the units complex_of joins
-        return [
-            f"CREATE TEMP TABLE bench_flags (class_id integer PRIMARY KEY, {flags})",
-            "CREATE TEMP TABLE bench_places (place integer PRIMARY KEY, complex integer)",
-            "INSERT INTO bench_places (place, complex) "
-            + self._sql(select(place.id, rollup.complex_of(place.id))),
-        ]
-
-    def flags(self, class_ids: Sequence[int]) -> str:
-        """Store new classes' counted flags, computed from their template rows."""
-        query = self._sql(select(literal_column("cases.class_id"), *rollup.flag_sums())
-                          .group_by(literal_column("cases.class_id")))
-        ids = ", ".join(str(n) for n in class_ids)
-        query, found = re.subn(r"\sFROM cases\s", " FROM bench_classes AS cases "
-                               f"WHERE cases.class_id IN ({ids}) ", query)
-        assert found == 1, query
-        return f"INSERT INTO bench_flags (class_id, {', '.join(MONTH_COUNTS)}) {query}"
-
-    def add(self, run: Run) -> None:
-        """Count the drawn cases in bench_cases; write their clock times."""
-        month = local_bucket(self.session, DRAWN.c.submitted, "month")
-        sums = [func.sum(FLAGS.c[name]) for name in MONTH_COUNTS]
-        counts = (select(month, DRAWN.c.place, *sums)
-                  .join_from(DRAWN, FLAGS, FLAGS.c.class_id == DRAWN.c.class_id)
-                  .group_by(month, DRAWN.c.place))
-        for month_, place, *flags in run(self._sql(counts)):
-            found = self.counts.setdefault((month_, place), [0] * len(flags))
-            for n, value in enumerate(flags):
-                found[n] += value
-        categories = (select(month, PLACES.c.complex, CLASSES.c.category, func.count())
-                      .join_from(DRAWN, PLACES, PLACES.c.place == DRAWN.c.place)
-                      .join(CLASSES, CLASSES.c.class_id == DRAWN.c.class_id)
-                      .group_by(month, PLACES.c.complex, CLASSES.c.category))
-        for *key, cases in run(self._sql(categories)):
-            self.categories[tuple(key)] += cases
-        for query in self._clock_times():
-            run(self._sql(insert(CaseClockTime).from_select(CLOCK_COLUMNS, query)))
-
-    def _clock_times(self) -> list[Any]:
-        """`rollup._clock_queries` over the drawn cases and their class templates: a resolve
-        time for each resolved case, an accept time from the accept event at its first
-        acceptance."""
-        joined = select().join_from(DRAWN, CLASSES, CLASSES.c.class_id == DRAWN.c.class_id)
-        k, seconds = CLASSES.c, partial(seconds_between, self.session, DRAWN.c.submitted)
-        resolve = joined.add_columns(
-            DRAWN.c.id, literal("resolve"), k.resolved_layer, k.resolved_at,
-            seconds(k.resolved_at), DRAWN.c.place).where(k.resolved_at.isnot(None))
-        accept = joined.join(EVENTS, and_(EVENTS.c.class_id == DRAWN.c.class_id,
-                                          EVENTS.c.action == "accept",
-                                          EVENTS.c.at == k.first_accepted_at)).add_columns(
-            DRAWN.c.id, literal("accept"), EVENTS.c.to_layer, EVENTS.c.at,
-            seconds(EVENTS.c.at), DRAWN.c.place)
-        return [resolve, accept]
-
-    def write(self, cursor: Any, mark: str) -> None:
-        """Replace the summary tables' rows with the counted ones (`mark`: the paramstyle);
-        case_clock_seconds as `rollup.rebuild` counts it from case_clock_times."""
-        rows = [
-            ("case_month_counts", ["month", "place_unit_id", *MONTH_COUNTS],
-             [(*key, *flags) for key, flags in sorted(self.counts.items())]),
-            ("case_month_categories", ["month", "complex_id", "category", "cases"],
-             [(*key, n) for key, n in sorted(self.categories.items())]),
-        ]
-        for name, columns, values in rows:
-            cursor.execute(f"DELETE FROM {name}")
-            if values:
-                marks = ", ".join([mark] * len(columns))
-                cursor.executemany(
-                    f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({marks})", values)
-        t = CaseClockTime
-        month = local_bucket(self.session, t.at, "month")
-        layer = func.coalesce(t.layer, "")
-        per_value = select(t.clock, layer, t.seconds, month, func.count()).group_by(
-            t.clock, layer, t.seconds, month)
-        cursor.execute(f"DELETE FROM {CaseClockSeconds.__tablename__}")
-        cursor.execute(self._sql(insert(CaseClockSeconds).from_select(
-            ["clock", "layer", "seconds", "month", "cases"], per_value)))
-
+DRAWN_TABLE = (f"CREATE TEMP TABLE bench_cases (id INTEGER PRIMARY KEY, "
+               f"{', '.join(CASE_FIELDS[1:])})")
 
 def _padded(pg: bool, width: int) -> str:
     return f"lpad(b.id::text, {width}, '0')" if pg else f"printf('%0{width}d', b.id)"
@@ -222,15 +100,16 @@ def _template_rows(classes: Sequence[Template]) -> tuple[list[list[Any]], list[l
 
 class SqliteLoader:
     """One transaction with the journal off; triggers and most secondary indexes dropped and
-    created again after the load, the full-text index rebuilt once, the summaries the other
-    triggers keep counted chunk by chunk (`Summaries`)."""
+    created again after the load, the full-text index rebuilt once, the month summaries
+    counted chunk by chunk (`Summaries`). The events and clock times are written beside, by a
+    second process into a second file (`eventload`), and copied in at the end."""
 
     def __init__(self, engine: Engine) -> None:
         self.path = engine.url.database
         self.summaries = Summaries(engine)
         self.conn: sqlite3.Connection
-        self.indexes: list[tuple[str, str]] = []
-        self.triggers: list[tuple[str, str]] = []
+        self.indexes: list[tuple[str, str, str]] = []
+        self.triggers: list[tuple[str, str, str]] = []
 
     def __enter__(self) -> SqliteLoader:
         self.conn = sqlite3.connect(self.path, isolation_level=None)
@@ -243,71 +122,101 @@ class SqliteLoader:
         # the sorter use a second thread.
         self.conn.execute(f"PRAGMA mmap_size={1 << 34}")
         self.conn.execute("PRAGMA threads=2")
-        self.indexes = [(name, sql) for name, sql, table in self._schema("index")
-                        if self._first_column(name) != ORDER[table]]
-        for name, _ in self.indexes:
+        self.indexes = [(name, sql, table) for name, sql, table in self._schema("index")
+                        if self._first_column(name) != ORDER.get(table)]
+        for name, _, _ in self.indexes:
             self.conn.execute(f'DROP INDEX "{name}"')
         # A trigger per row (full-text index, report summaries) costs more than the row.
-        self.triggers = [(name, sql) for name, sql, _ in self._schema("trigger")]
-        for name, _ in self.triggers:
+        self.triggers = self._schema("trigger")
+        for name, _, _ in self.triggers:
             self.conn.execute(f'DROP TRIGGER "{name}"')
         self.conn.execute("PRAGMA temp_store=MEMORY")
-        for statement in TEMP_TABLES:
+        for statement in TEMP_TABLES[:2]:
             self.conn.execute(statement)
-        self.conn.execute(f"CREATE TEMP TABLE bench_cases (id INTEGER PRIMARY KEY, "
-                          f"{', '.join(CASE_FIELDS[1:])})")
+        self.conn.execute(DRAWN_TABLE)
         for statement in self.summaries.setup():
             self.conn.execute(statement)
         self.expand = expand_sql(pg=False)
+        self.events = eventload.EventWriter(self._plan())
         self.conn.execute("BEGIN")
         return self
 
     def _schema(self, kind: str) -> list[tuple[str, str, str]]:
-        marks = ",".join("?" * len(TABLES))
+        tables = (*TABLES, *eventload.TABLES)
+        marks = ",".join("?" * len(tables))
         return list(self.conn.execute(
             f"SELECT name, sql, tbl_name FROM sqlite_master WHERE type = ? AND sql IS NOT NULL "
-            f"AND tbl_name IN ({marks})", (kind, *TABLES)))
+            f"AND tbl_name IN ({marks})", (kind, *tables)))
 
     def _first_column(self, index: str) -> str | None:
         found = self.conn.execute(f'PRAGMA index_info("{index}")').fetchone()
         return found[2] if found else None
 
+    def _plan(self) -> eventload.Plan:
+        mine = [(name, sql) for name, sql, table in self._schema("index")
+                if table in eventload.TABLES]
+        return eventload.Plan(
+            path=f"{self.path}.events",
+            tables=[sql for _, sql, name in self._schema("table") if name in eventload.TABLES],
+            live_indexes=[sql for _, sql in mine],
+            late_indexes=[sql for _, sql, table in self.indexes if table in eventload.TABLES],
+            temp_tables=[f"CREATE TEMP TABLE bench_classes ({', '.join(eventload.CLASS_COLUMNS)},"
+                         " PRIMARY KEY (class_id))", *TEMP_TABLES[2:], DRAWN_TABLE],
+            events=self.expand[1],
+            event_insert=_template_inserts("?")[1],
+            clock_times=self.summaries.clock_times(),
+            clock_seconds=self.summaries.clock_seconds(),
+            drawn_insert=f"INSERT INTO bench_cases VALUES ({', '.join('?' * len(CASE_FIELDS))})",
+        )
+
     def add_classes(self, classes: Sequence[Template]) -> None:
         """Store classes' case rows and event templates."""
         cases, events = _template_rows(classes)
-        case_insert, event_insert = _template_inserts("?")
-        self.conn.executemany(case_insert, cases)
-        self.conn.executemany(event_insert, events)
+        self.events.add_classes([[class_id, row["first_accepted_at"], row["resolved_at"],
+                                  row["resolved_layer"]] for class_id, row, _ in classes], events)
+        self.conn.executemany(_template_inserts("?")[0], cases)
         if classes:
             self.conn.execute(self.summaries.flags([class_id for class_id, _, _ in classes]))
 
     def write_cases(self, rows: Sequence[Sequence[Any]]) -> None:
-        """Write drawn cases (in id order) in full, with their events, and count them."""
+        """Write drawn cases (in id order) in full, and count them; their events beside."""
+        self.events.write_cases(rows)
         marks = ", ".join("?" * len(CASE_FIELDS))
         self.conn.executemany(f"INSERT INTO bench_cases VALUES ({marks})", rows)
-        for statement in self.expand:
-            self.conn.execute(statement)
+        self.conn.execute(self.expand[0])
         self.summaries.add(lambda sql: self.conn.execute(sql).fetchall())
         self.conn.execute("DELETE FROM bench_cases")
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         if exc_type is not None:
+            self.events.stop()
             self.conn.execute("ROLLBACK")
             self.conn.close()
             return
+        try:
+            self._finish()
+        except BaseException:
+            self.events.stop()
+            raise
+        finally:
+            self.conn.close()
+
+    def _finish(self) -> None:
         self.summaries.write(self.conn, "?")
         self.conn.execute("COMMIT")
-        for name in ("bench_cases", "bench_classes", "bench_events", "bench_flags",
-                     "bench_places"):
+        for name in ("bench_cases", "bench_classes", "bench_flags", "bench_places"):
             self.conn.execute(f"DROP TABLE temp.{name}")
-        for _, sql in self.indexes + self.triggers:
+        for _, sql, _ in self.indexes:  # the events' tables are empty: theirs cost nothing
+            self.conn.execute(sql)
+        self.events.finish()
+        self.events.copy_into(self.conn)
+        for _, sql, _ in self.triggers:
             self.conn.execute(sql)
         if self.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'cases_fts'").fetchone():
             self.conn.execute("INSERT INTO cases_fts(cases_fts) VALUES ('rebuild')")
         self.conn.execute("ANALYZE")
         self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.close()
 
 
 class PostgresLoader:
@@ -345,6 +254,7 @@ class PostgresLoader:
         for statement in self.summaries.setup():
             cur.execute(statement)
         self.expand = expand_sql(pg=True)
+        self.clock_times = self.summaries.clock_times()
         return self
 
     def add_classes(self, classes: Sequence[Template]) -> None:
@@ -372,6 +282,8 @@ class PostgresLoader:
         for statement in self.expand:
             cur.execute(statement)
         self.summaries.add(self._run)
+        for statement in self.clock_times:
+            cur.execute(statement)
         cur.execute("TRUNCATE bench_cases")
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
@@ -382,6 +294,8 @@ class PostgresLoader:
             return
         cur = self.conn.cursor()
         self.summaries.write(cur, "%s")
+        for statement in self.summaries.clock_seconds():
+            cur.execute(statement)
         for _, sql in self.indexes:
             cur.execute(sql)
         for name in TABLES:

@@ -58,6 +58,10 @@ def test_generated_data_keeps_triggers_summaries_and_search(tmp_path: Path) -> N
     assert counts.cases == 3_000 and counts.events > 3 * counts.cases
     runtime = Runtime.from_url(url)
     assert {"cases_fts_ai", "case_month_counts_ai", "case_clock_times_ae"} <= _triggers(runtime)
+    with runtime.engine.connect() as conn:  # the tables copied in from the second file too
+        assert conn.scalar(text("PRAGMA integrity_check")) == "ok"
+        conn.execute(text("INSERT INTO cases_fts(cases_fts) VALUES ('integrity-check')"))
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".events")] == []
     with runtime.uow() as uow:
         session = uow.session
         assert rollup.kept(session) == rollup.recount(session)
