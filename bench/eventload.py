@@ -1,10 +1,10 @@
-"""The second SQLite writer: case events and clock times, written by a process of their own
-into a file of their own while the main writer writes the cases, then copied into the main
-file whole.
+"""The second SQLite writer: case events and the report summaries, written by a process of
+their own into a file of their own while the main writer writes the cases, then copied into
+the main file whole.
 
 SQLite lets one connection write a file at a time, so on two cores the cases (rows, indexes,
-search index) and the events (rows, indexes, clock times) are written side by side in two
-files. The copy at the end is SQLite's transfer optimisation: `INSERT INTO t SELECT * FROM
+search index) and the rest (events and their indexes, summaries) are written side by side in
+two files. The copy at the end is SQLite's transfer optimisation: `INSERT INTO t SELECT * FROM
 other.t` into an empty table of the same schema and indexes copies the rows and every index
 in order, without decoding a row or sorting a key.
 """
@@ -20,10 +20,11 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from bench.summaries import Summaries
+
 # Written by the second process; copied whole into the main file.
-TABLES = ("case_events", "case_clock_times", "case_clock_seconds")
-# What the clock times read of a class (`summaries.Summaries.clock_times`).
-CLASS_COLUMNS = ("class_id", "first_accepted_at", "resolved_at", "resolved_layer")
+TABLES = ("case_events", "case_clock_times", "case_clock_seconds", "case_month_counts",
+          "case_month_categories")
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,8 @@ class Plan:
     live_indexes: list[str]  # indexes kept during the load
     late_indexes: list[str]  # indexes built after it
     temp_tables: list[str]
+    places: list[tuple[int, int]]  # bench_places: each unit's complex
+    class_insert: str  # one class's case row
     events: str  # the events' INSERT…SELECT from bench_cases and bench_events
     event_insert: str  # one event template row
     clock_times: list[str]
@@ -42,7 +45,7 @@ class Plan:
     drawn_insert: str  # one drawn case
 
 
-def _serve(plan: Plan, inbox: Connection, outbox: Connection) -> None:
+def _serve(plan: Plan, summaries: Summaries, inbox: Connection, outbox: Connection) -> None:
     try:
         conn = _open(plan)
         while True:
@@ -51,15 +54,16 @@ def _serve(plan: Plan, inbox: Connection, outbox: Connection) -> None:
                 break
             if kind == "classes":
                 classes, events = payload
-                conn.executemany(
-                    f"INSERT INTO bench_classes VALUES ({', '.join('?' * len(CLASS_COLUMNS))})",
-                    classes)
+                conn.executemany(plan.class_insert, classes)
                 conn.executemany(plan.event_insert, events)
+                conn.execute(summaries.flags([row[0] for row in classes]))
             else:
                 conn.executemany(plan.drawn_insert, payload)
                 for statement in [plan.events, *plan.clock_times]:
                     conn.execute(statement)
+                summaries.add(lambda sql: conn.execute(sql).fetchall())
                 conn.execute("DELETE FROM bench_cases")
+        summaries.write(conn, "?")
         for statement in plan.clock_seconds + plan.late_indexes:
             conn.execute(statement)
         conn.execute("COMMIT")
@@ -77,6 +81,7 @@ def _open(plan: Plan) -> sqlite3.Connection:
         conn.execute(f"PRAGMA {pragma}")
     for statement in plan.tables + plan.live_indexes + plan.temp_tables:
         conn.execute(statement)
+    conn.executemany("INSERT INTO bench_places VALUES (?, ?)", plan.places)
     conn.execute("BEGIN")
     return conn
 
@@ -84,21 +89,21 @@ def _open(plan: Plan) -> sqlite3.Connection:
 class EventWriter:
     """The second process, fed the class templates and each chunk of drawn cases."""
 
-    def __init__(self, plan: Plan) -> None:
+    def __init__(self, plan: Plan, summaries: Summaries) -> None:
         self.plan = plan
         context = mp.get_context("fork")
         self.inbox, feed = context.Pipe(duplex=False)
         results, self.outbox = context.Pipe(duplex=False)
         self.results = results
-        self.process = context.Process(target=_serve, args=(plan, self.inbox, self.outbox),
-                                       daemon=True, name="bench-events")
+        self.process = context.Process(
+            target=_serve, args=(plan, summaries, self.inbox, self.outbox), daemon=True,
+            name="bench-events")
         self.process.start()
         self.feed = feed
 
     def add_classes(self, classes: Sequence[Sequence[Any]], events: Sequence[Sequence[Any]]
                     ) -> None:
-        """New classes: (class_id, first_accepted_at, resolved_at, resolved_layer) and their
-        event template rows."""
+        """New classes: their case rows and event rows (`loaders._template_rows`)."""
         self.feed.send(("classes", (classes, events)))
 
     def write_cases(self, rows: Sequence[Sequence[Any]]) -> None:

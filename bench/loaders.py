@@ -17,7 +17,7 @@ from sqlalchemy import (
 )
 
 from bench import eventload
-from bench.summaries import Summaries
+from bench.summaries import SECONDS_TABLE, Summaries
 from caseflow.models import Case, CaseEvent
 
 # Bulk-written tables: their triggers are off during the load, their indexes rebuilt after.
@@ -100,8 +100,8 @@ def _template_rows(classes: Sequence[Template]) -> tuple[list[list[Any]], list[l
 
 class SqliteLoader:
     """One transaction with the journal off; triggers and most secondary indexes dropped and
-    created again after the load, the full-text index rebuilt once, the month summaries
-    counted chunk by chunk (`Summaries`). The events and clock times are written beside, by a
+    created again after the load, the full-text index rebuilt once. The events and the
+    summaries the other triggers keep (`Summaries`, chunk by chunk) are written beside, by a
     second process into a second file (`eventload`), and copied in at the end."""
 
     def __init__(self, engine: Engine) -> None:
@@ -134,10 +134,8 @@ class SqliteLoader:
         for statement in TEMP_TABLES[:2]:
             self.conn.execute(statement)
         self.conn.execute(DRAWN_TABLE)
-        for statement in self.summaries.setup():
-            self.conn.execute(statement)
         self.expand = expand_sql(pg=False)
-        self.events = eventload.EventWriter(self._plan())
+        self.events = eventload.EventWriter(self._plan(), self.summaries)
         self.conn.execute("BEGIN")
         return self
 
@@ -160,11 +158,16 @@ class SqliteLoader:
             tables=[sql for _, sql, name in self._schema("table") if name in eventload.TABLES],
             live_indexes=[sql for _, sql in mine],
             late_indexes=[sql for _, sql, table in self.indexes if table in eventload.TABLES],
-            temp_tables=[f"CREATE TEMP TABLE bench_classes ({', '.join(eventload.CLASS_COLUMNS)},"
-                         " PRIMARY KEY (class_id))", *TEMP_TABLES[2:], DRAWN_TABLE],
+            # bench_classes without the types of cases' columns (no cases table there): the
+            # values are stored as they come, as they are under those types' affinities
+            temp_tables=[f"CREATE TEMP TABLE bench_classes (class_id PRIMARY KEY, "
+                         f"{', '.join(CASE_COLUMNS)})", *TEMP_TABLES[2:], DRAWN_TABLE,
+                         SECONDS_TABLE, *self.summaries.setup()],
+            places=self.conn.execute(self.summaries.places()).fetchall(),
+            class_insert=_template_inserts("?")[0],
             events=self.expand[1],
             event_insert=_template_inserts("?")[1],
-            clock_times=self.summaries.clock_times(),
+            clock_times=self.summaries.clock_times(cached=True),
             clock_seconds=self.summaries.clock_seconds(),
             drawn_insert=f"INSERT INTO bench_cases VALUES ({', '.join('?' * len(CASE_FIELDS))})",
         )
@@ -172,19 +175,15 @@ class SqliteLoader:
     def add_classes(self, classes: Sequence[Template]) -> None:
         """Store classes' case rows and event templates."""
         cases, events = _template_rows(classes)
-        self.events.add_classes([[class_id, row["first_accepted_at"], row["resolved_at"],
-                                  row["resolved_layer"]] for class_id, row, _ in classes], events)
+        self.events.add_classes(cases, events)
         self.conn.executemany(_template_inserts("?")[0], cases)
-        if classes:
-            self.conn.execute(self.summaries.flags([class_id for class_id, _, _ in classes]))
 
     def write_cases(self, rows: Sequence[Sequence[Any]]) -> None:
-        """Write drawn cases (in id order) in full, and count them; their events beside."""
+        """Write drawn cases (in id order) in full; their events and summaries beside."""
         self.events.write_cases(rows)
         marks = ", ".join("?" * len(CASE_FIELDS))
         self.conn.executemany(f"INSERT INTO bench_cases VALUES ({marks})", rows)
         self.conn.execute(self.expand[0])
-        self.summaries.add(lambda sql: self.conn.execute(sql).fetchall())
         self.conn.execute("DELETE FROM bench_cases")
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
@@ -203,9 +202,8 @@ class SqliteLoader:
             self.conn.close()
 
     def _finish(self) -> None:
-        self.summaries.write(self.conn, "?")
         self.conn.execute("COMMIT")
-        for name in ("bench_cases", "bench_classes", "bench_flags", "bench_places"):
+        for name in ("bench_cases", "bench_classes"):
             self.conn.execute(f"DROP TABLE temp.{name}")
         for _, sql, _ in self.indexes:  # the events' tables are empty: theirs cost nothing
             self.conn.execute(sql)
@@ -253,6 +251,7 @@ class PostgresLoader:
                     "submitted timestamptz, handled text, comment integer)")
         for statement in self.summaries.setup():
             cur.execute(statement)
+        cur.execute(f"INSERT INTO bench_places (place, complex) {self.summaries.places()}")
         self.expand = expand_sql(pg=True)
         self.clock_times = self.summaries.clock_times()
         return self

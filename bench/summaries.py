@@ -11,11 +11,22 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
-from functools import partial
 from typing import Any
 
-from sqlalchemy import Dialect, Engine, and_, column, func, insert, literal, literal_column, select
+from sqlalchemy import (
+    Dialect,
+    Engine,
+    and_,
+    column,
+    exists,
+    func,
+    insert,
+    literal,
+    literal_column,
+    select,
+)
 from sqlalchemy import table as sql_table
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
 
 from caseflow.models import CaseClockSeconds, CaseClockTime, Unit
@@ -32,6 +43,9 @@ CLASSES = sql_table("bench_classes", column("class_id"), column("category"),
 EVENTS = sql_table("bench_events", column("class_id"), column("action"), column("at"),
                column("to_layer"))
 PLACES = sql_table("bench_places", column("place"), column("complex"))
+SECONDS = sql_table("bench_seconds", column("start"), column("finish"), column("seconds"))
+SECONDS_TABLE = ("CREATE TEMP TABLE bench_seconds (start, finish, seconds, "
+                 "PRIMARY KEY (start, finish))")
 FLAGS = sql_table("bench_flags", column("class_id"), *(column(name) for name in MONTH_COUNTS))
 CLOCK_COLUMNS = ["case_id", "clock", "layer", "at", "seconds", "place_unit_id"]
 
@@ -50,15 +64,17 @@ class Summaries:
         return str(statement.compile(dialect=self.dialect, compile_kwargs={"literal_binds": True}))
 
     def setup(self) -> list[str]:
-        """Temporary tables: each class's flags, each place's complex."""
+        """Temporary tables: each class's flags, each place's complex (`places`)."""
         flags = ", ".join(f"{name} integer" for name in MONTH_COUNTS)
-        place = aliased(Unit)  # apart from the units complex_of joins
         return [
             f"CREATE TEMP TABLE bench_flags (class_id integer PRIMARY KEY, {flags})",
             "CREATE TEMP TABLE bench_places (place integer PRIMARY KEY, complex integer)",
-            "INSERT INTO bench_places (place, complex) "
-            + self._sql(select(place.id, rollup.complex_of(place.id))),
         ]
+
+    def places(self) -> str:
+        """Each unit's complex, as `complex_of` finds it (bench_places' rows)."""
+        place = aliased(Unit)  # apart from the units complex_of joins
+        return self._sql(select(place.id, rollup.complex_of(place.id)))
 
     def flags(self, class_ids: Sequence[int]) -> str:
         """Store new classes' counted flags, computed from their template rows."""
@@ -89,22 +105,33 @@ class Summaries:
         for *key, cases in run(self._sql(categories)):
             self.categories[tuple(key)] += cases
 
-    def clock_times(self) -> list[str]:
+    def clock_times(self, cached: bool = False) -> list[str]:
         """INSERT…SELECTs writing the clock times of the drawn cases in bench_cases:
         `rollup._clock_queries` over their class templates (a resolve time for each resolved
-        case, an accept time from the accept event at its first acceptance)."""
-        joined = select().join_from(DRAWN, CLASSES, CLASSES.c.class_id == DRAWN.c.class_id)
-        k, seconds = CLASSES.c, partial(seconds_between, self.session, DRAWN.c.submitted)
-        resolve = joined.add_columns(
-            DRAWN.c.id, literal("resolve"), k.resolved_layer, k.resolved_at,
-            seconds(k.resolved_at), DRAWN.c.place).where(k.resolved_at.isnot(None))
-        accept = joined.join(EVENTS, and_(EVENTS.c.class_id == DRAWN.c.class_id,
-                                          EVENTS.c.action == "accept",
-                                          EVENTS.c.at == k.first_accepted_at)).add_columns(
-            DRAWN.c.id, literal("accept"), EVENTS.c.to_layer, EVENTS.c.at,
-            seconds(EVENTS.c.at), DRAWN.c.place)
-        return [self._sql(insert(CaseClockTime).from_select(CLOCK_COLUMNS, query))
-                for query in (resolve, accept)]
+        case, an accept time from the accept event at its first acceptance). `cached`: each
+        distinct (submitted, at) pair's seconds computed once, kept in bench_seconds
+        (SQLite's julianday parses both texts on every call; a few thousand pairs recur)."""
+        k = CLASSES.c
+        joined = select().join_from(DRAWN, CLASSES, k.class_id == DRAWN.c.class_id)
+        accepted = joined.join(EVENTS, and_(EVENTS.c.class_id == DRAWN.c.class_id,
+                                            EVENTS.c.action == "accept",
+                                            EVENTS.c.at == k.first_accepted_at))
+        parts = [("resolve", k.resolved_layer, k.resolved_at,
+                  joined.where(k.resolved_at.isnot(None))),
+                 ("accept", EVENTS.c.to_layer, EVENTS.c.at, accepted)]
+        statements = []
+        for clock, layer, at, query in parts:
+            seconds = seconds_between(self.session, DRAWN.c.submitted, at)
+            if cached:
+                pair = and_(SECONDS.c.start == DRAWN.c.submitted, SECONDS.c.finish == at)
+                new = query.add_columns(DRAWN.c.submitted, at, seconds).where(~exists().where(pair))
+                statements.append(self._sql(sqlite_insert(SECONDS).from_select(
+                    ["start", "finish", "seconds"], new).on_conflict_do_nothing()))
+                query, seconds = query.join(SECONDS, pair), SECONDS.c.seconds
+            rows = query.add_columns(DRAWN.c.id, literal(clock), layer, at, seconds,
+                                     DRAWN.c.place)
+            statements.append(self._sql(insert(CaseClockTime).from_select(CLOCK_COLUMNS, rows)))
+        return statements
 
     def clock_seconds(self) -> list[str]:
         """Count case_clock_seconds afresh from case_clock_times, as `rollup.rebuild` does."""
