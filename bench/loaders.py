@@ -7,14 +7,13 @@ as the rows arrive in id order), the summary tables counted chunk by chunk (`Sum
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import (
-    Engine,
-    text,
-)
+from sqlalchemy import Engine, text
+from tqdm import tqdm
 
 from bench import eventload
 from bench.summaries import SECONDS_TABLE, Summaries
@@ -42,6 +41,15 @@ TEMP_TABLES = (
 )
 DRAWN_TABLE = (f"CREATE TEMP TABLE bench_cases (id INTEGER PRIMARY KEY, "
                f"{', '.join(CASE_FIELDS[1:])})")
+
+def finish(steps: Sequence[tuple[str, Callable[[], Any]]]) -> None:
+    """Run the steps after the rows (indexes, copies, …) under a progress bar naming each."""
+    with tqdm(total=len(steps), desc="finishing", unit="step", leave=False) as bar:
+        for name, step in steps:
+            bar.set_postfix_str(name)
+            step()
+            bar.update()
+
 
 def _padded(pg: bool, width: int) -> str:
     return f"lpad(b.id::text, {width}, '0')" if pg else f"printf('%0{width}d', b.id)"
@@ -205,16 +213,18 @@ class SqliteLoader:
         self.conn.execute("COMMIT")
         for name in ("bench_cases", "bench_classes"):
             self.conn.execute(f"DROP TABLE temp.{name}")
-        for _, sql, _ in self.indexes:  # the events' tables are empty: theirs cost nothing
-            self.conn.execute(sql)
-        self.events.finish()
-        self.events.copy_into(self.conn)
-        for _, sql, _ in self.triggers:
-            self.conn.execute(sql)
-        if self.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'cases_fts'").fetchone():
-            self.conn.execute("INSERT INTO cases_fts(cases_fts) VALUES ('rebuild')")
-        self.conn.execute("ANALYZE")
-        self.conn.execute("PRAGMA journal_mode=WAL")
+        run = self.conn.execute
+        # The events' tables are empty yet: their indexes cost nothing here.
+        steps: list[tuple[str, Callable[[], Any]]] = [
+            (name, partial(run, sql)) for name, sql, _ in self.indexes]
+        steps.append(("events", lambda: (self.events.finish(), self.events.copy_into(self.conn))))
+        steps.append(("triggers", lambda: [run(sql) for _, sql, _ in self.triggers]))
+        if run("SELECT 1 FROM sqlite_master WHERE name = 'cases_fts'").fetchone():
+            steps.append(("search", partial(run, "INSERT INTO cases_fts(cases_fts) "
+                                                 "VALUES ('rebuild')")))
+        steps.append(("analyze", partial(run, "ANALYZE")))
+        finish(steps)
+        run("PRAGMA journal_mode=WAL")
 
 
 class PostgresLoader:
@@ -293,10 +303,10 @@ class PostgresLoader:
             return
         cur = self.conn.cursor()
         self.summaries.write(cur, "%s")
-        for statement in self.summaries.clock_seconds():
-            cur.execute(statement)
-        for _, sql in self.indexes:
-            cur.execute(sql)
+        steps: list[tuple[str, Callable[[], Any]]] = [
+            ("summaries", lambda: [cur.execute(sql) for sql in self.summaries.clock_seconds()])]
+        steps += [(name, partial(cur.execute, sql)) for name, sql in self.indexes]
+        finish(steps)
         for name in TABLES:
             cur.execute(f"ALTER TABLE {name} ENABLE TRIGGER USER")
         for name in TABLES[:2]:
@@ -308,5 +318,8 @@ class PostgresLoader:
         self.conn.close()
         # VACUUM sets the visibility map as autovacuum would on a running server: without
         # it the first reports after the load pay heap fetches on every index-only scan.
+        finish([("vacuum analyze", self._vacuum)])
+
+    def _vacuum(self) -> None:
         with self.engine.connect() as conn:
             conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("VACUUM ANALYZE"))
