@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,7 +17,7 @@ from caseflow.domain.errors import (
     PermissionDenied,
     StaleVersion,
 )
-from caseflow.domain.policy import OWNER, Actor, CaseFacts, allowed_actions, may_take
+from caseflow.domain.policy import HOLDER, OWNER, Actor, CaseFacts, allowed_actions, may_take
 from caseflow.models import Case, User
 from caseflow.rules import RuleSet
 from caseflow.services.caserow import CaseRow, insert_event, load_case_row, save_case_row
@@ -38,6 +39,13 @@ def actor_for(session: Session, user: User, case: Case | CaseRow) -> Actor:
         user_id=user.id,
         label=user.username,
     )
+
+
+def _actor(uow: UnitOfWork, user: User, case: CaseRow) -> Actor:
+    """`actor_for`; the holding unit's own staff (most actions) need no lookup, no session."""
+    if user.unit_id is not None and user.unit_id == case.unit_id:
+        return Actor(role=user.role, relation=HOLDER, user_id=user.id, label=user.username)
+    return actor_for(uow.session, user, case)
 
 
 def facts_of(case: Case | CaseRow) -> CaseFacts:
@@ -87,24 +95,26 @@ def take_action(
 ) -> Acted:
     """Apply one action and its event inside the caller's unit of work (no commit).
 
-    The hot path: one Core SELECT of the case, the same checks and handlers as ever, one
-    versioned Core UPDATE, the event and its outbox row (caseflow.services.caserow).
+    The hot path: one SELECT of the case, the same checks and handlers as ever, one
+    versioned UPDATE, the event and its outbox row (caseflow.services.caserow), on the unit
+    of work's connection; its ORM session opens only if a handler or a lookup needs it.
     `event_facts` lets a composing service (e.g. meetings: kind, round) add what it knows to
     the event, so the event and its notification carry them from the start.
     """
-    session = uow.session
-    conn = session.connection()
-    case = load_case_row(session, conn, key)
+    conn = uow.connection()  # no ORM session unless a step needs one (caseflow.services.uow)
+    case = load_case_row(uow, conn, key)
     if expected_version is not None and expected_version != case.version:
         raise StaleVersion(case.version)
-    who = actor_for(session, actor, case) if isinstance(actor, User) else actor
+    who = _actor(uow, actor, case) if isinstance(actor, User) else actor
     _check_allowed(rules, case, who, action, now)
     note = (note or "").strip()
     if action in NOTE_REQUIRED and not note:
         raise InvalidInput("note", f"a note is required to {action}")
-    step = Step(session, case, rules, who, now, note, data or {})
+    step = Step(uow, case, rules, who, now, note, data or {})
     before = (case.state, case.layer, case.unit_id)
-    with session.no_autoflush:  # a composing service's pending objects wait for its commit
+    session = uow.opened_session
+    # A composing service's pending objects wait for its commit.
+    with session.no_autoflush if session is not None else nullcontext():
         HANDLERS.get(action, plain_handler(action))(step)
     if case.state != lifecycle.RESOLVED:
         case.auto_close_at = None
@@ -114,10 +124,12 @@ def take_action(
     # Stored deadlines still hold when this action kept the clocks and comes after every
     # earlier change (each one moves updated_at); then they advance without the history.
     current = case.clocks == case.loaded("clocks") and now >= case.loaded("updated_at")
-    met = refresh_deadlines(session, case, rules, now, (now, action, case.state), current)
+    met = refresh_deadlines(
+        lambda: uow.session, case, rules, now, (now, action, case.state), current
+    )
     _note_clocks_met(case, action, met, step.event_data)
     step.event_data.update(event_facts or {})
-    save_case_row(session, case)
+    save_case_row(uow, case)
     event_id = insert_event(conn, case, who, action, now, before, note, step.event_data)
     return Acted(case.id, case.ref, case.version, case.state, case.layer, case.unit_id, event_id)
 

@@ -1,11 +1,13 @@
-"""A case as an action works on it: one Core SELECT in, one versioned Core UPDATE out.
+"""A case as an action works on it: one SELECT in, one versioned UPDATE out.
 
 The ORM costs most of an action (loading the wide row with its joined units, then the unit of
 work's flush of case, event and outbox row), so the action path reads the `cases` row into a
 plain `CaseRow`, lets the handlers change its attributes, and writes back only the columns
 that changed with `UPDATE … WHERE id = :id AND version = :version` — the optimistic lock the
 ORM's version_id_col gave, now checked by hand (no row updated → StaleVersion). The event and
-its outbox row are single Core INSERTs in the same transaction.
+its outbox row are single INSERTs in the same transaction. All of them run on the driver's
+cursor (caseflow.services.driver), on the unit of work's connection: no ORM session is opened
+unless a handler needs one.
 
 A case the session already holds (an edge or a composing service loaded it) is acted on as
 held, like the ORM did, and its committed state is brought up to date after the write, so the
@@ -28,6 +30,7 @@ from caseflow.domain.policy import Actor
 from caseflow.models import Case, CaseEvent, OutboxMessage, Unit
 from caseflow.services.driver import DriverStatement
 from caseflow.services.outbox import notification_kind, payload_for
+from caseflow.services.uow import UnitOfWork
 
 CASES = Case.__table__
 COLUMNS = frozenset(column.key for column in CASES.columns)
@@ -73,13 +76,13 @@ class CaseRow:
 
     def __init__(
         self,
-        session: Session,
+        uow: UnitOfWork,
         conn: Connection,
         values: Mapping[str, Any],
         held: Case | None = None,
     ) -> None:
         self.__dict__.update(values)
-        self._session = session
+        self._uow = uow  # its session opens only if a handler looks a unit up
         self._conn = conn
         self._loaded = dict(values)
         self.held = held
@@ -99,12 +102,12 @@ class CaseRow:
     @property
     def place_unit(self) -> Unit:
         """The complex or building the grievance is about."""
-        return self._session.get_one(Unit, self.place_unit_id)
+        return self._uow.session.get_one(Unit, self.place_unit_id)
 
     @property
     def unit(self) -> Unit:
         """The unit holding the case."""
-        return self._session.get_one(Unit, self.unit_id)
+        return self._uow.session.get_one(Unit, self.unit_id)
 
     @unit.setter
     def unit(self, unit: Unit) -> None:
@@ -124,10 +127,11 @@ class CaseRow:
         }
 
 
-def load_case_row(session: Session, conn: Connection, key: str | int) -> CaseRow:
+def load_case_row(uow: UnitOfWork, conn: Connection, key: str | int) -> CaseRow:
     """The case by numeric id or reference, as a CaseRow, or NotFound."""
     text = str(key)
     by_id = text.isdigit()
+    session = uow.opened_session
     held = _held(session, int(text)) if by_id else None
     if held is None:
         statement, value = (BY_ID, int(text)) if by_id else (BY_REF, text)
@@ -136,19 +140,21 @@ def load_case_row(session: Session, conn: Connection, key: str | int) -> CaseRow
             raise NotFound(f"case {text}")
         held = None if by_id else _held(session, row["id"])
         if held is None:
-            return CaseRow(session, conn, row)
+            return CaseRow(uow, conn, row)
     # Act on the case as the session holds it (an edge or a composing service loaded it),
     # as the ORM did: a held copy older than the row then fails the version check.
-    return CaseRow(session, conn, {name: getattr(held, name) for name in COLUMNS}, held)
+    return CaseRow(uow, conn, {name: getattr(held, name) for name in COLUMNS}, held)
 
 
-def _held(session: Session, case_id: int) -> Case | None:
+def _held(session: Session | None, case_id: int) -> Case | None:
     """The session's own copy of the case, if it loaded one (identity keys: class, pk, token)."""
+    if session is None:  # no session was opened: nothing is held
+        return None
     held = session.identity_map.get((Case, (case_id,), None))
     return held if isinstance(held, Case) else None
 
 
-def save_case_row(session: Session, case: CaseRow) -> dict[str, Any]:
+def save_case_row(uow: UnitOfWork, case: CaseRow) -> dict[str, Any]:
     """Write the changed columns and the next version; StaleVersion if the row moved on."""
     written = case.changes()
     written["version"] = case.loaded("version") + 1
@@ -158,7 +164,7 @@ def save_case_row(session: Session, case: CaseRow) -> dict[str, Any]:
         raise StaleVersion(case._conn.scalar(VERSION, {"key": case.id}) or 0)
     case.version = written["version"]
     if case.held is not None:
-        _refresh_held(session, case.held, written)
+        _refresh_held(uow.session, case.held, written)
     return written
 
 

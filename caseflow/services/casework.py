@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -89,7 +90,7 @@ HISTORY = (
 
 
 def refresh_deadlines(
-    session: Session,
+    session: Session | Callable[[], Session],
     case: Case | CaseRow,
     rules: RuleSet,
     now: datetime,
@@ -103,6 +104,7 @@ def refresh_deadlines(
     pending event advances them without reading the history, whenever the stored entries
     suffice (domain.deadlines.advance_deadlines, equal to a recompute by construction).
     Returns the clocks this change stopped, each with whether it was met in time.
+    `session` may be a function opening one: only a recompute reads the history.
     """
     result = None
     if pending and stored_are_current and case.id is not None:
@@ -122,13 +124,15 @@ def refresh_deadlines(
 
 
 def _recomputed(
-    session: Session,
+    session: Session | Callable[[], Session],
     case: Case | CaseRow,
     rules: RuleSet,
     now: datetime,
     pending: tuple[datetime, str, str] | None,
 ) -> Deadlines:
     """Deadlines recomputed from the stored history (plus the pending event): the truth."""
+    if not isinstance(session, Session):
+        session = session()
     with session.no_autoflush:  # the case row is written once, at commit
         rows = (
             session.execute(HISTORY, {"case_id": case.id, "since": case.layer_entered_at})

@@ -25,13 +25,14 @@ from caseflow.services.caserow import CaseRow
 from caseflow.services.cases import get_case
 from caseflow.services.casework import enter_layer, move_up
 from caseflow.services.units import get_unit
+from caseflow.services.uow import UnitOfWork
 
 
 @dataclass
 class Step:
     """What one action is doing: the case, who acts, their words, and what the event records."""
 
-    session: Session
+    uow: UnitOfWork
     case: CaseRow
     rules: RuleSet
     actor: Actor
@@ -39,6 +40,11 @@ class Step:
     note: str
     data: Mapping[str, Any]
     event_data: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def session(self) -> Session:
+        """The unit of work's session, opened on first use (most actions need none)."""
+        return self.uow.session
 
 
 def plain_handler(action: str) -> Callable[[Step], None]:
