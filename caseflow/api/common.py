@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -90,17 +91,59 @@ class Blueprint(flask_smorest.Blueprint):
 
 
 class CaseflowApi(Api):
-    """flask-smorest's Api with errors documented as application/problem+json."""
+    """flask-smorest's Api with errors documented as application/problem+json.
+
+    The views of a blueprint, and the responses they refer to, are documented when the OpenAPI
+    document is first read, not as the app is built: that was most of an app's start (0.3 s),
+    and most apps (every test's, a worker process's until a client asks) never serve it.
+    """
 
     ERROR_SCHEMA = ProblemSchema
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._spec: Any = None
+        self._undocumented: list[Callable[[Any], None]] = []
+        self._documenting = threading.Lock()
+        super().__init__(*args, **kwargs)
+
+    @property
+    def spec(self) -> Any:
+        """The APISpec, with every registered blueprint's views documented in it."""
+        if self._undocumented:
+            # The first readers may be concurrent requests: each waits until all are in.
+            with self._documenting:
+                while self._undocumented:
+                    self._undocumented[0](self._spec)
+                    del self._undocumented[0]
+        return self._spec
+
+    @spec.setter
+    def spec(self, value: Any) -> None:
+        self._spec = value
+
+    def register_blueprint(self, blp: flask_smorest.Blueprint, *, parameters: Any = None,
+                           **options: Any) -> None:
+        """As flask-smorest's, with the documentation of its views left for `spec`."""
+        name = options.get("name", blp.name)
+        self._app.extensions["flask-smorest"]["blp_name_to_api"][name] = self
+        self._app.register_blueprint(blp, **options)
+
+        def document(spec: Any) -> None:
+            blp.register_views_in_doc(self, self._app, spec, name=name, parameters=parameters)
+            spec.tag({"name": name, "description": blp.description})
+
+        self._undocumented.append(document)
+
     def _register_responses(self) -> None:
+        self._undocumented.append(self._document_responses)
+
+    def _document_responses(self, spec: Any) -> None:
         for status in http.HTTPStatus:
             response: dict[str, Any] = {"description": status.phrase}
             if status >= 400:
                 response["schema"] = self.ERROR_SCHEMA
-            prepare_response(response, self.spec, PROBLEM)
-            self.spec.components.response(status.name, response, lazy=True)
+            prepare_response(response, spec, PROBLEM)
+            spec.components.response(status.name, response, lazy=True)
         response = {"description": "Default error response", "schema": self.ERROR_SCHEMA}
-        prepare_response(response, self.spec, PROBLEM)
-        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
+        prepare_response(response, spec, PROBLEM)
+        spec.components.response("DEFAULT_ERROR", response, lazy=True)
