@@ -100,6 +100,23 @@ def test_unevaluated_resolved_cases_close_automatically(runtime, users, clock):
     assert run(runtime).total() == 0
 
 
+def test_accepted_and_unaccepted_cases_climb_together_back_to_submitted(runtime, users, clock):
+    waiting, taken = submit(runtime), submit(runtime)
+    with runtime.uow() as uow:
+        act_on_case(uow, runtime.rules(), taken.ref, "accept", users["butler"], runtime.now())
+    taken = reload(runtime, taken.ref)
+    assert taken.state == "accepted"
+    resolve_due = datetime.fromisoformat(taken.deadlines["resolve"]["due_at"])
+    clock.set(resolve_due + timedelta(minutes=1))
+    assert run(runtime).escalated == 2
+    for ref in (waiting.ref, taken.ref):
+        case = reload(runtime, ref)
+        assert (case.layer, case.state, case.escalation_count) == ("complex", "submitted", 1)
+        assert case.assignee_id is None and case.unit.code == "rhine"
+        assert actions(runtime, case.id).count("escalate") == 1
+    assert run(runtime).escalated == 0
+
+
 def test_held_cases_are_not_escalated(runtime, users, clock):
     case = submit(runtime)
     with runtime.uow() as uow:
