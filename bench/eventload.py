@@ -64,7 +64,7 @@ def _serve(plan: Plan, summaries: Summaries, inbox: Connection, outbox: Connecti
                 summaries.add(lambda sql: conn.execute(sql).fetchall())
                 conn.execute("DELETE FROM bench_cases")
         summaries.write(conn, "?")
-        for statement in plan.clock_seconds + plan.late_indexes:
+        for statement in plan.late_indexes + plan.clock_seconds:
             conn.execute(statement)
         conn.execute("COMMIT")
         conn.close()

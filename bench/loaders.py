@@ -306,8 +306,9 @@ class PostgresLoader:
         cur = self.conn.cursor()
         self.summaries.write(cur, "%s")
         steps: list[tuple[str, Callable[[], Any]]] = [
-            ("summaries", lambda: [cur.execute(sql) for sql in self.summaries.clock_seconds()])]
-        steps += [(name, partial(cur.execute, sql)) for name, sql in self.indexes]
+            (name, partial(cur.execute, sql)) for name, sql in self.indexes]
+        steps.append(("summaries",
+                      lambda: [cur.execute(sql) for sql in self.summaries.clock_seconds()]))
         finish(steps)
         for name in TABLES:
             cur.execute(f"ALTER TABLE {name} ENABLE TRIGGER ALL")

@@ -16,7 +16,9 @@ from typing import Any
 from sqlalchemy import (
     Dialect,
     Engine,
+    Integer,
     and_,
+    cast,
     column,
     exists,
     func,
@@ -134,12 +136,17 @@ class Summaries:
         return statements
 
     def clock_seconds(self) -> list[str]:
-        """Count case_clock_seconds afresh from case_clock_times, as `rollup.rebuild` does."""
+        """Count case_clock_seconds afresh from case_clock_times, as `rollup.rebuild` does,
+        but the month of each distinct `at` once: grouped first by the columns of the
+        clock times' index (read in its order), then by month."""
         t = CaseClockTime
-        month = local_bucket(self.session, t.at, "month")
-        layer = func.coalesce(t.layer, "")
-        per_value = select(t.clock, layer, t.seconds, month, func.count()).group_by(
-            t.clock, layer, t.seconds, month)
+        distinct = select(t.clock, t.layer, t.seconds, t.at, func.count().label("cases")
+                          ).group_by(t.clock, t.layer, t.seconds, t.at).subquery()
+        month = local_bucket(self.session, distinct.c.at, "month")
+        layer = func.coalesce(distinct.c.layer, "")
+        per_value = select(distinct.c.clock, layer, distinct.c.seconds, month,
+                           cast(func.sum(distinct.c.cases), Integer)).group_by(
+            distinct.c.clock, layer, distinct.c.seconds, month)
         return [f"DELETE FROM {CaseClockSeconds.__tablename__}",
                 self._sql(insert(CaseClockSeconds).from_select(
                     ["clock", "layer", "seconds", "month", "cases"], per_value))]
