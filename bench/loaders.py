@@ -249,6 +249,10 @@ class PostgresLoader:
     def __enter__(self) -> PostgresLoader:
         self.conn = self.engine.raw_connection()
         cur = self.conn.cursor()
+        # This session only: index builds sort in memory, with parallel workers (each needs
+        # a share of maintenance_work_mem), the per-chunk joins and groupings too.
+        cur.execute("SET maintenance_work_mem = '1GB'")
+        cur.execute("SET work_mem = '256MB'")
         cur.execute(
             "SELECT i.indexname, i.indexdef, i.tablename, a.attname FROM pg_indexes i "
             "JOIN pg_index x ON x.indexrelid = format('%%I', i.indexname)::regclass "
