@@ -122,8 +122,21 @@ def prepare(size: int, db: str | None = None, fresh: bool = False, seed: int = 8
             return Dataset(url, size, None)
         path.unlink(missing_ok=True)
     start = time.perf_counter()
-    generate(url, size, seed)
+    try:
+        generate(url, size, seed)
+    except BaseException:  # a half-written template would be reused by the next run
+        _discard(url)
+        raise
     return Dataset(url, size, time.perf_counter() - start)
+
+
+def _discard(url: str) -> None:
+    if url.startswith("postgresql"):
+        _pg_admin(url, f'DROP DATABASE IF EXISTS "{_db_name(url)}" WITH (FORCE)')
+        return
+    path = url.removeprefix("sqlite:///")
+    for suffix in ("", "-wal", "-shm", ".events"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def generate(url: str, size: int, seed: int) -> datagen.Counts:
