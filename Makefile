@@ -6,6 +6,8 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# Test processes (pytest-xdist): one per CPU; TEST_WORKERS=0 runs the suite in this process.
+TEST_WORKERS ?= logical
 
 .PHONY: install run test lint bench clean translations
 
@@ -30,7 +32,7 @@ test: install
 	  || echo "PostgreSQL could not be started: the PostgreSQL half of the suite is skipped"; \
 	  started=1; fi; \
 	$(BIN)/ruff check caseflow tests bench; lint=$$?; \
-	$(BIN)/pytest $(PYTEST_ARGS); status=$$?; \
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS); status=$$?; \
 	if [ -n "$$started" ]; then scripts/pg.sh stop; fi; \
 	[ $$lint -eq 0 ] && exit $$status || exit $$lint
 

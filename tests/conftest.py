@@ -16,6 +16,7 @@ from caseflow.db import make_engine
 from caseflow.domain.clock import FrozenClock
 from caseflow.services import migrations
 from caseflow.services.runtime import Runtime
+from tests.scratch import ScratchDatabase
 
 PG_URL = os.environ.get("CASEFLOW_TEST_PG_URL", "")
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
@@ -39,16 +40,20 @@ def _pg_admin():  # type: ignore[no-untyped-def]
     )
 
 
+def _pg_url(name: str) -> str:
+    return PG_URL.rsplit("/", 1)[0] + f"/{name}"
+
+
 @pytest.fixture(scope="session")
 def pg_template() -> Iterator[str]:
-    """One migrated PostgreSQL database used as the template of each test's database."""
+    """One migrated PostgreSQL database: the template of this process's scratch database."""
     if not PG_URL:
         pytest.skip("no PostgreSQL server (set CASEFLOW_TEST_PG_URL or run `make test`)")
     name = f"caseflow_tpl_{uuid.uuid4().hex[:8]}"
     admin = _pg_admin()
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    engine = make_engine(PG_URL.rsplit("/", 1)[0] + f"/{name}")
+    engine = make_engine(_pg_url(name))
     migrations.upgrade(engine)
     engine.dispose()
     yield name
@@ -57,23 +62,25 @@ def pg_template() -> Iterator[str]:
     admin.dispose()
 
 
+@pytest.fixture(scope="session")
+def pg_scratch(pg_template: str) -> Iterator[ScratchDatabase]:
+    """This process's PostgreSQL test database, made like the template again before each test."""
+    name = f"caseflow_t_{uuid.uuid4().hex[:10]}"
+    scratch = ScratchDatabase(_pg_admin(), pg_template, name, _pg_url(name))
+    yield scratch
+    scratch.drop()
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A fresh, migrated, empty database: SQLite and PostgreSQL through one fixture."""
     if request.param == "sqlite":
         target = tmp_path / "caseflow.sqlite"
         shutil.copy(request.getfixturevalue("sqlite_template"), target)
-        yield f"sqlite:///{target}"
-        return
-    template = request.getfixturevalue("pg_template")
-    name = f"caseflow_t_{uuid.uuid4().hex[:10]}"
-    admin = _pg_admin()
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-    yield PG_URL.rsplit("/", 1)[0] + f"/{name}"
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+        return f"sqlite:///{target}"
+    scratch: ScratchDatabase = request.getfixturevalue("pg_scratch")
+    scratch.reset()
+    return scratch.url
 
 
 @pytest.fixture

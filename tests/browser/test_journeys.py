@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from caseflow.services.demo import ADMIN_PASSWORD, DEMO_PASSWORD
+
+# One worker runs them all under xdist: the module's server and Chromium start once, not twice.
+pytestmark = pytest.mark.xdist_group("browser")
 
 
 def sign_in(page, username: str, password: str = DEMO_PASSWORD) -> None:  # type: ignore[no-untyped-def]
