@@ -16,7 +16,7 @@ from sqlalchemy import Engine, text
 from tqdm import tqdm
 
 from bench import eventload
-from bench.summaries import SECONDS_TABLE, Summaries
+from bench.summaries import Summaries
 from caseflow.models import Case, CaseEvent
 
 # Bulk-written tables: their triggers are off during the load, their indexes rebuilt after.
@@ -170,12 +170,12 @@ class SqliteLoader:
             # values are stored as they come, as they are under those types' affinities
             temp_tables=[f"CREATE TEMP TABLE bench_classes (class_id PRIMARY KEY, "
                          f"{', '.join(CASE_COLUMNS)})", *TEMP_TABLES[2:], DRAWN_TABLE,
-                         SECONDS_TABLE, *self.summaries.setup()],
+                         *self.summaries.setup()],
             places=self.conn.execute(self.summaries.places()).fetchall(),
             class_insert=_template_inserts("?")[0],
             events=self.expand[1],
             event_insert=_template_inserts("?")[1],
-            clock_times=self.summaries.clock_times(cached=True),
+            clock_times=self.summaries.clock_times(),
             clock_seconds=self.summaries.clock_seconds(),
             drawn_insert=f"INSERT INTO bench_cases VALUES ({', '.join('?' * len(CASE_FIELDS))})",
         )

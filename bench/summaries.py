@@ -20,7 +20,6 @@ from sqlalchemy import (
     and_,
     cast,
     column,
-    exists,
     func,
     insert,
     literal,
@@ -28,7 +27,6 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy import table as sql_table
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
 
 from caseflow.models import CaseClockSeconds, CaseClockTime, Unit
@@ -45,9 +43,6 @@ CLASSES = sql_table("bench_classes", column("class_id"), column("category"),
 EVENTS = sql_table("bench_events", column("class_id"), column("action"), column("at"),
                column("to_layer"))
 PLACES = sql_table("bench_places", column("place"), column("complex"))
-SECONDS = sql_table("bench_seconds", column("start"), column("finish"), column("seconds"))
-SECONDS_TABLE = ("CREATE TEMP TABLE bench_seconds (start, finish, seconds, "
-                 "PRIMARY KEY (start, finish))")
 FLAGS = sql_table("bench_flags", column("class_id"), *(column(name) for name in MONTH_COUNTS))
 CLOCK_COLUMNS = ["case_id", "clock", "layer", "at", "seconds", "place_unit_id"]
 
@@ -107,12 +102,10 @@ class Summaries:
         for *key, cases in run(self._sql(categories)):
             self.categories[tuple(key)] += cases
 
-    def clock_times(self, cached: bool = False) -> list[str]:
+    def clock_times(self) -> list[str]:
         """INSERT…SELECTs writing the clock times of the drawn cases in bench_cases:
         `rollup._clock_queries` over their class templates (a resolve time for each resolved
-        case, an accept time from the accept event at its first acceptance). `cached`: each
-        distinct (submitted, at) pair's seconds computed once, kept in bench_seconds
-        (SQLite's julianday parses both texts on every call; a few thousand pairs recur)."""
+        case, an accept time from the accept event at its first acceptance)."""
         k = CLASSES.c
         joined = select().join_from(DRAWN, CLASSES, k.class_id == DRAWN.c.class_id)
         accepted = joined.join(EVENTS, and_(EVENTS.c.class_id == DRAWN.c.class_id,
@@ -124,12 +117,6 @@ class Summaries:
         statements = []
         for clock, layer, at, query in parts:
             seconds = seconds_between(self.session, DRAWN.c.submitted, at)
-            if cached:
-                pair = and_(SECONDS.c.start == DRAWN.c.submitted, SECONDS.c.finish == at)
-                new = query.add_columns(DRAWN.c.submitted, at, seconds).where(~exists().where(pair))
-                statements.append(self._sql(sqlite_insert(SECONDS).from_select(
-                    ["start", "finish", "seconds"], new).on_conflict_do_nothing()))
-                query, seconds = query.join(SECONDS, pair), SECONDS.c.seconds
             rows = query.add_columns(DRAWN.c.id, literal(clock), layer, at, seconds,
                                      DRAWN.c.place)
             statements.append(self._sql(insert(CaseClockTime).from_select(CLOCK_COLUMNS, rows)))
