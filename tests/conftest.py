@@ -24,6 +24,17 @@ RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 START = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def instance_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """caseflow's instance folder in this process's temporary directory, not the checkout's:
+    test processes (xdist workers, and the commands they start) never race to write one
+    secret key file, and a clean clone gets none."""
+    path = tmp_path_factory.mktemp("instance")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CASEFLOW_INSTANCE_PATH", str(path))
+        yield path
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One migrated SQLite file, copied for each test (faster than migrating each time)."""
