@@ -7,8 +7,10 @@ from tests.conftest import RULES_DIR
 
 
 def build(database_url, clock, **config):
+    # Moving windows: with fixed ones, requests either side of a wall-clock minute count apart.
     app = create_app({"TESTING": True, "DATABASE_URL": database_url, "CLOCK": clock,
-                      "RULES_DIR": str(RULES_DIR), **config})
+                      "RULES_DIR": str(RULES_DIR), "RATELIMIT_STRATEGY": "moving-window",
+                      **config})
     app.extensions["caseflow_limiter"].reset()
     return app
 
