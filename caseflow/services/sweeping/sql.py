@@ -200,7 +200,6 @@ EVENT_COLUMNS = ["case_id", "at", "actor_id", "actor_role", "actor_label", "acti
 
 @cache  # one statement per database and target unit kind, bound anew for every group
 def _events_insert(pg: bool, holder_kind: str | None) -> Any:
-    chosen = cases.c.id
     if holder_kind:
         # The holder once per case, kept for both the event and the filter on it: written
         # twice in one SELECT, SQLite would look it up twice.
@@ -213,7 +212,7 @@ def _events_insert(pg: bool, holder_kind: str | None) -> Any:
         frm, to_unit = cases.join(held, held.c.case_id == cases.c.id), held.c.holder
         where = held.c.holder.is_not(None)
     else:
-        frm, to_unit, where = cases, cases.c.unit_id, in_ids(pg, chosen)
+        frm, to_unit, where = cases, cases.c.unit_id, in_ids(pg, cases.c.id)
     source = select(
         cases.c.id,
         bindparam("b_at", type_=UTCDateTime()),
