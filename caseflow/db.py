@@ -33,6 +33,22 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# `connection.info` key: set by whoever turns SQLite's automatic checkpoints off on a pooled
+# connection (the sweep), so that the pool turns them on again as the connection comes back.
+AUTOCHECKPOINT_OFF = "caseflow_wal_autocheckpoint_off"
+# SQLite's default, which caseflow's engine keeps: checkpoint once the WAL holds 1000 pages.
+AUTOCHECKPOINT_PAGES = 1000
+
+
+def _restore_autocheckpoint(dbapi_connection: Any, record: Any) -> None:
+    # Here, not in the code that turned them off: that code may raise, or end on another
+    # pooled connection, and a connection left without them lets the WAL grow for good.
+    if dbapi_connection is not None and record.info.pop(AUTOCHECKPOINT_OFF, False):
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA wal_autocheckpoint = {AUTOCHECKPOINT_PAGES}")
+        cursor.close()
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine tuned for SQLite (WAL, busy timeout) or PostgreSQL (pool pre-ping)."""
     if url.startswith("postgresql") and "+" not in url.split(":", 1)[0]:
@@ -40,6 +56,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
         event.listen(engine, "connect", _tune_sqlite)
+        event.listen(engine, "checkin", _restore_autocheckpoint)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_size", int(os.environ.get("CASEFLOW_POOL_SIZE", "5")))

@@ -37,6 +37,7 @@ from sqlalchemy import (
 from sqlalchemy import case as when
 from sqlalchemy.orm import Session, aliased
 
+from caseflow.db import AUTOCHECKPOINT_OFF
 from caseflow.models import Case, CaseEvent, Unit, UnitClosure
 from caseflow.models.base import JSONType, UTCDateTime
 
@@ -64,8 +65,6 @@ def is_postgres(session: Session) -> bool:
 
 
 BATCH_CACHE_KIB = 64 * 1024
-# SQLite's default, which caseflow's engine keeps: checkpoint once the WAL holds 1000 pages.
-AUTOCHECKPOINT_PAGES = 1000
 
 
 def take_write_lock(session: Session) -> None:
@@ -80,15 +79,16 @@ def take_write_lock(session: Session) -> None:
         # No checkpoint after each batch's commit (two fsyncs each, and the pages a later
         # batch dirties again copied again): `checkpoint` does one when the sweep ends.
         # Each batch stays atomic and durable in the WAL; a worker dying mid-sweep only
-        # leaves a longer WAL, which the next writer's own checkpoint folds in.
+        # leaves a longer WAL, which the next writer's own checkpoint folds in. Marked on the
+        # connection first: the pool turns them on again when it comes back (caseflow.db),
+        # however the batch ends.
+        session.connection().info[AUTOCHECKPOINT_OFF] = True
         session.execute(text("PRAGMA wal_autocheckpoint = 0"))
 
 
 def checkpoint(session: Session) -> None:
-    """On SQLite, after a sweep: checkpoint without waiting on anyone (PASSIVE) and give
-    the connection back to the pool with the usual automatic checkpoints."""
+    """On SQLite, after a sweep: checkpoint without waiting on anyone (PASSIVE)."""
     if not is_postgres(session):
-        session.execute(text(f"PRAGMA wal_autocheckpoint = {AUTOCHECKPOINT_PAGES}"))
         session.execute(text("PRAGMA wal_checkpoint(PASSIVE)"))
 
 
