@@ -10,7 +10,9 @@ is caught by the catalogue's row versions; the database is then cloned again.
 
 from __future__ import annotations
 
+import psycopg
 from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
 USER_SCHEMAS = "n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'"
@@ -81,13 +83,18 @@ class ScratchDatabase:
 
     def reset(self) -> None:
         """Make the database like the template again: same schema, same rows, same sequences."""
-        with self.engine.connect() as conn:
-            conn.execute(text(END_OTHER_SESSIONS))
-            if conn.execute(text(FINGERPRINT)).one() == self.fingerprint:
-                # Sent as one simple query: one implicit transaction, all or nothing.
-                conn.connection.driver_connection.execute(self.script.encode())
-                return
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(text(END_OTHER_SESSIONS))
+                if conn.execute(text(FINGERPRINT)).one() == self.fingerprint:
+                    # Sent as one simple query: one implicit transaction, all or nothing.
+                    conn.connection.driver_connection.execute(self.script.encode())
+                    return
+        except (DBAPIError, psycopg.Error):
+            pass  # whatever a test left behind, a new clone is as fresh as ever
         self._clone()
+        with self.engine.connect() as conn:
+            self.fingerprint = conn.execute(text(FINGERPRINT)).one()
 
     def drop(self) -> None:
         """Drop the database at the end of the session."""
