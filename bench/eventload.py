@@ -110,9 +110,13 @@ class EventWriter:
         """A chunk of drawn cases, in id order."""
         self.feed.send(("cases", rows))
 
-    def finish(self) -> None:
-        """Wait for the second process to write and index everything."""
+    def close(self) -> None:
+        """No more cases: the second process builds its indexes and counts while the main
+        writer builds its own."""
         self.feed.send(("done", None))
+
+    def finish(self) -> None:
+        """Wait for the second process to write and index everything (after `close`)."""
         status, detail = self.results.recv()
         self.process.join()
         if status != "ok":

@@ -210,6 +210,7 @@ class SqliteLoader:
             self.conn.close()
 
     def _finish(self) -> None:
+        self.events.close()
         self.conn.execute("COMMIT")
         for name in ("bench_cases", "bench_classes"):
             self.conn.execute(f"DROP TABLE temp.{name}")
