@@ -1,0 +1,107 @@
+"""case_month_counts stays equal to a recount through the moves its trigger's pre-check lets
+pass quietly (an escalation, a start) and counts those that change a flag (resolve, close)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
+
+from caseflow.domain.errors import CaseflowError
+from caseflow.models import Case, CaseMonthCount
+from caseflow.services.actions import act_on_case
+from caseflow.services.cases import get_case, submit_case
+from caseflow.services.reporting.rollup import kept, recount
+from caseflow.services.sweep import sweep
+from tests.factories import RESIDENT, build_tree, submission
+
+STAFF = ("butler", "lotus-butler", "branch", "community", "street", "lead", "dispatcher")
+
+
+def _counts(runtime) -> list[tuple]:
+    """The month counts the triggers kept, after checking them against a recount."""
+    with runtime.uow() as uow:
+        held, counted = kept(uow.session), recount(uow.session)
+    assert held["case_month_counts"] == counted["case_month_counts"]
+    return held["case_month_counts"]
+
+
+def _total(runtime, flag: str) -> int:
+    with runtime.uow() as uow:
+        return uow.session.scalar(select(func.sum(getattr(CaseMonthCount, flag)))) or 0
+
+
+def _act(runtime, users, ref: str, action: str, **data) -> None:
+    """The action by the first person allowed to take it; someone must be."""
+    for actor in [*(users[name] for name in STAFF), RESIDENT]:
+        try:
+            with runtime.uow() as uow:
+                act_on_case(uow, runtime.rules(), ref, action, actor, runtime.now(),
+                            note="测试", data=data)
+            return
+        except CaseflowError:
+            continue
+    raise AssertionError(f"nobody could {action} {ref}")
+
+
+def _case(runtime, ref: str) -> Case:
+    with runtime.uow() as uow:
+        return get_case(uow.session, ref)
+
+
+def _submit(runtime) -> Case:
+    with runtime.uow() as uow:
+        return submit_case(uow, runtime.rules(), submission(), RESIDENT, runtime.now())[0]
+
+
+def test_an_escalation_moves_the_case_but_no_count(runtime, clock):
+    build_tree(runtime)
+    case = _submit(runtime)
+    before = _counts(runtime)
+    clock.set(datetime.fromisoformat(case.deadlines["accept"]["due_at"]) + timedelta(minutes=1))
+    assert sweep(runtime.uow, runtime.rules(), clock.now()).escalated == 1
+    moved = _case(runtime, case.ref)
+    assert (moved.state, moved.layer) == ("submitted", "complex")
+    assert moved.layer != case.layer and moved.unit_id != case.unit_id
+    assert _counts(runtime) == before
+
+
+def test_accept_and_start_are_counted_and_resolve_and_close_change_the_counts(runtime):
+    users = build_tree(runtime)
+    ref = _submit(runtime).ref
+    assert (_total(runtime, "submitted"), _total(runtime, "accepted")) == (1, 0)
+    _act(runtime, users, ref, "accept")
+    accepted = _counts(runtime)
+    assert _total(runtime, "accepted") == 1
+    _act(runtime, users, ref, "start")
+    assert _case(runtime, ref).state == "in_progress"
+    assert _counts(runtime) == accepted  # accepted → in_progress changes no flag
+    _act(runtime, users, ref, "resolve")
+    assert _counts(runtime) != accepted
+    assert (_total(runtime, "resolved"), _total(runtime, "closed")) == (1, 0)
+    _act(runtime, users, ref, "close")
+    assert _case(runtime, ref).state == "closed"
+    _counts(runtime)
+    assert (_total(runtime, "resolved"), _total(runtime, "closed")) == (1, 1)
+
+
+def test_a_quiet_state_change_with_a_counted_column_in_one_update_counts_once(runtime):
+    build_tree(runtime)
+    refs = [_submit(runtime).ref for _ in range(4)]
+    with runtime.uow() as uow:
+        # submitted → accepted: no flag reads either state; the rework count is one.
+        uow.session.execute(update(Case).where(Case.ref == refs[0]).values(
+            state="accepted", rework_count=Case.rework_count + 1))
+        # … and into a counted state (deferred) with another counted column.
+        uow.session.execute(update(Case).where(Case.ref == refs[1]).values(
+            state="deferred", extension_count=Case.extension_count + 1))
+        # Only uncounted columns beside the state's unchanged value: nothing to count.
+        uow.session.execute(update(Case).where(Case.ref == refs[2]).values(
+            state=Case.state, layer="street", title="改"))
+        # Into a counted state and nothing else.
+        uow.session.execute(update(Case).where(Case.ref == refs[3]).values(state="deferred"))
+        uow.commit()
+    _counts(runtime)
+    assert (_total(runtime, "submitted"), _total(runtime, "handled")) == (4, 4)
+    assert (_total(runtime, "reworked"), _total(runtime, "extended")) == (1, 1)
+    assert _total(runtime, "deferred") == 2
