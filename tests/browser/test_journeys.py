@@ -8,7 +8,9 @@ import pytest
 
 from caseflow.services.demo import ADMIN_PASSWORD, DEMO_PASSWORD
 
-# One worker runs them all under xdist: the module's server and Chromium start once, not twice.
+# One worker runs them all under `--dist loadgroup`: the module's server and Chromium start
+# once, not on each worker. (pytest-xdist 3.8 sets a node id pytest 9 no longer reads, so
+# for now they may still be spread; each worker then starts its own, which is only slower.)
 pytestmark = pytest.mark.xdist_group("browser")
 
 
