@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, bindparam, func, select
+from sqlalchemy import ColumnElement, bindparam, func, literal, select, union_all
 from sqlalchemy import case as when
 from sqlalchemy.orm import aliased
 
@@ -100,26 +100,22 @@ def _folded(by: str, grouped: list, width: int) -> list:
 
 
 def _by_age(uow: UnitOfWork, now: datetime, scope: int | None) -> list:
-    """Open cases per age bucket in one pass without grouping: how many were submitted
-    after each bound (and of those, how many are overdue); buckets are the differences."""
-    overdue = Case.next_due_at <= now
-    sums = [func.count(), func.sum(when((overdue, 1), else_=0))]
-    bounds = [bound for _, bound in AGE_BUCKETS if bound]
-    for bound in bounds:
-        newer = Case.submitted_at > now - bound
-        sums += [func.sum(when((newer, 1), else_=0)), func.sum(when((newer & overdue, 1), else_=0))]
-    found = [int(v or 0) for v in uow.session.execute(
-        scoped(select(*sums).where(open_case()), scope)).one()]
-    # Cumulative (newer than 1 d, 3 d, …, everything) to per-bucket counts.
-    cumulative = [(found[i], found[i + 1]) for i in range(2, len(found), 2)] + [
-        (found[0], found[1])
-    ]
-    rows, before = [], (0, 0)
-    for (label, _), (n, late) in zip(AGE_BUCKETS, cumulative, strict=True):
-        if n - before[0]:
-            rows.append(Row(label, n - before[0], late - before[1]))
-        before = (n, late)
-    return rows
+    """Open cases per age bucket, and how many are overdue: each bucket is one range of
+    ix_cases_open_submitted (submitted_at, next_due_at), read without the table."""
+    overdue = func.sum(when((Case.next_due_at <= now, 1), else_=0))
+    newest: datetime | None = None
+    parts = []
+    for n, (_, bound) in enumerate(AGE_BUCKETS):
+        oldest = None if bound is None else now - bound
+        in_bucket = [open_case()]
+        if oldest is not None:
+            in_bucket.append(Case.submitted_at > oldest)
+        if newest is not None:
+            in_bucket.append(Case.submitted_at <= newest)
+        parts.append(scoped(select(literal(n), func.count(), overdue).where(*in_bucket), scope))
+        newest = oldest
+    found = {n: (count, late or 0) for n, count, late in uow.session.execute(union_all(*parts))}
+    return [Row(label, *found[n]) for n, (label, _) in enumerate(AGE_BUCKETS) if found[n][0]]
 
 
 def _by_green(uow: UnitOfWork, now: datetime, scope: int | None) -> list:
