@@ -131,6 +131,7 @@ Index(
     Case.submitted_at, Case.place_unit_id, Case.state,
     sqlite_where=OPEN, postgresql_where=OPEN,
 )
-# Unresolved by age reads each age bucket as one range of it (migration 0011).
-Index("ix_cases_open_submitted", Case.submitted_at, Case.next_due_at,
+# Unresolved by age reads each age bucket as one range of it, the oldest open cases its
+# first entries (migration 0011).
+Index("ix_cases_open_submitted", Case.submitted_at, Case.id, Case.next_due_at,
       sqlite_where=OPEN, postgresql_where=OPEN)
