@@ -37,7 +37,7 @@ def _unit_counts(
     """Per unit of kind `level` (rolled up from each case's place): the rate counts plus
     the 数字城管 counts, from the monthly summary."""
     area = aliased(Unit)
-    source = cohort_source(uow.session, period, now, scope)
+    source = cohort_source(uow.session, period, now, scope, grain=None)
     query = (
         select(area.code.label("unit"), area.name.label("name"), *count_sums(source))
         .join(UnitClosure, UnitClosure.descendant_id == source.c.place_unit_id)

@@ -34,7 +34,7 @@ def _company_counts(
 ) -> dict[int, Mapping[str, Any]]:
     """Rate counts per company over cases placed in complexes its offices serve."""
     office = aliased(Unit)
-    source = cohort_source(uow.session, period, now, scope)
+    source = cohort_source(uow.session, period, now, scope, grain=None)
     query = (
         select(office.property_company_id.label("company_id"), *count_sums(source))
         .join(UnitClosure, UnitClosure.descendant_id == source.c.place_unit_id)

@@ -26,6 +26,7 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    null,
     select,
     text,
     union_all,
@@ -110,12 +111,14 @@ def _zeros() -> list[Any]:
 
 
 def cohort_source(
-    session: Session, period: Period, now: datetime, scope: int | None, grain: str = "month"
+    session: Session, period: Period, now: datetime, scope: int | None,
+    grain: str | None = "month",
 ) -> Subquery:
     """Rows (bucket, place_unit_id, <every count>, awaiting) whose sums per bucket and place
     are the counts of the period's cohort. Weeks cut across months: `grain=week` reads
-    `cases` only."""
-    months, edges = split(period) if grain == "month" else ([], [period])
+    `cases` only. `grain=None`: sums per place only (the bucket is empty), which spares
+    computing each case's local month."""
+    months, edges = split(period) if grain != "week" else ([], [period])
     parts = []
     if months:
         summary = select(
@@ -123,11 +126,12 @@ def cohort_source(
             *(getattr(CaseMonthCount, name) for name in MONTH_COUNTS), literal(0).label("awaiting"),
         ).where(CaseMonthCount.month.in_(months))
         parts.append(_in_scope(summary, CaseMonthCount.place_unit_id, scope))
-    bucket = local_bucket(session, Case.submitted_at, grain)
+    bucket = null() if grain is None else local_bucket(session, Case.submitted_at, grain)
+    keys = [Case.place_unit_id] if grain is None else [bucket, Case.place_unit_id]
     for edge in edges:
         raw = select(bucket.label("bucket"), Case.place_unit_id, *flag_sums(),
                      literal(0).label("awaiting"))
-        raw = raw.where(submitted_in(edge)).group_by(bucket, Case.place_unit_id)
+        raw = raw.where(submitted_in(edge)).group_by(*keys)
         parts.append(_in_scope(raw, Case.place_unit_id, scope))
     # Past its deadline and still not accepted: counts towards the response rate's base now.
     awaiting = select(
@@ -138,7 +142,7 @@ def cohort_source(
         Case.state == bindparam("waiting", "submitted", literal_execute=True),
         Case.first_accepted_at.is_(None), submitted_in(period),
         Case.next_due_at <= now,
-    ).group_by(bucket, Case.place_unit_id)
+    ).group_by(*keys)
     parts.append(_in_scope(awaiting, Case.place_unit_id, scope))
     return union_all(*parts).subquery("cohort")
 
