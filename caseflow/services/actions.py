@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from caseflow.domain import lifecycle
@@ -17,7 +18,7 @@ from caseflow.domain.errors import (
     PermissionDenied,
     StaleVersion,
 )
-from caseflow.domain.policy import HOLDER, OWNER, Actor, CaseFacts, allowed_actions, may_take
+from caseflow.domain.policy import OWNER, Actor, CaseFacts, allowed_actions, may_take
 from caseflow.models import Case, User
 from caseflow.rules import RuleSet
 from caseflow.services.caserow import CaseRow, insert_event, load_case_row, save_case_row
@@ -31,7 +32,7 @@ NOTE_REQUIRED = frozenset(
 )
 
 
-def actor_for(session: Session, user: User, case: Case | CaseRow) -> Actor:
+def actor_for(session: Session | Connection, user: User, case: Case | CaseRow) -> Actor:
     """The actor a staff user is on this case, given where their unit stands."""
     return Actor(
         role=user.role,
@@ -39,13 +40,6 @@ def actor_for(session: Session, user: User, case: Case | CaseRow) -> Actor:
         user_id=user.id,
         label=user.username,
     )
-
-
-def _actor(uow: UnitOfWork, user: User, case: CaseRow) -> Actor:
-    """`actor_for`; the holding unit's own staff (most actions) need no lookup, no session."""
-    if user.unit_id is not None and user.unit_id == case.unit_id:
-        return Actor(role=user.role, relation=HOLDER, user_id=user.id, label=user.username)
-    return actor_for(uow.session, user, case)
 
 
 def facts_of(case: Case | CaseRow) -> CaseFacts:
@@ -105,7 +99,7 @@ def take_action(
     case = load_case_row(uow, conn, key)
     if expected_version is not None and expected_version != case.version:
         raise StaleVersion(case.version)
-    who = _actor(uow, actor, case) if isinstance(actor, User) else actor
+    who = actor_for(conn, actor, case) if isinstance(actor, User) else actor
     _check_allowed(rules, case, who, action, now)
     note = (note or "").strip()
     if action in NOTE_REQUIRED and not note:
@@ -124,9 +118,7 @@ def take_action(
     # Stored deadlines still hold when this action kept the clocks and comes after every
     # earlier change (each one moves updated_at); then they advance without the history.
     current = case.clocks == case.loaded("clocks") and now >= case.loaded("updated_at")
-    met = refresh_deadlines(
-        lambda: uow.session, case, rules, now, (now, action, case.state), current
-    )
+    met = refresh_deadlines(conn, case, rules, now, (now, action, case.state), current)
     _note_clocks_met(case, action, met, step.event_data)
     step.event_data.update(event_facts or {})
     save_case_row(uow, case)

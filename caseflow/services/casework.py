@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session
 
 from caseflow.domain.deadlines import (
@@ -90,7 +89,7 @@ HISTORY = (
 
 
 def refresh_deadlines(
-    session: Session | Callable[[], Session],
+    conn: Connection,
     case: Case | CaseRow,
     rules: RuleSet,
     now: datetime,
@@ -104,13 +103,14 @@ def refresh_deadlines(
     pending event advances them without reading the history, whenever the stored entries
     suffice (domain.deadlines.advance_deadlines, equal to a recompute by construction).
     Returns the clocks this change stopped, each with whether it was met in time.
-    `session` may be a function opening one: only a recompute reads the history.
+    The history is read on `conn`, the transaction's connection: an ORM session's pending
+    objects are not flushed for it (the case row is written once, at commit).
     """
     result = None
     if pending and stored_are_current and case.id is not None:
         result = advance_deadlines(case.clocks, case.deadlines, pending)
     if result is None:
-        result = _recomputed(session, case, rules, now, pending)
+        result = _recomputed(conn, case, rules, now, pending)
     stopped = {
         name: entry["due_at"] is None
         or datetime.fromisoformat(entry["stopped_at"]) <= datetime.fromisoformat(entry["due_at"])
@@ -124,22 +124,19 @@ def refresh_deadlines(
 
 
 def _recomputed(
-    session: Session | Callable[[], Session],
+    conn: Connection,
     case: Case | CaseRow,
     rules: RuleSet,
     now: datetime,
     pending: tuple[datetime, str, str] | None,
 ) -> Deadlines:
     """Deadlines recomputed from the stored history (plus the pending event): the truth."""
-    if not isinstance(session, Session):
-        session = session()
-    with session.no_autoflush:  # the case row is written once, at commit
-        rows = (
-            session.execute(HISTORY, {"case_id": case.id, "since": case.layer_entered_at})
-            if case.id is not None
-            else []
-        )
-        history = [(at, action, state) for at, action, state in rows]
+    rows = (
+        conn.execute(HISTORY, {"case_id": case.id, "since": case.layer_entered_at})
+        if case.id is not None
+        else []
+    )
+    history = [(at, action, state) for at, action, state in rows]
     if pending:
         history.append(pending)
     return compute_deadlines(

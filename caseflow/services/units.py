@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import yaml
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Connection, delete, insert, select
 from sqlalchemy.orm import Session
 
 from caseflow.domain.errors import InvalidInput, NotFound
@@ -130,7 +130,7 @@ def holder_for(session: Session, place_unit_id: int, unit_kind: str) -> int | No
     )
 
 
-def relation(session: Session, actor_unit_id: int | None, holder_unit_id: int) -> str:
+def relation(session: Session | Connection, actor_unit_id: int | None, holder_unit_id: int) -> str:
     """How an actor's unit stands to the unit holding a case: holder, above, or outside."""
     if actor_unit_id is None:
         return OUTSIDE

@@ -101,7 +101,7 @@ def _folded(by: str, grouped: list, width: int) -> list:
 
 def _by_age(uow: UnitOfWork, now: datetime, scope: int | None) -> list:
     """Open cases per age bucket, and how many are overdue: each bucket is one range of
-    ix_cases_open_submitted (submitted_at, next_due_at), read without the table."""
+    ix_cases_open_submitted (submitted_at, id, next_due_at), read without the table."""
     overdue = func.sum(when((Case.next_due_at <= now, 1), else_=0))
     newest: datetime | None = None
     parts = []

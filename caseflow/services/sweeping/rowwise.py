@@ -28,13 +28,13 @@ def _mark(case: Case, names: list[str], flag: str) -> None:
 
 def warn(session: Session, case: Case, rules: RuleSet, now: datetime, report: SweepReport) -> None:
     """Warn once about clocks past their warning point."""
-    refresh_deadlines(session, case, rules, now)
+    refresh_deadlines(session.connection(), case, rules, now)
     names = warning_clocks(case.deadlines, now)
     if not names:
         return
     _mark(case, names, "warned")
     before = (case.state, case.layer, case.unit_id)
-    refresh_deadlines(session, case, rules, now)
+    refresh_deadlines(session.connection(), case, rules, now)
     record_event(
         session, case, SYSTEM, "warn", now, before, data={"kind": "warning", "clocks": names}
     )
@@ -45,7 +45,7 @@ def overdue(
     session: Session, case: Case, rules: RuleSet, now: datetime, report: SweepReport
 ) -> None:
     """Escalate, supervise or note an overdue case, as escalation.yaml says."""
-    refresh_deadlines(session, case, rules, now)
+    refresh_deadlines(session.connection(), case, rules, now)
     names = overdue_clocks(case.deadlines, now)
     if not names:
         return
@@ -53,7 +53,8 @@ def overdue(
     climbing = [n for n in names if rules.escalation.on_overdue.get(n) == "escalate"]
     if climbing and move_up(session, case, rules, now, f"{climbing[0]}_overdue"):
         lifecycle.fire(case, "escalate")
-        refresh_deadlines(session, case, rules, now, pending=(now, "escalate", case.state))
+        pending = (now, "escalate", case.state)
+        refresh_deadlines(session.connection(), case, rules, now, pending=pending)
         record_event(
             session,
             case,
@@ -66,7 +67,7 @@ def overdue(
         report.escalated += 1
         return
     _mark(case, names, "overdue_noted")
-    refresh_deadlines(session, case, rules, now)
+    refresh_deadlines(session.connection(), case, rules, now)
     action = "supervise" if climbing else "warn"
     record_event(
         session, case, SYSTEM, action, now, before, data={"kind": "overdue", "clocks": names}
