@@ -25,6 +25,19 @@ def _events(runtime, case_id):
         )
 
 
+def _rename_by_sql_and_copy_an_event_in_the_session(uow, case):
+    """Work through both doors: the case renamed by SQL on the connection, then (the session
+    opened late) a copy of its first event added to the session."""
+    uow.connection().execute(update(Case).where(Case.id == case.id).values(title="renamed"))
+    first_event = uow.session.scalars(
+        select(CaseEvent).where(CaseEvent.case_id == case.id)
+    ).first()
+    uow.session.add(CaseEvent(**{
+        column.key: getattr(first_event, column.key)
+        for column in CaseEvent.__table__.columns if column.key != "id"
+    }))
+
+
 def test_an_action_needs_no_session(runtime, case):
     with runtime.uow() as uow:
         act(uow, runtime.rules(), case.id, "comment", RESIDENT, runtime.now(), note="还在吗")
@@ -36,16 +49,7 @@ def test_an_action_needs_no_session(runtime, case):
 def test_a_session_opened_late_shares_the_transaction(runtime, case):
     before = _events(runtime, case.id)
     with runtime.uow() as uow:
-        uow.connection().execute(
-            update(Case).where(Case.id == case.id).values(title="renamed")
-        )
-        first_event = uow.session.scalars(
-            select(CaseEvent).where(CaseEvent.case_id == case.id)
-        ).first()
-        uow.session.add(CaseEvent(**{
-            column.key: getattr(first_event, column.key)
-            for column in CaseEvent.__table__.columns if column.key != "id"
-        }))
+        _rename_by_sql_and_copy_an_event_in_the_session(uow, case)
         assert uow.session.get_one(Case, case.id).title == "renamed"  # sees the SQL's write
     # Not committed: neither the SQL nor the session's object stayed.
     with runtime.uow() as uow:
@@ -56,16 +60,7 @@ def test_a_session_opened_late_shares_the_transaction(runtime, case):
 def test_committing_keeps_both(runtime, case):
     before = _events(runtime, case.id)
     with runtime.uow() as uow:
-        uow.connection().execute(
-            update(Case).where(Case.id == case.id).values(title="renamed")
-        )
-        first_event = uow.session.scalars(
-            select(CaseEvent).where(CaseEvent.case_id == case.id)
-        ).first()
-        uow.session.add(CaseEvent(**{
-            column.key: getattr(first_event, column.key)
-            for column in CaseEvent.__table__.columns if column.key != "id"
-        }))
+        _rename_by_sql_and_copy_an_event_in_the_session(uow, case)
         uow.commit()
     with runtime.uow() as uow:
         assert uow.session.get_one(Case, case.id).title == "renamed"
