@@ -5,26 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from types import SimpleNamespace
 
+from caseflow.domain.masking import mask_name, mask_phone
 from caseflow.models import Case, ReadAudit, User
 from caseflow.services.queries import visible_case
 from caseflow.services.uow import UnitOfWork
 
 # Roles that handle the case and must be able to call the resident back.
 FULL_RECORD_ROLES = frozenset({"admin", "dispatcher", "unit_lead", "caseworker"})
-
-
-def mask_name(name: str) -> str:
-    """刘女士 → 刘**: the family name stays, the rest is hidden."""
-    name = name.strip()
-    return name[:1] + "*" * max(len(name) - 1, 1) if name else ""
-
-
-def mask_phone(phone: str) -> str:
-    """13800000001 → 138****0001: enough to recognise, not to call."""
-    digits = phone.strip()
-    if len(digits) < 8:
-        return "*" * len(digits)
-    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
 
 
 def sees_reporter(viewer: User | None) -> bool:

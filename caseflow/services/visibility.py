@@ -1,0 +1,120 @@
+"""Who may see what: the one read policy every edge goes through.
+
+A reader is a `Viewer`: a staff user, a resident proved by a case's tracking token, or the
+public (an anonymous page, an Open311 client). The policy, written once here:
+- **jurisdiction**: a staff member sees what lies in the area of their unit (the unit and
+  the units below it); admins see everything; residents only their own case; the public
+  only what is published for everyone;
+- **personal data**: roles that handle a case see the reporter's name and phone (and that
+  read is audited); leaders and owners' committees see them masked (王**, 138****5678);
+  residents and the public never see another person's data, and phone or ID numbers typed
+  into free text shown to them are masked;
+- **notes**: staff see every note; residents and the public see replies only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from caseflow.domain.errors import PermissionDenied
+from caseflow.domain.masking import mask_name, mask_phone, mask_text
+
+STAFF_ROLES = frozenset({"admin", "dispatcher", "unit_lead", "caseworker", "leader",
+                         "owners_committee"})
+# Roles that handle cases and must be able to call the resident back: they read unmasked.
+FULL_RECORD_ROLES = frozenset({"admin", "dispatcher", "unit_lead", "caseworker"})
+ALL_CASES_ROLES = frozenset({"admin"})
+RESIDENT, PUBLIC_ROLE = "resident", "public"
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is reading. Staff carry their user id and unit; a resident the case they proved."""
+
+    role: str
+    id: int | None = None
+    unit_id: int | None = None
+    username: str = ""
+    display_name: str = ""
+    unit_name: str = ""
+    case_id: int | None = None
+
+    @property
+    def is_staff(self) -> bool:
+        """A signed-in staff member (any staff role)."""
+        return self.id is not None and self.role in STAFF_ROLES
+
+    @property
+    def sees_everything(self) -> bool:
+        """No jurisdiction limit (administrators)."""
+        return self.role in ALL_CASES_ROLES
+
+    @property
+    def sees_personal_data(self) -> bool:
+        """Reads reporters' names and phones unmasked (and is audited for it)."""
+        return self.role in FULL_RECORD_ROLES
+
+    @property
+    def sees_internal_notes(self) -> bool:
+        """Reads staff's internal notes and staff names (any staff role)."""
+        return self.is_staff
+
+
+PUBLIC = Viewer(role=PUBLIC_ROLE)
+
+
+def resident(case_id: int) -> Viewer:
+    """The resident who proved, with its tracking token, that this case is theirs."""
+    return Viewer(role=RESIDENT, case_id=case_id)
+
+
+def staff_of(user: Any) -> Viewer:
+    """The viewer a user row (or anything with its attributes) reads as."""
+    unit = getattr(user, "unit", None)
+    return Viewer(role=user.role, id=user.id, unit_id=user.unit_id, username=user.username,
+                  display_name=user.display_name, unit_name=unit.name if unit else "")
+
+
+def area_of(viewer: Viewer | None) -> int | None:
+    """The unit whose area a staff viewer reads; None means everything (admins, the system).
+
+    Residents and the public have no area: they read only what is theirs or published.
+    """
+    if viewer is None or viewer.sees_everything:
+        return None
+    if not viewer.is_staff or viewer.unit_id is None:
+        raise PermissionDenied("residents follow their own case by reference and token")
+    return viewer.unit_id
+
+
+def require_staff(viewer: Viewer | None) -> Viewer:
+    """The viewer, when a staff member; PermissionDenied otherwise."""
+    if viewer is None or not viewer.is_staff:
+        raise PermissionDenied("this is for staff only")
+    return viewer
+
+
+def reporter_view(case: Any, viewer: Viewer | None) -> dict[str, object]:
+    """The reporter as this viewer may see them: full for handlers, masked for others."""
+    full = viewer is not None and viewer.sees_personal_data
+    return {
+        "name": case.reporter_name if full else mask_name(case.reporter_name),
+        "phone": case.reporter_phone if full else mask_phone(case.reporter_phone),
+        "masked": not full,
+        "attrs": dict(case.reporter_attrs) if full else {},
+    }
+
+
+def shown_text(text: str, viewer: Viewer | None) -> str:
+    """Free text as this viewer reads it: phone and ID numbers masked unless they handle it."""
+    if viewer is not None and viewer.sees_personal_data:
+        return text
+    return mask_text(text)
+
+
+def shown_name(name: str, viewer: Viewer | None) -> str:
+    """A person's name as this viewer reads it (masked unless they handle personal data)."""
+    if viewer is not None and viewer.sees_personal_data:
+        return name
+    return mask_name(name)
