@@ -21,8 +21,8 @@ from werkzeug.wrappers import Response
 from caseflow.admin.errors import attach
 from caseflow.admin.i18n import safe_next
 from caseflow.admin.runtime import runtime
-from caseflow.models import User
 from caseflow.services import accounts
+from caseflow.services.visibility import Viewer
 
 bp = Blueprint("admin_auth", __name__)
 attach(bp)
@@ -49,19 +49,28 @@ class StaffUser:
         """Flask-Login keeps this id in the session."""
         return str(self.id)
 
+    @property
+    def viewer(self) -> Viewer:
+        """Who this user reads as, for the read policy in services."""
+        return Viewer(role=self.role, id=self.id, unit_id=self.unit_id, username=self.username,
+                      display_name=self.display_name, unit_name=self.unit_name)
+
     @classmethod
-    def of(cls, user: User) -> StaffUser:
-        """Copy what pages need from a user row."""
-        return cls(user.id, user.username, user.display_name, user.role, user.unit_id,
-                   user.unit.name if user.unit else "")
+    def of(cls, viewer: Viewer) -> StaffUser:
+        """The signed-in user from who services say they are."""
+        assert viewer.id is not None  # staff viewers carry their user id
+        return cls(viewer.id, viewer.username, viewer.display_name, viewer.role,
+                   viewer.unit_id, viewer.unit_name)
 
 
 @login_manager.user_loader
 def load_user(user_id: str) -> StaffUser | None:
     """The session's user, while their account is active."""
+    if not user_id.isdigit():
+        return None
     with runtime().uow() as uow:
-        user = uow.session.get(User, int(user_id)) if user_id.isdigit() else None
-        return StaffUser.of(user) if user is not None and user.active else None
+        viewer = accounts.signed_in(uow, int(user_id))
+    return StaffUser.of(viewer) if viewer is not None else None
 
 
 @bp.route("/login", methods=["GET", "POST"])

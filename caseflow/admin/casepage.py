@@ -7,34 +7,27 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from caseflow.admin.errors import attach, caseflow_page, explain
 from caseflow.admin.labels import ACTIONS, label
-from caseflow.admin.present import case_view
 from caseflow.admin.runtime import runtime
 from caseflow.admin.security import requires
 from caseflow.domain.errors import CaseflowError, InvalidInput, NotFound
 from caseflow.domain.lifecycle import IRREVERSIBLE_ACTIONS
-from caseflow.models import Case, User
-from caseflow.services.actions import act_on_case, actor_for
+from caseflow.services.actions import act_on_case
+from caseflow.services.case_page import case_page
 
 bp = Blueprint("admin_case", __name__)
 attach(bp)
 STAFF = ("admin", "dispatcher", "unit_lead", "caseworker", "leader", "owners_committee")
 
 
-def _staff_actor(session: Session, case: Case) -> Any:
-    user = session.get(User, current_user.id)
-    return actor_for(session, user, case) if user is not None else None
-
-
 def render_case(ref: str, status: int = 200, **extra: Any) -> tuple[str, int]:
     """The case page as the signed-in user sees it now."""
     rt = runtime()
     with rt.uow() as uow:
-        view = case_view(uow, rt.rules(), ref, _staff_actor, rt.now())
+        view = case_page(uow, rt.rules(), current_user.viewer, ref, rt.now())
         return render_template("admin/case.html", v=view, rules=rt.rules(), now=rt.now(),
                                **extra), status
 
@@ -75,8 +68,8 @@ def act(ref: str) -> Response:
     version = form.get("version", "")
     rt = runtime()
     with rt.uow() as uow:
-        user = uow.session.get(User, current_user.id)
-        act_on_case(uow, rt.rules(), ref, action, user, rt.now(), form.get("note", ""),
+        act_on_case(uow, rt.rules(), ref, action, current_user.viewer, rt.now(),
+                    form.get("note", ""),
                     action_data(action, form), int(version) if version.isdigit() else None)
     flash(_("Done: %(action)s.", action=label(ACTIONS, action)), "ok")
     return redirect(url_for("admin_case.show", ref=ref))

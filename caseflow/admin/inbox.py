@@ -10,12 +10,12 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from caseflow.admin.errors import attach
-from caseflow.admin.present import due_status
 from caseflow.admin.runtime import runtime
 from caseflow.admin.security import requires
 from caseflow.domain.lifecycle import OPEN_STATES, STATES
-from caseflow.models import User
-from caseflow.services.queries import CaseFilters, list_cases
+from caseflow.services.case_page import due_status
+from caseflow.services.case_views import list_for
+from caseflow.services.queries import CaseFilters
 
 bp = Blueprint("admin_inbox", __name__)
 attach(bp)
@@ -55,9 +55,8 @@ def inbox() -> str | Response:
     rt = runtime()
     now = rt.now()
     with rt.uow() as uow:
-        viewer = uow.session.get(User, current_user.id)
-        cases, total = list_cases(uow, viewer, filters_from(request.args), "urgency", page,
-                                  PER_PAGE, now)
+        cases, total = list_for(uow, current_user.viewer, filters_from(request.args), now,
+                                "urgency", page, PER_PAGE)
         rows = [(case, due_status(case.deadlines, case.state, now)) for case in cases]
         return render_template("admin/inbox.html", rows=rows, total=total, page=page,
                                pages=max((total + PER_PAGE - 1) // PER_PAGE, 1),

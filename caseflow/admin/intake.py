@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,7 +15,6 @@ from caseflow.admin.public import form_page
 from caseflow.admin.runtime import runtime
 from caseflow.admin.security import requires
 from caseflow.domain.policy import OUTSIDE, Actor
-from caseflow.models import IntakeRequest
 from caseflow.services import intake_requests
 from caseflow.services.cases import submit_case
 
@@ -22,12 +23,12 @@ attach(bp)
 INTAKE_CHANNELS = ("walk_in", "phone")
 
 
-def _waiting() -> list[IntakeRequest]:
+def _waiting() -> list[dict[str, Any]]:
     """Open311 reports waiting for a place, for the roles that may place them."""
     if current_user.role not in intake_requests.DISPATCH_ROLES:
         return []
     with runtime().uow() as uow:
-        return intake_requests.waiting_requests(uow.session, current_user.id)
+        return intake_requests.waiting_for(uow, current_user.id)
 
 
 @bp.route("/intake", methods=["GET", "POST"])

@@ -7,12 +7,14 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from caseflow.admin.errors import attach
-from caseflow.admin.present import case_events, grievance, masked, places, tracked_case
+from caseflow.admin.present import grievance, masked, tracked_case
 from caseflow.admin.runtime import runtime
 from caseflow.domain.lifecycle import RESOLVED
 from caseflow.domain.policy import OWNER, Actor
 from caseflow.services.actions import act_on_case
+from caseflow.services.case_page import case_events
 from caseflow.services.cases import submit_case
+from caseflow.services.places import places
 
 bp = Blueprint("admin_public", __name__)
 attach(bp)

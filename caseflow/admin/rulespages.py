@@ -9,7 +9,6 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from caseflow.admin.errors import attach
-from caseflow.admin.present import places
 from caseflow.admin.rulesdata import diff_tables, dry_run_facts, numbered, uploaded_texts
 from caseflow.admin.runtime import runtime
 from caseflow.admin.security import requires
@@ -18,6 +17,7 @@ from caseflow.models import RuleSetVersion, Unit
 from caseflow.rules import check_rules
 from caseflow.services import rulesets
 from caseflow.services.cases import CHANNELS, PRIORITIES
+from caseflow.services.places import places
 
 bp = Blueprint("admin_rules", __name__, url_prefix="/admin/rules")
 attach(bp)

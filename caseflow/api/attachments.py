@@ -11,7 +11,6 @@ from marshmallow import Schema, fields
 from caseflow.api.auth import STAFF_ROLES, current_user, requires
 from caseflow.api.common import KEY_PARAMETER, Blueprint, problems, runtime
 from caseflow.api.schemas import AttachmentFormSchema, AttachmentSchema
-from caseflow.models import Attachment
 from caseflow.services import attachments, queries
 
 blp = Blueprint(
@@ -25,7 +24,7 @@ class FileSchema(Schema):
     file = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
 
 
-def _view(key: str, attachment: Attachment) -> dict[str, Any]:
+def _view(key: str, attachment: Any) -> dict[str, Any]:
     url = url_for("attachments.download", key=key, attachment_id=attachment.id)
     return {**{c: getattr(attachment, c) for c in AttachmentSchema().fields if c != "url"},
             "url": url}

@@ -11,12 +11,12 @@ from flask import current_app, g, request
 from caseflow.api.common import Blueprint, rate_limit, runtime
 from caseflow.api.schemas import LoginSchema, TokenSchema
 from caseflow.domain.errors import PermissionDenied
-from caseflow.models import User
 from caseflow.services import tokens
 from caseflow.services.tokens import Unauthenticated, VerifiedToken
+from caseflow.services.visibility import STAFF_ROLES as STAFF_ROLES  # re-exported for views
+from caseflow.services.visibility import Viewer
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Tokens")
-STAFF_ROLES = ("admin", "dispatcher", "unit_lead", "caseworker", "leader", "owners_committee")
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -35,8 +35,8 @@ def current_token() -> VerifiedToken | None:
     return g.caseflow_token
 
 
-def current_user() -> User | None:
-    """The user behind this request's bearer token, or None when anonymous."""
+def current_user() -> Viewer | None:
+    """Who the request's bearer token reads as, or None when anonymous."""
     token = current_token()
     return token.user if token is not None else None
 

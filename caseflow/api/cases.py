@@ -8,7 +8,6 @@ from flask import Flask, Response, request
 
 from caseflow.api.auth import STAFF_ROLES, current_token, current_user, requires
 from caseflow.api.common import KEY_PARAMETER, Blueprint, dumped, problems, rate_limit, runtime
-from caseflow.api.presenters import case_view
 from caseflow.api.schemas import (
     ActionSchema,
     AllowedActionsSchema,
@@ -21,11 +20,10 @@ from caseflow.api.schemas import (
     SubmittedCaseSchema,
 )
 from caseflow.domain.policy import OUTSIDE, Actor
-from caseflow.models import User
-from caseflow.services import idempotency, privacy, queries
-from caseflow.services.actions import act_on_case, actions_for, actor_for, take_action
-from caseflow.services.cases import register_case
+from caseflow.services import case_views, idempotency, queries
+from caseflow.services.actions import act_on_case, take_action
 from caseflow.services.tokens import Unauthenticated
+from caseflow.services.visibility import Viewer, resident
 
 blp = Blueprint("cases", __name__, url_prefix="/api/v1/cases", description="Cases (诉求)")
 RESIDENT = Actor(role="resident", relation="owner", label="resident")
@@ -58,9 +56,8 @@ def submit(body: dict[str, Any]) -> Response:
     with rt.uow() as uow:
 
         def work() -> tuple[int, Any]:
-            case, token = register_case(uow, rules, body, actor, now)
-            uow.session.flush()  # the id and joined units must exist before rendering
-            return 201, SUBMITTED_SCHEMA.dump(case_view(case, True, now, token))
+            receipt = case_views.submission_receipt(uow, rules, body, actor, now)
+            return 201, SUBMITTED_SCHEMA.dump(receipt)
 
         status, result = idempotency.run_once(
             uow, scope, request.headers.get("Idempotency-Key"), "POST", request.path, body, now,
@@ -83,8 +80,8 @@ def list_cases(args: dict[str, Any]) -> dict[str, Any]:
     filters = queries.CaseFilters(**{**args, "state": tuple(args.get("state") or ())})
     now = rt.now()
     with rt.uow() as uow:
-        items, total = queries.list_cases(uow, user, filters, now=now, **paging)
-        views = [case_view(case, False, now) for case in items]
+        items, total = case_views.list_for(uow, requires_user(), filters, now, **paging)
+        views = [case_views.record_of(case, now) for case in items]
     return {"items": views, "total": total, "page": paging["page"], "per_page": paging["per_page"]}
 
 
@@ -98,9 +95,8 @@ def get_case(key: str) -> dict[str, Any]:
     rt, token = runtime(), request.headers.get("X-Tracking-Token")
     with rt.uow() as uow:
         if current_token() is None and token:
-            return case_view(queries.case_for_resident(uow, key, token), True, rt.now())
-        case, full = privacy.read_case(uow, requires_user(), key, rt.now())
-        return case_view(case, full, rt.now())
+            return case_views.case_for_resident(uow, key, token, rt.now())
+        return case_views.case_for_api(uow, requires_user(), key, rt.now())
 
 
 @blp.route("/<key>/actions", methods=["GET"], parameters=[KEY_PARAMETER])
@@ -111,10 +107,7 @@ def allowed_actions(key: str) -> dict[str, Any]:
     """What you may do to this case now."""
     rt = runtime()
     with rt.uow() as uow:
-        case = queries.visible_case(uow, current_user(), key)
-        actor = actor_for(uow.session, requires_user(), case)
-        allowed = actions_for(rt.rules(), case, actor, rt.now())
-    return {"case": case.ref, "state": case.state, "version": case.version, "allowed": allowed}
+        return case_views.allowed_actions(uow, rt.rules(), requires_user(), key, rt.now())
 
 
 @blp.route("/<key>/actions", methods=["POST"], parameters=[KEY_PARAMETER])
@@ -134,7 +127,8 @@ def act(body: dict[str, Any], key: str) -> Response:
             acted = take_action(uow, rt.rules(), case_id, *args)
             # The case as written, read back in the same transaction without ORM objects.
             case = queries.case_snapshot(uow, acted.case_id)
-            return 200, CASE_SCHEMA.dump(case_view(case, False, now))
+            # Masked as a list is: acting is not a read of the full record.
+            return 200, CASE_SCHEMA.dump(case_views.case_record(case, None, now))
 
         _, result = idempotency.act_once(
             uow, request.headers.get("Idempotency-Key"), f"act:{user.id}", request.path, body,
@@ -169,10 +163,10 @@ def evaluate(body: dict[str, Any], key: str) -> dict[str, Any]:
             uow, rt.rules(), key, "evaluate", RESIDENT, rt.now(), body["comment"],
             {"satisfaction": body["satisfaction"], **scores},
         )
-        return case_view(case, True, rt.now())
+        return case_views.case_record(case, resident(case.id), rt.now())
 
 
-def requires_user() -> User:
+def requires_user() -> Viewer:
     """The authenticated user, or 401."""
     user = current_user()
     if user is None:

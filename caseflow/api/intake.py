@@ -9,11 +9,9 @@ from marshmallow import Schema, fields, validate
 
 from caseflow.api.auth import current_user, requires
 from caseflow.api.common import problems, runtime
-from caseflow.api.presenters import case_view
 from caseflow.api.schemas import CaseSchema, InputSchema
-from caseflow.models import IntakeRequest
-from caseflow.models.intake import INTAKE_STATUSES
-from caseflow.services import intake_requests
+from caseflow.services import case_views, intake_requests
+from caseflow.services.intake_requests import INTAKE_STATUSES
 
 blp = Blueprint("intake", __name__, url_prefix="/api/v1/intake",
                 description="Open311 reports waiting for a dispatcher to choose their place")
@@ -62,24 +60,6 @@ class DismissSchema(InputSchema):
     reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
 
 
-def _view(request: IntakeRequest) -> dict[str, Any]:
-    reporter = request.submission.get("reporter", {})
-    return {
-        "id": request.id,
-        "status": request.status,
-        "received_at": request.received_at,
-        "category": request.category,
-        "title": request.title,
-        "description": request.submission.get("description", ""),
-        "address_string": request.address_string,
-        "reporter": {"name": reporter.get("name", ""), "phone": reporter.get("phone", "")},
-        "jurisdiction": request.jurisdiction.code if request.jurisdiction else None,
-        "case_ref": request.case.ref if request.case else None,
-        "handled_at": request.handled_at,
-        "dismiss_reason": request.dismiss_reason,
-    }
-
-
 def _user_id() -> int:
     user = current_user()
     assert user is not None  # `requires` let only signed-in users through
@@ -93,8 +73,7 @@ def _user_id() -> int:
 def waiting() -> dict[str, Any]:
     """Reports waiting in your jurisdiction (a dispatcher's city, or none given), oldest first."""
     with runtime().uow() as uow:
-        found = intake_requests.waiting_requests(uow.session, _user_id())
-        return {"items": [_view(request) for request in found]}
+        return {"items": intake_requests.waiting_for(uow, _user_id())}
 
 
 @blp.route("/<int:request_id>", methods=["GET"])
@@ -104,7 +83,7 @@ def waiting() -> dict[str, Any]:
 def read(request_id: int) -> dict[str, Any]:
     """One report, in any status."""
     with runtime().uow() as uow:
-        return _view(intake_requests.get_request(uow.session, request_id, _user_id()))
+        return intake_requests.request_for(uow, request_id, _user_id())
 
 
 @blp.route("/<int:request_id>/register", methods=["POST"])
@@ -119,7 +98,7 @@ def register(body: dict[str, Any], request_id: int) -> dict[str, Any]:
     with rt.uow() as uow:
         case = intake_requests.register(uow, rt.rules(), request_id, _user_id(), body["unit"],
                                         rt.now())
-        return case_view(case, True, rt.now())
+        return case_views.case_record(case, current_user(), rt.now())
 
 
 @blp.route("/<int:request_id>/dismiss", methods=["POST"])
@@ -132,4 +111,4 @@ def dismiss(body: dict[str, Any], request_id: int) -> dict[str, Any]:
     rt = runtime()
     with rt.uow() as uow:
         intake_requests.dismiss(uow, request_id, _user_id(), body["reason"], rt.now())
-        return _view(intake_requests.get_request(uow.session, request_id, _user_id()))
+        return intake_requests.request_for(uow, request_id, _user_id())

@@ -9,8 +9,7 @@ from marshmallow import Schema, fields, validate
 from caseflow.api.auth import requires
 from caseflow.api.common import Blueprint, problems, runtime
 from caseflow.domain.errors import InvalidInput
-from caseflow.models.outbox import OUTBOX_STATUSES
-from caseflow.services.outbox import list_messages, replay
+from caseflow.services.outbox import OUTBOX_STATUSES, list_messages, replay
 
 blp = Blueprint("outbox", __name__, url_prefix="/api/v1/outbox",
                 description="Notifications (通知) waiting, delivered or dead")
@@ -65,7 +64,7 @@ class ReplayedSchema(Schema):
 def messages(query: dict[str, Any]) -> dict[str, Any]:
     """Outbox messages, newest first, optionally only one status (e.g. `dead`)."""
     with runtime().uow() as uow:
-        return {"messages": list(list_messages(uow.session, query.get("status"),
+        return {"messages": list(list_messages(uow, query.get("status"),
                                                query["limit"]))}
 
 

@@ -9,8 +9,8 @@ from marshmallow import Schema, fields, validate
 
 from caseflow.api.auth import current_user, requires
 from caseflow.api.common import Blueprint, problems, runtime
+from caseflow.services.reporting import evaluations
 from caseflow.services.reporting.common import Report
-from caseflow.services.reporting.evaluations import add_owner_evaluation
 from caseflow.services.reporting.service import READERS, Request, run_report
 from caseflow.services.reporting.unresolved import UNRESOLVED_DIMENSIONS
 
@@ -127,9 +127,7 @@ def enter_owner_evaluation(body: dict[str, Any]) -> Any:
     rt = runtime()
     rules = rt.rules()
     with rt.uow() as uow:
-        evaluation = add_owner_evaluation(
+        return evaluations.enter_owner_evaluation(
             uow, rules.ratings, body["company"], body["year"], body["scores"], rt.now(),
             body["complex"], body["source"],
         )
-        uow.commit()
-        return {"id": evaluation.id, "year": evaluation.year, "average": evaluation.average}

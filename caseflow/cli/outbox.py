@@ -5,8 +5,7 @@ from __future__ import annotations
 import click
 
 from caseflow.cli.common import plain_errors, runtime
-from caseflow.models.outbox import OUTBOX_STATUSES
-from caseflow.services.outbox import list_messages, replay
+from caseflow.services.outbox import OUTBOX_STATUSES, list_messages, replay
 
 
 @click.group()
@@ -21,7 +20,7 @@ def list_(status: str | None, limit: int) -> None:
     """Messages newest first: id, status, attempts, kind, case, last error."""
     rt = runtime()
     with rt.uow() as uow:
-        messages = list_messages(uow.session, status, limit)
+        messages = list_messages(uow, status, limit)
         for m in messages:
             ref = m.payload.get("case", {}).get("ref", "")
             click.echo(f"{m.id:>8} {m.status:<9} {m.attempts:>2} {m.kind:<22} {ref:<16} "

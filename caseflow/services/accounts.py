@@ -15,6 +15,7 @@ from caseflow.domain.errors import InvalidInput, NotFound, PermissionDenied
 from caseflow.models import User
 from caseflow.services.uow import UnitOfWork
 from caseflow.services.users import MIN_PASSWORD, check_password, find_user
+from caseflow.services.visibility import Viewer, staff_of
 
 MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=15)
@@ -32,8 +33,9 @@ class AccountLocked(PermissionDenied):
 
 
 def sign_in(uow: UnitOfWork, username: str, password: str, now: datetime,
-            max_failures: int = MAX_FAILURES, lockout: timedelta = LOCKOUT) -> User | None:
-    """The user when the password is right; counts failures and locks the account (commits)."""
+            max_failures: int = MAX_FAILURES, lockout: timedelta = LOCKOUT) -> Viewer | None:
+    """Who signed in when the password is right; counts failures and locks the account
+    (and commits)."""
     user = find_user(uow.session, username)
     if user is None or not user.active:
         return None
@@ -42,7 +44,7 @@ def sign_in(uow: UnitOfWork, username: str, password: str, now: datetime,
     if check_password(user, password):
         user.failed_logins, user.locked_until = 0, None
         uow.commit()
-        return user
+        return staff_of(user)
     user.failed_logins += 1
     if user.failed_logins >= max_failures:
         user.failed_logins, user.locked_until = 0, now + lockout
@@ -98,3 +100,9 @@ def _by_name(uow: UnitOfWork, username: str) -> User:
     if user is None:
         raise NotFound(f"user {username}")
     return user
+
+
+def signed_in(uow: UnitOfWork, user_id: int) -> Viewer | None:
+    """Who a session's user id reads as, while their account is active (else None)."""
+    user = uow.session.get(User, user_id)
+    return staff_of(user) if user is not None and user.active else None

@@ -24,15 +24,17 @@ from caseflow.rules import RuleSet
 from caseflow.services.caserow import CaseRow, insert_event, load_case_row, save_case_row
 from caseflow.services.casework import refresh_deadlines
 from caseflow.services.handlers import HANDLERS, Step, plain_handler
+from caseflow.services.queries import visible_case_id
 from caseflow.services.units import relation
 from caseflow.services.uow import UnitOfWork
+from caseflow.services.visibility import Viewer
 
 NOTE_REQUIRED = frozenset(
     {"return", "reject", "defer", "withdraw", "request_extension", "comment", "hold"}
 )
 
 
-def actor_for(session: Session | Connection, user: User, case: Case | CaseRow) -> Actor:
+def actor_for(session: Session | Connection, user: User | Viewer, case: Case | CaseRow) -> Actor:
     """The actor a staff user is on this case, given where their unit stands."""
     return Actor(
         role=user.role,
@@ -80,7 +82,7 @@ def take_action(
     rules: RuleSet,
     key: str | int,
     action: str,
-    actor: Actor | User,
+    actor: Actor | User | Viewer,
     now: datetime,
     note: str = "",
     data: Mapping[str, Any] | None = None,
@@ -99,7 +101,7 @@ def take_action(
     case = load_case_row(uow, conn, key)
     if expected_version is not None and expected_version != case.version:
         raise StaleVersion(case.version)
-    who = actor_for(conn, actor, case) if isinstance(actor, User) else actor
+    who = actor if isinstance(actor, Actor) else actor_for(conn, actor, case)
     _check_allowed(rules, case, who, action, now)
     note = (note or "").strip()
     if action in NOTE_REQUIRED and not note:
@@ -131,7 +133,7 @@ def apply_action(
     rules: RuleSet,
     key: str | int,
     action: str,
-    actor: Actor | User,
+    actor: Actor | User | Viewer,
     now: datetime,
     note: str = "",
     data: Mapping[str, Any] | None = None,
@@ -154,7 +156,7 @@ def act(
     rules: RuleSet,
     key: str | int,
     action: str,
-    actor: Actor | User,
+    actor: Actor | User | Viewer,
     now: datetime,
     note: str = "",
     data: Mapping[str, Any] | None = None,
@@ -174,13 +176,16 @@ def act_on_case(
     rules: RuleSet,
     key: str | int,
     action: str,
-    actor: Actor | User,
+    actor: Actor | User | Viewer,
     now: datetime,
     note: str = "",
     data: Mapping[str, Any] | None = None,
     expected_version: int | None = None,
 ) -> Case:
-    """`act`, handing back the case as it now is (an ORM object, usable after the session)."""
+    """`act`, handing back the case as it now is (an ORM object, usable after the session),
+    and commit. A staff member acts only on cases in their jurisdiction (403 outside it)."""
+    if not isinstance(actor, Actor):
+        key = visible_case_id(uow, actor, key)
     case = apply_action(uow, rules, key, action, actor, now, note, data, expected_version)
     uow.commit()
     return case

@@ -21,6 +21,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from caseflow.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from caseflow.domain.policy import OUTSIDE, Actor
 from caseflow.models import Case, IntakeRequest, Unit, UnitClosure, User
+from caseflow.models.intake import INTAKE_STATUSES as INTAKE_STATUSES  # for the edges
 from caseflow.rules import RuleSet
 from caseflow.services.cases import PLACE_KINDS, hash_token, parse_submission, register_case
 from caseflow.services.units import get_unit, relation
@@ -189,3 +190,35 @@ def find_by_token(session: Session, token: str, inside: int | None) -> IntakeReq
             or_(IntakeRequest.jurisdiction_id.is_(None), IntakeRequest.jurisdiction_id == inside)
         )
     return session.scalars(query).unique().one_or_none()
+
+
+def intake_record(request: IntakeRequest) -> dict[str, Any]:
+    """A request as a dispatcher reads it; the reporter unmasked: they may have to call back
+    (only DISPATCH_ROLES, which handle cases, read requests)."""
+    reporter = request.submission.get("reporter", {})
+    return {
+        "id": request.id,
+        "status": request.status,
+        "received_at": request.received_at,
+        "category": request.category,
+        "title": request.title,
+        "description": request.submission.get("description", ""),
+        "address_string": request.address_string,
+        "reporter": {"name": reporter.get("name", ""), "phone": reporter.get("phone", "")},
+        "jurisdiction": request.jurisdiction.code if request.jurisdiction else None,
+        "jurisdiction_name": request.jurisdiction.name if request.jurisdiction else "",
+        "filed_by": request.filed_by.display_name if request.filed_by else "",
+        "case_ref": request.case.ref if request.case else None,
+        "handled_at": request.handled_at,
+        "dismiss_reason": request.dismiss_reason,
+    }
+
+
+def waiting_for(uow: UnitOfWork, user_id: int) -> list[dict[str, Any]]:
+    """`waiting_requests` as the dispatcher reads them."""
+    return [intake_record(r) for r in waiting_requests(uow.session, user_id)]
+
+
+def request_for(uow: UnitOfWork, request_id: int, user_id: int) -> dict[str, Any]:
+    """`get_request` as the dispatcher reads it."""
+    return intake_record(get_request(uow.session, request_id, user_id))

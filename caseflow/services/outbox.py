@@ -15,6 +15,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from caseflow.models import Case, CaseEvent, OutboxMessage
+from caseflow.models.outbox import OUTBOX_STATUSES as OUTBOX_STATUSES  # for the edges
 from caseflow.services.uow import UnitOfWork
 
 # Actions that always notify, by the kind receivers subscribe to.
@@ -111,9 +112,10 @@ def enqueue_many(session: Session, messages: Iterable[Mapping[str, Any]], now: d
 
 
 def list_messages(
-    session: Session, status: str | None = None, limit: int = 100
+    uow: UnitOfWork, status: str | None = None, limit: int = 100
 ) -> Sequence[OutboxMessage]:
     """Messages newest first, optionally only those with `status`."""
+    session = uow.session
     query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)
     if status:
         query = query.where(OutboxMessage.status == status)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from caseflow.models import Unit, UnitClosure
+from caseflow.services.uow import UnitOfWork
 
 EARTH_RADIUS_M = 6_371_008.8  # mean Earth radius (IUGG), metres
 PLACE_KINDS = ("complex", "building")
@@ -83,3 +85,28 @@ def match_place(session: Session, text: str, inside: int | None = None) -> Unit 
         return None
     found.sort(key=lambda item: (-item[0], -item[1], item[2].id))
     return found[0][2]
+
+
+@dataclass(frozen=True)
+class Place:
+    """A complex or building a resident can pick, named with its complex."""
+
+    code: str
+    label: str
+
+
+def places(uow: UnitOfWork) -> list[Place]:
+    """Complexes and their buildings, in tree order, for the grievance forms."""
+    rows = uow.session.execute(
+        select(Unit.code, Unit.name, Unit.kind, Unit.id, Unit.parent_id)
+        .where(Unit.kind.in_(("complex", "building")))
+        .order_by(Unit.id)
+    ).all()
+    names = {row.id: row.name for row in rows if row.kind == "complex"}
+    result = []
+    for row in rows:
+        if row.kind == "complex":
+            result.append(Place(row.code, row.name))
+        elif row.parent_id in names:
+            result.append(Place(row.code, f"{names[row.parent_id]} · {row.name}"))
+    return sorted(result, key=lambda place: place.label)

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, Engine, bindparam, select, update
-from sqlalchemy.orm import make_transient_to_detached
 
 from caseflow.domain.errors import CaseflowError, InvalidInput, NotFound
 from caseflow.models import ApiToken, User
 from caseflow.services.uow import UnitOfWork
 from caseflow.services.users import check_password, find_user
+from caseflow.services.visibility import Viewer
 
 PREFIX = "cf_"
 # Writing last_used_at on every request would turn each read into a write; once a minute is enough.
@@ -83,11 +83,11 @@ TOUCH = update(ApiToken).where(ApiToken.id == bindparam("key")).values(last_used
 
 @dataclass(frozen=True)
 class VerifiedToken:
-    """A live API token: its id, whether it may submit cases, and its user (detached)."""
+    """A live API token: its id, whether it may submit cases, and who its user reads as."""
 
     id: int
     can_submit: bool
-    user: User
+    user: Viewer
 
 
 def verify_token(uow: UnitOfWork, secret: str, now: datetime) -> VerifiedToken:
@@ -108,16 +108,17 @@ def _verify(
     if row is None:
         raise Unauthenticated("the token is unknown or revoked")
     token_id, revoked_at, expires_at, last_used_at, can_submit = row[: len(TOKEN_FIELDS)]
-    user = User(**dict(zip(USERS.columns.keys(), row[len(TOKEN_FIELDS):], strict=True)))
-    make_transient_to_detached(user)  # as a session that loaded it and closed leaves it
-    if revoked_at is not None or not user.active:
+    user = dict(zip(USERS.columns.keys(), row[len(TOKEN_FIELDS):], strict=True))
+    if revoked_at is not None or not user["active"]:
         raise Unauthenticated("the token is unknown or revoked")
     if expires_at is not None and expires_at <= now:
         raise Unauthenticated("the token has expired")
     if last_used_at is None or now - last_used_at >= TOUCH_EVERY:
         conn.execute(TOUCH, {"key": token_id, "at": now})
         commit()
-    return VerifiedToken(token_id, can_submit, user)
+    viewer = Viewer(role=user["role"], id=user["id"], unit_id=user["unit_id"],
+                    username=user["username"], display_name=user["display_name"])
+    return VerifiedToken(token_id, can_submit, viewer)
 
 
 def revoke_token(uow: UnitOfWork, token_id: int, now: datetime) -> ApiToken:

@@ -95,9 +95,19 @@ def require_staff(viewer: Viewer | None) -> Viewer:
     return viewer
 
 
+def reads_in_full(viewer: Viewer | None, case: Any = None) -> bool:
+    """Whether `viewer` reads personal data unmasked: the roles that handle cases, and the
+    resident reading their own case (`case` is the case it is about, if any)."""
+    if viewer is None:
+        return False
+    if viewer.sees_personal_data:
+        return True
+    return viewer.role == RESIDENT and case is not None and viewer.case_id == case.id
+
+
 def reporter_view(case: Any, viewer: Viewer | None) -> dict[str, object]:
     """The reporter as this viewer may see them: full for handlers, masked for others."""
-    full = viewer is not None and viewer.sees_personal_data
+    full = reads_in_full(viewer, case)
     return {
         "name": case.reporter_name if full else mask_name(case.reporter_name),
         "phone": case.reporter_phone if full else mask_phone(case.reporter_phone),
@@ -106,15 +116,12 @@ def reporter_view(case: Any, viewer: Viewer | None) -> dict[str, object]:
     }
 
 
-def shown_text(text: str, viewer: Viewer | None) -> str:
-    """Free text as this viewer reads it: phone and ID numbers masked unless they handle it."""
-    if viewer is not None and viewer.sees_personal_data:
-        return text
-    return mask_text(text)
+def shown_text(text: str, viewer: Viewer | None, case: Any = None) -> str:
+    """Free text as this viewer reads it: phone and ID numbers masked unless they read the
+    case's personal data in full."""
+    return text if reads_in_full(viewer, case) else mask_text(text)
 
 
-def shown_name(name: str, viewer: Viewer | None) -> str:
-    """A person's name as this viewer reads it (masked unless they handle personal data)."""
-    if viewer is not None and viewer.sees_personal_data:
-        return name
-    return mask_name(name)
+def shown_name(name: str, viewer: Viewer | None, case: Any = None) -> str:
+    """A person's name as this viewer reads it (masked unless they read it in full)."""
+    return name if reads_in_full(viewer, case) else mask_name(name)

@@ -75,3 +75,14 @@ def import_owner_evaluations(
         count += 1
     uow.commit()
     return count
+
+
+def enter_owner_evaluation(
+    uow: UnitOfWork, settings: Mapping[str, Any], company: str, year: int,
+    scores: Mapping[str, Any], now: datetime, complex_code: str | None = None, source: str = "",
+) -> dict[str, Any]:
+    """`add_owner_evaluation`, and commit: one evaluation entered by hand."""
+    evaluation = add_owner_evaluation(uow, settings, company, year, scores, now, complex_code,
+                                      source)
+    uow.commit()
+    return {"id": evaluation.id, "year": evaluation.year, "average": evaluation.average}

@@ -1,0 +1,150 @@
+"""What the staff case page shows, gathered in one read through the read policy: the case
+as the viewer may see it, its path, clocks, history and the actions they may take."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from types import SimpleNamespace
+from typing import Any
+
+from sqlalchemy import select
+
+from caseflow.domain.lifecycle import IRREVERSIBLE_ACTIONS
+from caseflow.models import CaseEvent, Unit, User
+from caseflow.rules import RuleSet
+from caseflow.services.actions import actions_for, actor_for
+from caseflow.services.case_views import read_case, shown_case
+from caseflow.services.units import unit_path
+from caseflow.services.uow import UnitOfWork
+from caseflow.services.visibility import Viewer
+
+PAUSED_STATES = ("on_hold", "deferred")
+# Worst first: the colour of a case is that of its most urgent running clock.
+DUE_ORDER = ("overdue", "warning", "on_time", "on_hold", "none")
+
+
+@dataclass(frozen=True)
+class ClockView:
+    """One deadline of a case as a reader sees it."""
+
+    name: str
+    due_at: datetime | None
+    stopped_at: datetime | None
+    status: str
+    remaining: timedelta | None
+
+
+@dataclass(frozen=True)
+class EventView:
+    """One line of the timeline."""
+
+    at: datetime
+    who: str
+    role: str
+    action: str
+    from_state: str | None
+    to_state: str
+    note: str
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Colleague:
+    """Someone of the holding unit the case can be assigned to."""
+
+    id: int
+    username: str
+    display_name: str
+
+
+@dataclass
+class CaseView:
+    """Everything the case page renders."""
+
+    case: SimpleNamespace
+    path: list[Unit]
+    place_path: list[Unit]
+    clocks: list[ClockView]
+    due: str
+    events: list[EventView]
+    actions: list[str]
+    irreversible: frozenset[str]
+    colleagues: list[Colleague]
+    assignee: str
+
+
+def _when(raw: str | None) -> datetime | None:
+    return datetime.fromisoformat(raw) if raw else None
+
+
+def clock_views(deadlines: dict[str, Any], state: str, now: datetime) -> list[ClockView]:
+    """Each clock with its status: overdue, warning, on time, paused or stopped."""
+    views = []
+    for name, entry in deadlines.items():
+        due, stopped = _when(entry.get("due_at")), _when(entry.get("stopped_at"))
+        warning = _when(entry.get("warning_at"))
+        if stopped is not None:
+            status = "none"
+        elif entry.get("paused") or state in PAUSED_STATES:
+            status = "on_hold"
+        elif due is not None and due <= now:
+            status = "overdue"
+        elif warning is not None and warning <= now:
+            status = "warning"
+        else:
+            status = "on_time" if due is not None else "none"
+        remaining = due - now if due is not None and stopped is None else None
+        views.append(ClockView(name, due, stopped, status, remaining))
+    return sorted(views, key=lambda view: (view.due_at is None, view.due_at or now, view.name))
+
+
+def due_status(deadlines: dict[str, Any], state: str, now: datetime) -> str:
+    """The colour of a case in lists: the most urgent of its clocks."""
+    statuses = [view.status for view in clock_views(deadlines, state, now)]
+    if state in PAUSED_STATES:
+        return "on_hold"
+    return min(statuses, key=DUE_ORDER.index, default="none")
+
+
+def case_events(uow: UnitOfWork, case_id: int) -> list[EventView]:
+    """The timeline, oldest first, naming staff by their display names."""
+    rows = uow.session.execute(
+        select(CaseEvent, User.display_name)
+        .outerjoin(User, User.id == CaseEvent.actor_id)
+        .where(CaseEvent.case_id == case_id)
+        .order_by(CaseEvent.id)
+    )
+    return [
+        EventView(e.at, name or e.actor_label, e.actor_role, e.action, e.from_state, e.to_state,
+                  e.note, dict(e.data or {}))
+        for e, name in rows
+    ]
+
+
+def case_page(uow: UnitOfWork, rules: RuleSet, viewer: Viewer, key: str | int, now: datetime
+              ) -> CaseView:
+    """A case in the viewer's jurisdiction as its page shows it (PermissionDenied outside
+    it); a full read of personal data is audited, and that audit committed."""
+    session = uow.session
+    case = read_case(uow, viewer, key, now, purpose="page")
+    actions = actions_for(rules, case, actor_for(session, viewer, case), now)
+    colleagues = [
+        Colleague(user.id, user.username, user.display_name)
+        for user in session.scalars(select(User).where(User.unit_id == case.unit_id, User.active)
+                                    .order_by(User.username))
+    ]
+    assignee = session.get(User, case.assignee_id) if case.assignee_id else None
+    return CaseView(
+        case=shown_case(case, viewer),
+        path=unit_path(session, case.unit_id),
+        place_path=unit_path(session, case.place_unit_id),
+        clocks=clock_views(case.deadlines, case.state, now),
+        due=due_status(case.deadlines, case.state, now),
+        events=case_events(uow, case.id),
+        # The comment box comes last, after the actions that move the case.
+        actions=[a for a in actions if a != "comment"] + ["comment"] * ("comment" in actions),
+        irreversible=IRREVERSIBLE_ACTIONS,
+        colleagues=colleagues,
+        assignee=assignee.display_name if assignee else "",
+    )
