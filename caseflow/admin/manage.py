@@ -11,7 +11,7 @@ from caseflow.admin.runtime import runtime
 from caseflow.admin.security import requires
 from caseflow.services import accounts, companies
 from caseflow.services.queries import unit_forest
-from caseflow.services.users import ROLES, create_user
+from caseflow.services.users import ROLES
 
 bp = Blueprint("admin_manage", __name__, url_prefix="/admin")
 attach(bp)
@@ -33,10 +33,9 @@ def create() -> Response:
     """Add an account."""
     form = request.form
     with runtime().uow() as uow:
-        create_user(uow, form.get("username", ""), form.get("display_name", ""),
-                    form.get("role", ""), form.get("unit", "").strip() or None,
-                    form.get("password", ""))
-        uow.commit()
+        accounts.add_user(uow, form.get("username", ""), form.get("display_name", ""),
+                          form.get("role", ""), form.get("unit", "").strip() or None,
+                          form.get("password", ""))
     flash(_("User %(name)s created.", name=form.get("username")), "ok")
     return redirect(url_for("admin_manage.users"))
 

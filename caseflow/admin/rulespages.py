@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from caseflow.admin.errors import attach
@@ -13,11 +12,11 @@ from caseflow.admin.rulesdata import diff_tables, dry_run_facts, numbered, uploa
 from caseflow.admin.runtime import runtime
 from caseflow.admin.security import requires
 from caseflow.domain.errors import NotFound
-from caseflow.models import RuleSetVersion, Unit
 from caseflow.rules import check_rules
 from caseflow.services import rulesets
 from caseflow.services.cases import CHANNELS, PRIORITIES
 from caseflow.services.places import places
+from caseflow.services.units import find_unit
 
 bp = Blueprint("admin_rules", __name__, url_prefix="/admin/rules")
 attach(bp)
@@ -48,7 +47,6 @@ def _check_or_activate(files: dict[str, str], focus: str | None) -> str | Respon
         with rt.uow() as uow:
             ruleset = rulesets.activate_rules(uow, files, by=current_user.username,
                                               now=rt.now(), source="admin UI")
-            uow.commit()
         rt.forget_rules()
         flash(_("Activated version %(version)s.", version=ruleset.version), "ok")
         return redirect(url_for("admin_rules.rules"))
@@ -88,7 +86,6 @@ def rollback() -> Response:
     with rt.uow() as uow:
         rulesets.activate_version(uow, request.form.get("version", ""), current_user.username,
                                   rt.now())
-        uow.commit()
     rt.forget_rules()
     flash(_("Activated version %(version)s.", version=request.form.get("version")), "ok")
     return redirect(url_for("admin_rules.rules"))
@@ -100,8 +97,7 @@ def diff() -> str:
     """What changed between two stored versions, file by file."""
     old, new = request.args.get("a", ""), request.args.get("b", "")
     with runtime().uow() as uow:
-        versions = {v.version: v.files for v in uow.session.scalars(
-            select(RuleSetVersion).where(RuleSetVersion.version.in_((old, new))))}
+        versions = rulesets.stored_files(uow, (old, new))
     if old not in versions or new not in versions:
         raise NotFound("rule set version")
     return render_template("admin/rules_diff.html", a=old, b=new,
@@ -116,7 +112,7 @@ def dry_run() -> str:
     rules, decision, clocks = rt.rules(), None, ()
     with rt.uow() as uow:
         if request.method == "POST":
-            place = uow.session.scalar(select(Unit).where(Unit.code == request.form.get("unit")))
+            place = find_unit(uow, request.form.get("unit", ""))
             decision = rules.route(dry_run_facts(request.form, place), explain=True)
             clocks = rules.clocks_for(decision.start_layer, request.form.get("category"),
                                       decision.priority, decision.green_channel,

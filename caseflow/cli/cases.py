@@ -5,12 +5,10 @@ from __future__ import annotations
 import json
 
 import click
-from sqlalchemy import select
 
 from caseflow.cli.common import echo_json, plain_errors, read_json, runtime
-from caseflow.domain.errors import NotFound
 from caseflow.domain.policy import Actor
-from caseflow.models import User
+from caseflow.services import accounts
 from caseflow.services.actions import act_on_case
 from caseflow.services.cases import submit_case
 
@@ -38,9 +36,7 @@ def submit(source: str, username: str | None) -> None:
     with plain_errors(), rt.uow() as uow:
         actor = Actor(role="resident", relation="owner", label="resident")
         if username:
-            user = uow.session.scalar(select(User).where(User.username == username))
-            if user is None:
-                raise NotFound(f"user {username}")
+            user = accounts.viewer_named(uow, username)
             actor = Actor(role=user.role, relation="holder", user_id=user.id, label=user.username)
         case, token = submit_case(uow, rt.rules(), read_json(source), actor, rt.now())
         echo_json(_summary(case) | {"tracking_token": token})
@@ -57,9 +53,7 @@ def act(case: str, action: str, username: str, note: str, data: str, version: in
     """Take ACTION on CASE (id or reference) as a user."""
     rt = runtime()
     with plain_errors(), rt.uow() as uow:
-        user = uow.session.scalar(select(User).where(User.username == username))
-        if user is None:
-            raise NotFound(f"user {username}")
+        user = accounts.viewer_named(uow, username)
         result = act_on_case(
             uow, rt.rules(), case, action, user, rt.now(), note, json.loads(data), version
         )

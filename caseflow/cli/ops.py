@@ -15,7 +15,7 @@ import click
 from caseflow.cli.common import plain_errors, runtime
 from caseflow.services import migrations
 from caseflow.services.runtime import Runtime
-from caseflow.services.units import import_units, parse_units
+from caseflow.services.units import import_unit_file
 
 LOG = logging.getLogger("caseflow.worker")
 
@@ -53,10 +53,9 @@ def import_(source: str) -> None:
     """Import units from YAML (nested `children`) or CSV (code,name,kind,parent,...)."""
     rt = runtime()
     with plain_errors(), rt.uow() as uow:
-        companies, rows = parse_units(Path(source).read_text(encoding="utf-8"), source)
-        count = import_units(uow, companies, rows)
-        uow.commit()
-    click.echo(f"imported {count} units and {len(companies)} property companies")
+        count, companies = import_unit_file(uow, Path(source).read_text(encoding="utf-8"),
+                                            source)
+    click.echo(f"imported {count} units and {companies} property companies")
 
 
 def _sweep_once(rt: Runtime) -> str:

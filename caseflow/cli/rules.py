@@ -77,5 +77,4 @@ def activate(directory: str, by: str) -> None:
             rt.now(),
             source=str(Path(directory).resolve()),
         )
-        uow.commit()
     click.echo(f"activated version {ruleset.version}")

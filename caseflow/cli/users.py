@@ -9,11 +9,11 @@ from contextlib import contextmanager
 import click
 
 from caseflow.cli.common import echo_json, plain_errors, runtime
-from caseflow.domain.errors import NotFound
+from caseflow.services import accounts
 from caseflow.services import tokens as token_service
 from caseflow.services.runtime import Runtime
 from caseflow.services.uow import UnitOfWork
-from caseflow.services.users import ROLES, create_user, find_user
+from caseflow.services.users import ROLES
 
 
 @contextmanager
@@ -47,8 +47,8 @@ def create(username: str, role: str, unit_code: str | None, display_name: str | 
     if not password:
         raise click.UsageError("give --password-stdin (or --password)")
     with _work() as (rt, uow):
-        user = create_user(uow, username, display_name or username, role, unit_code, password)
-        uow.commit()
+        user = accounts.add_user(uow, username, display_name or username, role, unit_code,
+                                 password)
         click.echo(f"created {user.username} ({user.role}, unit {unit_code or '-'})")
 
 
@@ -66,9 +66,7 @@ def tokens() -> None:
 def create_token(username: str, name: str, days: int, can_submit: bool) -> None:
     """Issue a token for USERNAME and print it once."""
     with _work() as (rt, uow):
-        user = find_user(uow.session, username)
-        if user is None:
-            raise NotFound(f"user {username}")
+        user = accounts.viewer_named(uow, username)
         token, secret = token_service.issue_token(
             uow, user, rt.now(), name=name, days=days or None, can_submit=can_submit
         )

@@ -14,7 +14,7 @@ from werkzeug.security import generate_password_hash
 from caseflow.domain.errors import InvalidInput, NotFound, PermissionDenied
 from caseflow.models import User
 from caseflow.services.uow import UnitOfWork
-from caseflow.services.users import MIN_PASSWORD, check_password, find_user
+from caseflow.services.users import MIN_PASSWORD, check_password, create_user, find_user
 from caseflow.services.visibility import Viewer, staff_of
 
 MAX_FAILURES = 5
@@ -106,3 +106,16 @@ def signed_in(uow: UnitOfWork, user_id: int) -> Viewer | None:
     """Who a session's user id reads as, while their account is active (else None)."""
     user = uow.session.get(User, user_id)
     return staff_of(user) if user is not None and user.active else None
+
+
+def viewer_named(uow: UnitOfWork, username: str) -> Viewer:
+    """Who the user with this username reads and acts as, or NotFound."""
+    return staff_of(_by_name(uow, username))
+
+
+def add_user(uow: UnitOfWork, username: str, display_name: str, role: str,
+             unit_code: str | None, password: str) -> Viewer:
+    """`users.create_user`, and commit: a new account."""
+    viewer = staff_of(create_user(uow, username, display_name, role, unit_code, password))
+    uow.commit()
+    return viewer

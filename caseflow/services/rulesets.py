@@ -36,7 +36,8 @@ def compiled(files: Mapping[str, str]) -> RuleSet:
 def activate_rules(
     uow: UnitOfWork, files: Mapping[str, str], by: str, now: datetime, source: str = ""
 ) -> RuleSet:
-    """Validate and activate a set (raises RulesInvalid and changes nothing if it is broken)."""
+    """Validate and activate a set, and commit (raises RulesInvalid and changes nothing if it
+    is broken)."""
     ruleset = compiled(files)
     session = uow.session
     if session.get(RuleSetVersion, ruleset.version) is None:
@@ -45,11 +46,12 @@ def activate_rules(
     session.add(
         RuleActivation(version=ruleset.version, activated_at=now, activated_by=by, source=source)
     )
+    uow.commit()
     return ruleset
 
 
 def activate_version(uow: UnitOfWork, version: str, by: str, now: datetime) -> RuleSet:
-    """Re-activate a stored version (rolling back is activating an earlier one)."""
+    """Re-activate a stored version, and commit (rolling back is activating an earlier one)."""
     stored = uow.session.get(RuleSetVersion, version)
     if stored is None:
         raise NotFound(f"rule set version {version}")
@@ -77,3 +79,9 @@ def active_rules(uow: UnitOfWork) -> tuple[int, RuleSet] | None:
 def rule_history(uow: UnitOfWork) -> list[RuleActivation]:
     """Every activation, newest first, with who and when."""
     return list(uow.session.scalars(select(RuleActivation).order_by(RuleActivation.id.desc())))
+
+
+def stored_files(uow: UnitOfWork, versions: tuple[str, ...]) -> dict[str, dict[str, str]]:
+    """The files of each stored version among `versions` (absent ones are left out)."""
+    query = select(RuleSetVersion).where(RuleSetVersion.version.in_(versions))
+    return {v.version: dict(v.files) for v in uow.session.scalars(query)}

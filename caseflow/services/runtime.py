@@ -78,7 +78,6 @@ class Runtime:
                 now=self.now(),
                 source=str(self.rules_dir),
             )
-            uow.commit()
         with self.uow() as uow:
             active = rulesets.active_rules(uow)
             assert active is not None and active[1].version == ruleset.version

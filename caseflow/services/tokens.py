@@ -38,7 +38,7 @@ def token_hash(secret: str) -> str:
 
 def issue_token(
     uow: UnitOfWork,
-    user: User,
+    user: User | Viewer,
     now: datetime,
     name: str = "",
     days: int | None = 30,

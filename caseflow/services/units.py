@@ -111,6 +111,19 @@ def get_unit(session: Session, code: str) -> Unit:
     return unit
 
 
+def import_unit_file(uow: UnitOfWork, text: str, filename: str) -> tuple[int, int]:
+    """Import a YAML or CSV file of units (`parse_units`), and commit; (units, companies)."""
+    companies, rows = parse_units(text, filename)
+    count = import_units(uow, companies, rows)
+    uow.commit()
+    return count, len(companies)
+
+
+def find_unit(uow: UnitOfWork, code: str) -> Unit | None:
+    """The unit with this code, or None (for forms that may name none)."""
+    return uow.session.scalar(select(Unit).where(Unit.code == code)) if code else None
+
+
 def holder_for(session: Session, place_unit_id: int, unit_kind: str) -> int | None:
     """The unit of `unit_kind` responsible for a place: an ancestor, or the complex's office."""
     if unit_kind == "property_office":
