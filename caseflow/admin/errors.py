@@ -15,6 +15,7 @@ from werkzeug.exceptions import HTTPException
 
 from caseflow.admin.labels import ACTIONS, FIELDS, STATES, label
 from caseflow.domain.errors import (
+    AccountLocked,
     ActionNotAllowed,
     CaseflowError,
     InvalidInput,
@@ -23,7 +24,6 @@ from caseflow.domain.errors import (
     RulesInvalid,
     StaleVersion,
 )
-from caseflow.services.accounts import AccountLocked
 
 ZONE = ZoneInfo("Asia/Shanghai")
 

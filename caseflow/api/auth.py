@@ -10,9 +10,9 @@ from flask import current_app, g, request
 
 from caseflow.api.common import Blueprint, rate_limit, runtime
 from caseflow.api.schemas import LoginSchema, TokenSchema
-from caseflow.domain.errors import PermissionDenied
+from caseflow.domain.errors import PermissionDenied, Unauthenticated
 from caseflow.services import tokens
-from caseflow.services.tokens import Unauthenticated, VerifiedToken
+from caseflow.services.tokens import VerifiedToken
 from caseflow.services.visibility import STAFF_ROLES as STAFF_ROLES  # re-exported for views
 from caseflow.services.visibility import Viewer
 

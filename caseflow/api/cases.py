@@ -19,10 +19,10 @@ from caseflow.api.schemas import (
     SubmitSchema,
     SubmittedCaseSchema,
 )
+from caseflow.domain.errors import Unauthenticated
 from caseflow.domain.policy import OUTSIDE, Actor
 from caseflow.services import case_views, idempotency, queries
 from caseflow.services.actions import act_on_case, take_action
-from caseflow.services.tokens import Unauthenticated
 from caseflow.services.visibility import Viewer, resident
 
 blp = Blueprint("cases", __name__, url_prefix="/api/v1/cases", description="Cases (诉求)")

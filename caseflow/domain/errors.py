@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 
@@ -75,6 +76,27 @@ class PermissionDenied(CaseflowError):
 
     def __init__(self, message: str = "permission denied") -> None:
         super().__init__(message)
+
+
+class Unauthenticated(CaseflowError):
+    """No credentials, or credentials that are wrong, expired or revoked."""
+
+    code = "unauthenticated"
+    status = 401
+
+    def __init__(self, message: str = "a valid bearer token is required") -> None:
+        super().__init__(message)
+
+
+class AccountLocked(PermissionDenied):
+    """Too many wrong passwords: the account is locked until `until`."""
+
+    code = "account_locked"
+
+    def __init__(self, until: datetime) -> None:
+        super().__init__("too many failed sign-ins; try again later")
+        self.until = until
+        self._init_args = (until,)
 
 
 class StaleVersion(CaseflowError):

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from werkzeug.security import generate_password_hash
 
-from caseflow.domain.errors import InvalidInput, NotFound, PermissionDenied
+from caseflow.domain.errors import AccountLocked, InvalidInput, NotFound
 from caseflow.models import User
 from caseflow.services.uow import UnitOfWork
 from caseflow.services.users import MIN_PASSWORD, check_password, create_user, find_user
@@ -21,15 +21,6 @@ MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=15)
 
 
-class AccountLocked(PermissionDenied):
-    """Too many wrong passwords: the account is locked until `until`."""
-
-    code = "account_locked"
-
-    def __init__(self, until: datetime) -> None:
-        super().__init__("too many failed sign-ins; try again later")
-        self.until = until
-        self._init_args = (until,)
 
 
 def sign_in(uow: UnitOfWork, username: str, password: str, now: datetime,

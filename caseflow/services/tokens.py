@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, Engine, bindparam, select, update
 
-from caseflow.domain.errors import CaseflowError, InvalidInput, NotFound
+from caseflow.domain.errors import InvalidInput, NotFound, Unauthenticated
 from caseflow.models import ApiToken, User
 from caseflow.services.uow import UnitOfWork
 from caseflow.services.users import check_password, find_user
@@ -21,14 +21,6 @@ PREFIX = "cf_"
 TOUCH_EVERY = timedelta(minutes=1)
 
 
-class Unauthenticated(CaseflowError):
-    """No credentials, or credentials that are wrong, expired or revoked."""
-
-    code = "unauthenticated"
-    status = 401
-
-    def __init__(self, message: str = "a valid bearer token is required") -> None:
-        super().__init__(message)
 
 
 def token_hash(secret: str) -> str:
