@@ -119,8 +119,9 @@ def plan(code: str) -> Response:
 def meeting_page(meeting_id: int) -> str:
     """One meeting: who, what, minutes and decision forms."""
     with runtime().uow() as uow:
-        meeting = reads.meeting_for(uow, _me(), meeting_id)
-    return render_template("meetings/meeting.html", m=meeting, outcomes=DECISION_OUTCOMES)
+        page = reads.meeting_page(uow, _me(), meeting_id)
+    return render_template("meetings/meeting.html", m=page.meeting, page=page,
+                           outcomes=DECISION_OUTCOMES)
 
 
 @bp.post("/meetings/<int:meeting_id>/minutes")

@@ -210,16 +210,6 @@ def get_vote(session: Session, vote_id: int) -> Vote:
     return vote
 
 
-def list_votes(uow: UnitOfWork, complex_code: str) -> list[Vote]:
-    """Votes of a complex, newest first."""
-    complex_unit = get_complex(uow.session, complex_code)
-    return list(
-        uow.session.scalars(
-            select(Vote).where(Vote.complex_id == complex_unit.id).order_by(Vote.id.desc())
-        )
-    )
-
-
 def ballots_of(session: Session, vote_id: int) -> list[Ballot]:
     """The ballots of a vote, by voter."""
     return list(

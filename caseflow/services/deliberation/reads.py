@@ -130,6 +130,14 @@ class ComplexPage:
 
 
 @dataclass(frozen=True)
+class MeetingPage:
+    """A meeting, and whether the viewer may write its minutes and decision."""
+
+    meeting: MeetingView
+    may_act: bool
+
+
+@dataclass(frozen=True)
 class VotePage:
     """A vote with its count (final or running) and, for those who may, its ballots."""
 
@@ -248,6 +256,17 @@ def meetings_for(uow: UnitOfWork, viewer: Viewer, case: str | None = None,
     who = viewer_of(viewer)
     found = meetings.list_meetings(uow, who, case, complex_code)
     return [meeting_view(m, who) for m in found]
+
+
+def meeting_page(uow: UnitOfWork, viewer: Viewer, meeting_id: int) -> MeetingPage:
+    """The meeting page: the meeting within reach, and may-act (its complex's staff, or the
+    unit holding its case)."""
+    who = viewer_of(viewer)
+    meeting = _reached_meeting(uow, who, meeting_id)
+    holds_case = meeting.case is not None and who.unit_id == meeting.case.unit_id
+    return MeetingPage(meeting=meeting_view(meeting, who),
+                       may_act=holds_case or may_act_for_complex(uow.session, who,
+                                                                 meeting.complex_id))
 
 
 def vote_for(uow: UnitOfWork, viewer: Viewer, vote_id: int) -> VoteView:
