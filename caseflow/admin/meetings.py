@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from caseflow.admin.errors import attach
@@ -20,8 +18,9 @@ from caseflow.admin.security import requires
 from caseflow.domain.errors import InvalidInput
 from caseflow.domain.lifecycle import DECISION_OUTCOMES
 from caseflow.domain.voting import CHANNELS, CHOICES
-from caseflow.models import Unit, User
 from caseflow.services import meetings, voting
+from caseflow.services.deliberation import reads, writes
+from caseflow.services.visibility import PUBLIC, Viewer
 
 bp = Blueprint("admin_meetings", __name__)
 attach(bp)
@@ -38,8 +37,9 @@ def register(app: Flask) -> None:
         NAV.append(NavEntry("admin_meetings.notices", _l("Public notices"), public=True))
 
 
-def _me(session: Any) -> User:
-    return session.get(User, current_user.id)
+def _me() -> Viewer:
+    """The signed-in staff member as a Viewer (the public when nobody is signed in)."""
+    return current_user.viewer if current_user.is_authenticated else PUBLIC
 
 
 def _lines(field: str, names: tuple[str, ...]) -> list[dict[str, str]]:
@@ -64,15 +64,10 @@ def _local_time(field: str) -> datetime:
 @bp.get("/meetings")
 @requires(*STAFF)
 def index() -> str:
-    """Choose a complex: those the user works for (every complex for an admin)."""
+    """Choose a complex: those in the user's area or that they work for (all for admins)."""
     with runtime().uow() as uow:
-        user, query = _me(uow.session), select(Unit).where(Unit.kind == "complex")
-        complexes = [
-            u
-            for u in uow.session.scalars(query.order_by(Unit.code))
-            if meetings.may_act_for_complex(uow.session, user, u)
-        ]
-        return render_template("meetings/index.html", complexes=complexes)
+        complexes = reads.complexes_for(uow, _me())
+    return render_template("meetings/index.html", complexes=complexes)
 
 
 @bp.get("/complexes/<code>/meetings")
@@ -81,16 +76,17 @@ def complex_page(code: str) -> str:
     """A complex's meetings, votes and ballot list, with the forms to add them."""
     rt = runtime()
     with rt.uow() as uow:
-        unit = meetings.get_complex(uow.session, code)
-        return render_template(
-            "meetings/complex.html",
-            unit=unit,
-            kinds=meetings.meeting_kinds(rt.rules()),
-            meetings=meetings.list_meetings(uow, complex_code=code),
-            votes=voting.list_votes(uow, code),
-            matters=voting.voting_rules(rt.rules()).get("matters") or {},
-            parts=voting.ballot_list(uow.session, unit.id),
-        )
+        page = reads.complex_page(uow, _me(), code)
+    return render_template(
+        "meetings/complex.html",
+        unit=page.complex,
+        page=page,
+        kinds=meetings.meeting_kinds(rt.rules()),
+        meetings=page.meetings,
+        votes=page.votes,
+        matters=voting.voting_rules(rt.rules()).get("matters") or {},
+        parts=page.parts,
+    )
 
 
 @bp.post("/complexes/<code>/meetings")
@@ -99,10 +95,10 @@ def plan(code: str) -> Response:
     """Plan a meeting on the complex, or on a case when a reference is given."""
     rt, form, case = runtime(), request.form, request.form.get("case", "").strip() or None
     with rt.uow() as uow:
-        meeting = meetings.plan_meeting(
+        meeting = writes.plan_meeting(
             uow,
             rt.rules(),
-            _me(uow.session),
+            _me(),
             rt.now(),
             kind=form.get("kind", ""),
             starts_at=_local_time("starts_at"),
@@ -122,8 +118,9 @@ def plan(code: str) -> Response:
 def meeting_page(meeting_id: int) -> str:
     """One meeting: who, what, minutes and decision forms."""
     with runtime().uow() as uow:
-        meeting = meetings.get_meeting(uow.session, meeting_id)
-        return render_template("meetings/meeting.html", m=meeting, outcomes=DECISION_OUTCOMES)
+        page = reads.meeting_page(uow, _me(), meeting_id)
+    return render_template("meetings/meeting.html", m=page.meeting, page=page,
+                           outcomes=DECISION_OUTCOMES)
 
 
 @bp.post("/meetings/<int:meeting_id>/minutes")
@@ -132,9 +129,7 @@ def minutes(meeting_id: int) -> Response:
     """Save the minutes."""
     rt = runtime()
     with rt.uow() as uow:
-        meetings.record_minutes(
-            uow, _me(uow.session), rt.now(), meeting_id, request.form.get("minutes", "")
-        )
+        writes.record_minutes(uow, _me(), rt.now(), meeting_id, request.form.get("minutes", ""))
     flash(_("Minutes saved."), "ok")
     return redirect(url_for("admin_meetings.meeting_page", meeting_id=meeting_id))
 
@@ -145,10 +140,10 @@ def decision(meeting_id: int) -> Response:
     """Record the decision; the case moves on and the notice is published."""
     rt, form = runtime(), request.form
     with rt.uow() as uow:
-        meetings.record_decision(
+        writes.record_decision(
             uow,
             rt.rules(),
-            _me(uow.session),
+            _me(),
             rt.now(),
             meeting_id,
             form.get("outcome", ""),
@@ -166,9 +161,7 @@ def import_list(code: str) -> Response:
     upload = request.files.get("file")
     text = voting.decode_csv(upload.read()) if upload else ""
     with runtime().uow() as uow:
-        count = voting.import_ballot_list(
-            uow, _me(uow.session), code, voting.parse_ballot_csv(text)
-        )
+        count = writes.import_ballot_list(uow, _me(), code, voting.parse_ballot_csv(text))
     flash(_("%(count)d exclusive parts imported.", count=count), "ok")
     return redirect(url_for("admin_meetings.complex_page", code=code))
 
@@ -179,10 +172,10 @@ def open_vote(code: str) -> Response:
     """Open a vote on a matter."""
     rt, form = runtime(), request.form
     with rt.uow() as uow:
-        vote = voting.create_vote(
+        vote = writes.create_vote(
             uow,
             rt.rules(),
-            _me(uow.session),
+            _me(),
             rt.now(),
             code,
             form.get("title", ""),
@@ -198,15 +191,16 @@ def vote_page(vote_id: int) -> str:
     """One vote: the count so far (or the final result), ballots and the ballot form."""
     rt = runtime()
     with rt.uow() as uow:
-        vote = voting.get_vote(uow.session, vote_id)
-        return render_template(
-            "meetings/vote.html",
-            vote=vote,
-            result=voting.vote_result(uow, rt.rules(), vote_id),
-            ballots=voting.ballots_of(uow.session, vote_id),
-            choices=CHOICES,
-            channels=CHANNELS,
-        )
+        page = reads.vote_page(uow, rt.rules(), _me(), vote_id)
+    return render_template(
+        "meetings/vote.html",
+        vote=page.vote,
+        page=page,
+        result=page.result,
+        ballots=page.ballots,
+        choices=CHOICES,
+        channels=CHANNELS,
+    )
 
 
 @bp.post("/votes/<int:vote_id>/ballots")
@@ -214,17 +208,17 @@ def vote_page(vote_id: int) -> str:
 def record_ballot(vote_id: int) -> Response:
     """Record a ballot, or change one when "change" is ticked."""
     rt, form = runtime(), request.form
-    verb = voting.change_ballot if form.get("change") == "yes" else voting.cast_ballot
     with rt.uow() as uow:
-        verb(
+        writes.record_ballot(
             uow,
-            _me(uow.session),
+            _me(),
             rt.now(),
             vote_id,
             form.get("voter", ""),
             form.get("choice", ""),
             form.get("channel", "in_person"),
             form.get("proxy_holder", ""),
+            change=form.get("change") == "yes",
         )
     flash(_("Ballot recorded."), "ok")
     return redirect(url_for("admin_meetings.vote_page", vote_id=vote_id))
@@ -236,7 +230,7 @@ def close(vote_id: int) -> Response:
     """Close the vote, count it and publish the result."""
     rt = runtime()
     with rt.uow() as uow:
-        voting.close_vote(uow, rt.rules(), _me(uow.session), rt.now(), vote_id)
+        writes.close_vote(uow, rt.rules(), _me(), rt.now(), vote_id)
     flash(_("Vote closed; the result is on the public notice."), "ok")
     return redirect(url_for("admin_meetings.vote_page", vote_id=vote_id))
 
@@ -246,8 +240,9 @@ def notice(code: str) -> str:
     """The complex's public notice (公示), for everyone, without signing in."""
     rt = runtime()
     with rt.uow() as uow:
-        on_notice = meetings.public_notice(uow, rt.now(), code)
-        return render_template("meetings/notice.html", **on_notice)
+        on_notice = reads.notice_board(uow, rt.now(), code)
+    return render_template("meetings/notice.html", complex=on_notice.complex,
+                           meetings=on_notice.meetings, votes=on_notice.votes)
 
 
 @bp.get("/notice")
@@ -255,6 +250,5 @@ def notices() -> str:
     """Every complex with something on public notice now."""
     rt = runtime()
     with rt.uow() as uow:
-        return render_template(
-            "meetings/notices.html", complexes=meetings.complexes_on_notice(uow, rt.now())
-        )
+        complexes = reads.notice_complexes(uow, rt.now())
+    return render_template("meetings/notices.html", complexes=complexes)

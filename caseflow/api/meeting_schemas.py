@@ -75,6 +75,9 @@ class MeetingSchema(Schema):
     due_at = fields.DateTime(metadata={"description": "meeting clock: decision due"})
     decided_at = fields.DateTime(allow_none=True)
     notice_until = fields.DateTime(allow_none=True)
+    masked = fields.Boolean(
+        metadata={"description": "participants' names and numbers in text are masked for you"}
+    )
 
 
 class MeetingQuerySchema(Schema):

@@ -25,18 +25,24 @@ from caseflow.api.meeting_schemas import (
     VoteSchema,
 )
 from caseflow.domain.errors import InvalidInput
-from caseflow.models import Ballot, Meeting, User, Vote
-from caseflow.services import meetings, voting
+from caseflow.services import voting
+from caseflow.services.deliberation import reads, writes
+from caseflow.services.deliberation.access import viewer_of
+from caseflow.services.deliberation.reads import BallotView, MeetingView, Notice, VoteView
+from caseflow.services.visibility import PUBLIC, Viewer
 
 blp = Blueprint(
     "meetings", __name__, url_prefix="/api/v1", description="Meetings and owners' votes (议事)"
 )
 
 
-def _user() -> User:
+def _viewer() -> Viewer:
+    """Who reads: the token's user as a Viewer (the public without a token).
+
+    `viewer_of`, not `staff_of`: the token's user row is detached and cannot load its unit.
+    """
     user = current_user()
-    assert user is not None  # @requires ran first
-    return user
+    return PUBLIC if user is None else viewer_of(user)
 
 
 @blp.route("/meetings", methods=["POST"])
@@ -44,11 +50,11 @@ def _user() -> User:
 @blp.response(201, MeetingSchema)
 @problems(blp, 401, 403, 404, 409, 422)
 @requires(STAFF_ROLES)
-def plan_meeting(body: dict[str, Any]) -> Meeting:
+def plan_meeting(body: dict[str, Any]) -> MeetingView:
     """Plan a meeting; on a case it applies `deliberate` in the same transaction."""
     rt = runtime()
     with rt.uow() as uow:
-        return meetings.plan_meeting(uow, rt.rules(), _user(), rt.now(), **body)
+        return writes.plan_meeting(uow, rt.rules(), _viewer(), rt.now(), **body)
 
 
 @blp.route("/meetings", methods=["GET"])
@@ -56,20 +62,20 @@ def plan_meeting(body: dict[str, Any]) -> Meeting:
 @blp.response(200, MeetingSchema(many=True))
 @problems(blp, 401, 403, 404)
 @requires(STAFF_ROLES)
-def list_meetings(args: dict[str, Any]) -> list[Meeting]:
-    """Meetings of a case or a complex, earliest first."""
+def list_meetings(args: dict[str, Any]) -> list[MeetingView]:
+    """Meetings of a case or a complex in your area, earliest first."""
     with runtime().uow() as uow:
-        return meetings.list_meetings(uow, args.get("case"), args.get("complex"))
+        return reads.meetings_for(uow, _viewer(), args.get("case"), args.get("complex"))
 
 
 @blp.route("/meetings/<int:meeting_id>", methods=["GET"])
 @blp.response(200, MeetingSchema)
 @problems(blp, 401, 403, 404)
 @requires(STAFF_ROLES)
-def get_meeting(meeting_id: int) -> Meeting:
-    """One meeting."""
+def get_meeting(meeting_id: int) -> MeetingView:
+    """One meeting (403 outside your area; names masked for leaders and committees)."""
     with runtime().uow() as uow:
-        return meetings.get_meeting(uow.session, meeting_id)
+        return reads.meeting_for(uow, _viewer(), meeting_id)
 
 
 @blp.route("/meetings/<int:meeting_id>/minutes", methods=["POST"])
@@ -77,11 +83,11 @@ def get_meeting(meeting_id: int) -> Meeting:
 @blp.response(200, MeetingSchema)
 @problems(blp, 401, 403, 404, 409, 422)
 @requires(STAFF_ROLES)
-def record_minutes(body: dict[str, Any], meeting_id: int) -> Meeting:
+def record_minutes(body: dict[str, Any], meeting_id: int) -> MeetingView:
     """Write the minutes (until the decision is recorded)."""
     rt = runtime()
     with rt.uow() as uow:
-        return meetings.record_minutes(uow, _user(), rt.now(), meeting_id, **body)
+        return writes.record_minutes(uow, _viewer(), rt.now(), meeting_id, **body)
 
 
 @blp.route("/meetings/<int:meeting_id>/decision", methods=["POST"])
@@ -89,15 +95,15 @@ def record_minutes(body: dict[str, Any], meeting_id: int) -> Meeting:
 @blp.response(200, MeetingSchema)
 @problems(blp, 401, 403, 404, 409, 422)
 @requires(STAFF_ROLES)
-def record_decision(body: dict[str, Any], meeting_id: int) -> Meeting:
+def record_decision(body: dict[str, Any], meeting_id: int) -> MeetingView:
     """Record the decision; its case goes back to work, is resolved, or escalates."""
     rt = runtime()
     tasks = [{**t, "due_on": t["due_on"].isoformat()} for t in body["tasks"]]
     with rt.uow() as uow:
-        return meetings.record_decision(
+        return writes.record_decision(
             uow,
             rt.rules(),
-            _user(),
+            _viewer(),
             rt.now(),
             meeting_id,
             body["outcome"],
@@ -134,7 +140,7 @@ def import_ballot_list(code: str) -> dict[str, Any]:
     """Replace the complex's ballot list from JSON, a CSV body or a CSV file upload."""
     rows = _ballot_rows()
     with runtime().uow() as uow:
-        return {"complex": code, "parts": voting.import_ballot_list(uow, _user(), code, rows)}
+        return {"complex": code, "parts": writes.import_ballot_list(uow, _viewer(), code, rows)}
 
 
 def _ballot_rows() -> list[dict[str, Any]]:
@@ -154,14 +160,14 @@ def _ballot_rows() -> list[dict[str, Any]]:
 @blp.response(201, VoteSchema)
 @problems(blp, 401, 403, 404, 409, 422)
 @requires(STAFF_ROLES)
-def create_vote(body: dict[str, Any]) -> Vote:
+def create_vote(body: dict[str, Any]) -> VoteView:
     """Open a vote on a matter for the owners of a complex."""
     rt = runtime()
     with rt.uow() as uow:
-        return voting.create_vote(
+        return writes.create_vote(
             uow,
             rt.rules(),
-            _user(),
+            _viewer(),
             rt.now(),
             body.pop("complex"),
             body.pop("title"),
@@ -175,20 +181,20 @@ def create_vote(body: dict[str, Any]) -> Vote:
 @blp.response(200, VoteSchema(many=True))
 @problems(blp, 401, 404)
 @requires(STAFF_ROLES)
-def list_votes(args: dict[str, Any]) -> list[Vote]:
-    """Votes of a complex, newest first."""
+def list_votes(args: dict[str, Any]) -> list[VoteView]:
+    """Votes of a complex, newest first (none when it lies outside your area)."""
     with runtime().uow() as uow:
-        return voting.list_votes(uow, args["complex"])
+        return reads.votes_for(uow, _viewer(), args["complex"])
 
 
 @blp.route("/votes/<int:vote_id>", methods=["GET"])
 @blp.response(200, VoteSchema)
-@problems(blp, 401, 404)
+@problems(blp, 401, 403, 404)
 @requires(STAFF_ROLES)
-def get_vote(vote_id: int) -> Vote:
-    """One vote."""
+def get_vote(vote_id: int) -> VoteView:
+    """One vote (403 outside your area)."""
     with runtime().uow() as uow:
-        return voting.get_vote(uow.session, vote_id)
+        return reads.vote_for(uow, _viewer(), vote_id)
 
 
 @blp.route("/votes/<int:vote_id>/ballots", methods=["POST"])
@@ -196,11 +202,11 @@ def get_vote(vote_id: int) -> Vote:
 @blp.response(201, BallotSchema)
 @problems(blp, 401, 403, 404, 409, 422)
 @requires(STAFF_ROLES)
-def cast_ballot(body: dict[str, Any], vote_id: int) -> Ballot:
+def cast_ballot(body: dict[str, Any], vote_id: int) -> BallotView:
     """Record an owner's ballot; a second one from the same owner is refused (409)."""
     rt = runtime()
     with rt.uow() as uow:
-        return voting.cast_ballot(uow, _user(), rt.now(), vote_id, **body)
+        return writes.record_ballot(uow, _viewer(), rt.now(), vote_id, **body)
 
 
 @blp.route("/votes/<int:vote_id>/ballots/<voter>", methods=["PUT"])
@@ -208,50 +214,51 @@ def cast_ballot(body: dict[str, Any], vote_id: int) -> Ballot:
 @blp.response(200, BallotSchema)
 @problems(blp, 401, 403, 404, 409, 422)
 @requires(STAFF_ROLES)
-def change_ballot(body: dict[str, Any], vote_id: int, voter: str) -> Ballot:
+def change_ballot(body: dict[str, Any], vote_id: int, voter: str) -> BallotView:
     """Change an owner's ballot while the vote is open; refused after close (409)."""
     rt = runtime()
     with rt.uow() as uow:
-        return voting.change_ballot(uow, _user(), rt.now(), vote_id, voter, **body)
+        return writes.record_ballot(uow, _viewer(), rt.now(), vote_id, voter, change=True,
+                                    **body)
 
 
 @blp.route("/votes/<int:vote_id>/ballots", methods=["GET"])
 @blp.response(200, BallotSchema(many=True))
-@problems(blp, 401, 404)
+@problems(blp, 401, 403, 404)
 @requires(STAFF_ROLES)
-def list_ballots(vote_id: int) -> list[Ballot]:
-    """The ballots recorded so far."""
+def list_ballots(vote_id: int) -> list[BallotView]:
+    """The ballots recorded so far: for the committee running the vote and units above."""
     with runtime().uow() as uow:
-        return voting.ballots_of(uow.session, voting.get_vote(uow.session, vote_id).id)
+        return reads.ballots_for(uow, _viewer(), vote_id)
 
 
 @blp.route("/votes/<int:vote_id>/close", methods=["POST"])
 @blp.response(200, VoteSchema)
 @problems(blp, 401, 403, 404, 409)
 @requires(STAFF_ROLES)
-def close_vote(vote_id: int) -> Vote:
+def close_vote(vote_id: int) -> VoteView:
     """Close the vote, count it and publish the result on the public notice."""
     rt = runtime()
     with rt.uow() as uow:
-        return voting.close_vote(uow, rt.rules(), _user(), rt.now(), vote_id)
+        return writes.close_vote(uow, rt.rules(), _viewer(), rt.now(), vote_id)
 
 
 @blp.route("/votes/<int:vote_id>/result", methods=["GET"])
 @blp.response(200, ResultSchema)
-@problems(blp, 401, 404)
+@problems(blp, 401, 403, 404)
 @requires(STAFF_ROLES)
 def vote_result(vote_id: int) -> dict[str, Any]:
     """The result with each threshold: needed, reached, passed (running count while open)."""
     rt = runtime()
     with rt.uow() as uow:
-        return voting.vote_result(uow, rt.rules(), vote_id)
+        return reads.result_for(uow, rt.rules(), _viewer(), vote_id)
 
 
 @blp.route("/complexes/<code>/notice", methods=["GET"])
 @blp.response(200, NoticeSchema)
 @problems(blp, 404)
-def public_notice(code: str) -> dict[str, Any]:
-    """The complex's public notice (公示); no login needed."""
+def public_notice(code: str) -> Notice:
+    """The complex's public notice (公示): decisions and tallies, no names; no login needed."""
     rt = runtime()
     with rt.uow() as uow:
-        return meetings.public_notice(uow, rt.now(), code)
+        return reads.notice_board(uow, rt.now(), code)

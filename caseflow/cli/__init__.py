@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from caseflow.cli.cases import act, submit
-from caseflow.cli.meetings import ballots, votes
+from caseflow.cli.meetings import ballots, meetings_group, votes
 from caseflow.cli.open311 import open311
 from caseflow.cli.ops import (
     audit,
@@ -36,6 +36,7 @@ for command in (init_db, seed_demo, serve, sweep, worker, units, rules, submit, 
 main.add_command(ratings)
 main.add_command(ballots)
 main.add_command(votes)
+main.add_command(meetings_group)
 for command in (deliver, outbox, backup, restore, retention, audit):  # production mode
     main.add_command(command)
 main.add_command(users)

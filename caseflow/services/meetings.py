@@ -17,37 +17,35 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from caseflow.domain import lifecycle
 from caseflow.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from caseflow.domain.policy import ABOVE, HOLDER
-from caseflow.models import Meeting, Unit, User, Vote
+from caseflow.domain.policy import HOLDER
+from caseflow.models import Meeting, Unit, Vote
 from caseflow.models.meetings import DECIDED, HELD, PLANNED
 from caseflow.rules import RuleSet
-from caseflow.services.actions import apply_action
+from caseflow.services.actions import actor_for, apply_action
 from caseflow.services.cases import get_case
+from caseflow.services.deliberation import access
+from caseflow.services.deliberation.access import viewer_of
 from caseflow.services.units import get_unit, holder_for, relation
 from caseflow.services.uow import UnitOfWork
+from caseflow.services.visibility import Viewer
 
 DEFAULT_KINDS = ("roundtable", "five_party", "three_party", "owners_assembly")
-STAFF_ROLES = ("caseworker", "unit_lead", "owners_committee")
 DEFAULT_NOTICE_DAYS = 7
 MAX_ID = 2**31  # ids are 32-bit on PostgreSQL: a larger one cannot exist
 
 
-def may_act_for_complex(session: Session, user: User | None, complex_unit: Unit) -> bool:
+def may_act_for_complex(session: Session, actor: Viewer | None, complex_unit: Unit) -> bool:
     """Staff of the complex (its branch, property office, owners' committee), or an admin.
 
     `None` is the operator at the command line, who already holds the database.
     """
-    if user is None or user.role == "admin":
-        return True
-    if user.role not in STAFF_ROLES:
-        return False
-    # The complex must be the user's unit or an ancestor of it (its property office).
-    return relation(session, complex_unit.id, user.unit_id or -1) in (HOLDER, ABOVE)
+    viewer = None if actor is None else viewer_of(actor)
+    return access.may_act_for_complex(session, viewer, complex_unit.id)
 
 
-def require_complex_staff(session: Session, user: User | None, complex_unit: Unit) -> None:
-    """PermissionDenied unless `user` may act for this complex."""
-    if not may_act_for_complex(session, user, complex_unit):
+def require_complex_staff(session: Session, actor: Viewer | None, complex_unit: Unit) -> None:
+    """PermissionDenied unless `actor` may act for this complex."""
+    if not may_act_for_complex(session, actor, complex_unit):
         raise PermissionDenied(f"only the staff of {complex_unit.name} may do this")
 
 
@@ -68,10 +66,13 @@ def get_meeting(session: Session, meeting_id: int) -> Meeting:
 
 
 def list_meetings(
-    uow: UnitOfWork, case: str | None = None, complex_code: str | None = None
+    uow: UnitOfWork, viewer: Viewer, case: str | None = None, complex_code: str | None = None
 ) -> list[Meeting]:
-    """Meetings of a case or a complex, earliest first."""
+    """Meetings of a case or a complex that the viewer reaches, earliest first."""
     query = select(Meeting).order_by(Meeting.starts_at, Meeting.id)
+    scope = access.reach_clause(viewer_of(viewer), Meeting.complex_id, Meeting.case_id)
+    if scope is not None:
+        query = query.where(scope)
     if case is not None:
         query = query.where(Meeting.case_id == get_case(uow.session, case).id)
     if complex_code is not None:
@@ -93,7 +94,7 @@ def notice_days(section: Mapping[str, Any]) -> int:
 def plan_meeting(
     uow: UnitOfWork,
     rules: RuleSet,
-    actor: User,
+    actor: Viewer,
     now: datetime,
     *,
     kind: str,
@@ -142,7 +143,7 @@ def plan_meeting(
 
 
 def _open_on_case(
-    uow: UnitOfWork, rules: RuleSet, actor: User, now: datetime, meeting: Meeting, key: str
+    uow: UnitOfWork, rules: RuleSet, actor: Viewer, now: datetime, meeting: Meeting, key: str
 ) -> None:
     """Apply `deliberate` to the case and number this meeting as its next round."""
     session = uow.session
@@ -154,7 +155,8 @@ def _open_on_case(
     meeting.complex = session.get_one(Unit, complex_id)
     facts = {"meeting_kind": meeting.kind, "round": meeting.round,
              "meeting_due_at": meeting.due_at.isoformat()}
-    apply_action(uow, rules, target.id, "deliberate", actor, now, note=meeting.agenda,
+    who = actor_for(session, viewer_of(actor), target)  # type: ignore[arg-type]
+    apply_action(uow, rules, target.id, "deliberate", who, now, note=meeting.agenda,
                  event_facts=facts)
 
 
@@ -173,7 +175,7 @@ def clean_participants(raw: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]
 
 def record_minutes(
     uow: UnitOfWork,
-    actor: User,
+    actor: Viewer,
     now: datetime,
     meeting_id: int,
     minutes: str,
@@ -196,7 +198,7 @@ def record_minutes(
 def record_decision(
     uow: UnitOfWork,
     rules: RuleSet,
-    actor: User,
+    actor: Viewer,
     now: datetime,
     meeting_id: int,
     outcome: str,
@@ -223,7 +225,7 @@ def record_decision(
             rules,
             meeting.case.id,
             "record_decision",
-            actor,
+            actor_for(session, viewer_of(actor), meeting.case),  # type: ignore[arg-type]
             now,
             note="；".join(texts),
             data={"outcome": outcome},
@@ -264,7 +266,7 @@ def clean_tasks(raw: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
     return tasks
 
 
-def _require_meeting_staff(session: Session, actor: User, meeting: Meeting) -> None:
+def _require_meeting_staff(session: Session, actor: Viewer, meeting: Meeting) -> None:
     """The complex's staff, or whoever holds the meeting's case, may write its minutes."""
     case = meeting.case
     if case is not None and relation(session, actor.unit_id, case.unit_id) == HOLDER:

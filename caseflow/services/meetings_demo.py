@@ -19,6 +19,7 @@ from caseflow.services import meetings, voting
 from caseflow.services.actions import act_on_case
 from caseflow.services.cases import submit_case
 from caseflow.services.runtime import Runtime
+from caseflow.services.visibility import Viewer, staff_of
 
 COMPLEX = "foshan-candy-elegance"
 BUTLER, BRANCH = "butler.candy", "branch.candy"
@@ -61,10 +62,11 @@ def seed_meetings_demo(runtime: Runtime) -> dict[str, int]:
     """Add the 糖果雅苑 roundtable and fund vote once; {} when already there or no demo."""
     with runtime.uow() as uow:
         complex_id = uow.session.scalar(select(Unit.id).where(Unit.code == COMPLEX))
-        users = {
+        rows = {
             u.username: u
             for u in uow.session.scalars(select(User).where(User.username.in_((BUTLER, BRANCH))))
         }
+        users = {name: staff_of(row) for name, row in rows.items()}
         if (
             complex_id is None
             or len(users) < 2
@@ -74,7 +76,7 @@ def seed_meetings_demo(runtime: Runtime) -> dict[str, int]:
     rules, start = runtime.rules(), runtime.now() - timedelta(days=3)
     with runtime.uow() as uow:
         parts = voting.import_ballot_list(uow, users[BRANCH], COMPLEX, ballot_rows())
-    ref = _working_case(runtime, users[BUTLER], start)
+    ref = _working_case(runtime, rows[BUTLER], start)
     meeting = _roundtable(runtime, users[BUTLER], ref, start + timedelta(hours=2))
     vote = _fund_vote(runtime, users[BRANCH], meeting.id, start + timedelta(days=1))
     with runtime.uow() as uow:
@@ -116,7 +118,7 @@ def _working_case(runtime: Runtime, butler: User, at: datetime) -> str:
     return case.ref
 
 
-def _roundtable(runtime: Runtime, butler: User, ref: str, at: datetime) -> Meeting:
+def _roundtable(runtime: Runtime, butler: Viewer, ref: str, at: datetime) -> Meeting:
     with runtime.uow() as uow:
         meeting = meetings.plan_meeting(
             uow,
@@ -142,7 +144,7 @@ def _roundtable(runtime: Runtime, butler: User, ref: str, at: datetime) -> Meeti
     return meeting
 
 
-def _fund_vote(runtime: Runtime, clerk: User, meeting_id: int, at: datetime) -> int:
+def _fund_vote(runtime: Runtime, clerk: Viewer, meeting_id: int, at: datetime) -> int:
     with runtime.uow() as uow:
         vote = voting.create_vote(
             uow,

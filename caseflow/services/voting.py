@@ -23,11 +23,12 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from caseflow.domain import voting
 from caseflow.domain.errors import Conflict, InvalidInput, NotFound
-from caseflow.models import Ballot, ExclusivePart, Meeting, User, Vote
+from caseflow.models import Ballot, ExclusivePart, Meeting, Vote
 from caseflow.models.voting import CLOSED, OPEN
 from caseflow.rules import RuleSet
 from caseflow.services.meetings import MAX_ID, get_complex, notice_days, require_complex_staff
 from caseflow.services.uow import UnitOfWork
+from caseflow.services.visibility import Viewer
 
 CSV_COLUMNS = ("code", "area", "owner_names", "owner_key", "developer_unsold")
 MAX_AREA = Decimal("1000000")  # m² of one exclusive part; anything above is a typo
@@ -113,7 +114,7 @@ def _hundredths(value: Any, field: str, limit: Decimal, allow_zero: bool = False
 
 
 def import_ballot_list(
-    uow: UnitOfWork, actor: User | None, complex_code: str, rows: Iterable[Mapping[str, Any]]
+    uow: UnitOfWork, actor: Viewer | None, complex_code: str, rows: Iterable[Mapping[str, Any]]
 ) -> int:
     """Replace the complex's ballot list with `rows`; refused while one of its votes is open."""
     session = uow.session
@@ -154,7 +155,7 @@ def voting_rules(rules: RuleSet) -> Mapping[str, Any]:
 def create_vote(
     uow: UnitOfWork,
     rules: RuleSet,
-    actor: User,
+    actor: Viewer,
     now: datetime,
     complex_code: str,
     title: str,
@@ -209,16 +210,6 @@ def get_vote(session: Session, vote_id: int) -> Vote:
     return vote
 
 
-def list_votes(uow: UnitOfWork, complex_code: str) -> list[Vote]:
-    """Votes of a complex, newest first."""
-    complex_unit = get_complex(uow.session, complex_code)
-    return list(
-        uow.session.scalars(
-            select(Vote).where(Vote.complex_id == complex_unit.id).order_by(Vote.id.desc())
-        )
-    )
-
-
 def ballots_of(session: Session, vote_id: int) -> list[Ballot]:
     """The ballots of a vote, by voter."""
     return list(
@@ -238,7 +229,7 @@ def _voter(session: Session, vote: Vote, who: str) -> str:
     raise InvalidInput("voter", f"{who!r} is neither a part nor an owner on the ballot list")
 
 
-def _open_vote(session: Session, actor: User, vote_id: int, now: datetime) -> Vote:
+def _open_vote(session: Session, actor: Viewer, vote_id: int, now: datetime) -> Vote:
     vote = get_vote(session, vote_id)
     require_complex_staff(session, actor, vote.complex)
     if vote.status != OPEN:
@@ -261,7 +252,7 @@ def _ballot_fields(choice: str, channel: str, proxy_holder: str) -> dict[str, st
 
 def cast_ballot(
     uow: UnitOfWork,
-    actor: User,
+    actor: Viewer,
     now: datetime,
     vote_id: int,
     voter: str,
@@ -291,7 +282,7 @@ def cast_ballot(
 
 def change_ballot(
     uow: UnitOfWork,
-    actor: User,
+    actor: Viewer,
     now: datetime,
     vote_id: int,
     voter: str,
@@ -348,7 +339,7 @@ def count(session: Session, rules: RuleSet, vote: Vote) -> voting.Tally:
 
 
 def close_vote(
-    uow: UnitOfWork, rules: RuleSet, actor: User | None, now: datetime, vote_id: int
+    uow: UnitOfWork, rules: RuleSet, actor: Viewer | None, now: datetime, vote_id: int
 ) -> Vote:
     """Close the vote, freeze its counted result and publish it (公示); commits.
 

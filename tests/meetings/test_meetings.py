@@ -125,7 +125,7 @@ def test_continue_sends_the_case_back_to_work_and_rounds_are_counted(runtime, us
     assert second.round == 2 and last_event(runtime, ref).data["round"] == 2
     with runtime.uow() as uow:
         assert meetings.rounds_of(uow.session, get_case(uow.session, ref).id) == 2
-        assert [m.round for m in meetings.list_meetings(uow, case=ref)] == [1, 2]
+        assert [m.round for m in meetings.list_meetings(uow, users["butler"], case=ref)] == [1, 2]
 
 
 def test_a_decision_is_recorded_once(runtime, users):
