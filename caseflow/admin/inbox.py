@@ -57,7 +57,7 @@ def inbox() -> str | Response:
     with rt.uow() as uow:
         cases, total = list_for(uow, current_user.viewer, filters_from(request.args), now,
                                 "urgency", page, PER_PAGE)
-        rows = [(case, due_status(case.deadlines, case.state, now)) for case in cases]
+        rows = [(case, due_status(case, now)) for case in cases]
         return render_template("admin/inbox.html", rows=rows, total=total, page=page,
                                pages=max((total + PER_PAGE - 1) // PER_PAGE, 1),
                                rules=rt.rules(), states=STATES, args=request.args)

@@ -14,6 +14,7 @@ from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
 
+from caseflow.domain.due import due_status
 from caseflow.domain.policy import Actor
 from caseflow.models import Case
 from caseflow.rules import RuleSet
@@ -28,10 +29,11 @@ from caseflow.services.visibility import Viewer, reporter_view, resident, shown_
 CASE_FIELDS = (
     "id", "ref", "title", "category", "priority", "nature", "channel", "tags", "state",
     "layer", "assignee_id", "green_channel", "returned", "supervised", "problem_case",
-    "extension_pending", "deadlines", "next_due_at", "submitted_at", "updated_at",
+    "extension_pending", "deadlines", "submitted_at", "updated_at",
     "resolved_at", "closed_at", "satisfaction", "routing_rule", "rules_version", "version",
     "unit_id", "place_unit_id", "layer_entered_at", "duplicate_of_id", "merged_into_id",
-    "deferred_until", "rework_count", "reopen_count", "escalation_count",
+    "deferred_until", "rework_count", "reopen_count", "escalation_count", "overdue_from",
+    "warning_from",
 )
 
 
@@ -72,10 +74,12 @@ def record_of(shown: SimpleNamespace, now: datetime, tracking_token: str | None 
               ) -> dict[str, Any]:
     """A shown case (`shown_case`, `list_for`) as the API's CaseSchema dumps it."""
     record = {name: getattr(shown, name) for name in CASE_FIELDS}
+    status = due_status(shown.overdue_from, shown.warning_from, now)
     record.update(
         description=shown.description, title=shown.title,
         unit=vars(shown.unit), place=vars(shown.place_unit), reporter=shown.reporter,
-        overdue=shown.next_due_at is not None and shown.next_due_at <= now,
+        # The one definition (domain.due): running clocks at `now`, not the sweep's queue.
+        overdue=status == "overdue", warning=status == "warning", next_due_at=shown.overdue_from,
     )
     if tracking_token is not None:
         record["tracking_token"] = tracking_token

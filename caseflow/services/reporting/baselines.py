@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from caseflow.models.rollups import MONTH_COUNTS
+from caseflow.services.due import OVERDUE_SQL
 from caseflow.services.reporting.common import Period
 
 SCOPE = (
@@ -23,6 +24,7 @@ MONTH = {
     "sqlite": "strftime('%Y-%m', c.submitted_at, '+8 hours')",
     "postgresql": "to_char(c.submitted_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM')",
 }
+OVERDUE = OVERDUE_SQL.format(c="c")
 OPEN = "('submitted','accepted','in_progress','deliberating','on_hold','resolved','deferred')"
 
 
@@ -33,7 +35,7 @@ def _rows(conn: Connection, sql: str, **params: Any) -> list[tuple[Any, ...]]:
 def unresolved_by_layer(conn: Connection, now: datetime, scope: int | None) -> list[tuple]:
     """Open cases now per layer, and the overdue among them."""
     return _rows(conn, f"""
-        SELECT c.layer, COUNT(*), SUM(CASE WHEN c.next_due_at <= :now THEN 1 ELSE 0 END)
+        SELECT c.layer, COUNT(*), SUM(CASE WHEN {OVERDUE} THEN 1 ELSE 0 END)
         FROM cases c WHERE c.state IN {OPEN}{SCOPE} GROUP BY c.layer ORDER BY c.layer
     """, now=now, scope=scope)
 
@@ -64,7 +66,7 @@ def rate_counts(
           SELECT {MONTH[conn.dialect.name]} AS month, COUNT(*) AS n FROM cases c
           WHERE c.state = 'submitted' AND c.first_accepted_at IS NULL
             AND c.submitted_at >= :start AND c.submitted_at < :end
-            AND c.next_due_at <= :now{SCOPE} GROUP BY 1
+            AND {OVERDUE}{SCOPE} GROUP BY 1
         ) w ON w.month = s.month
         WHERE s.month IN {_months(start, end)}{SCOPE.replace('c.place', 's.place')}
         GROUP BY s.month ORDER BY s.month
@@ -129,7 +131,7 @@ def _cohort(start: datetime, end: datetime) -> str:
         UNION ALL
         SELECT c.place_unit_id, {zeros}, COUNT(*) FROM cases c
         WHERE c.state = 'submitted' AND c.first_accepted_at IS NULL
-          AND c.submitted_at >= :start AND c.submitted_at < :end AND c.next_due_at <= :now
+          AND c.submitted_at >= :start AND c.submitted_at < :end AND {OVERDUE}
         GROUP BY c.place_unit_id
     ) s"""
 

@@ -13,6 +13,7 @@ from sqlalchemy import case as when
 
 from caseflow.domain.metrics import percentile, ratio, rounded
 from caseflow.models import Case, CaseClockSeconds, CaseClockTime
+from caseflow.services import due
 from caseflow.services.reporting.common import (
     NOT_HANDLED,
     Period,
@@ -38,7 +39,7 @@ def count_columns(now: datetime) -> list[Any]:
     handled = Case.state.notin_(NOT_HANDLED)
     resolved = handled & Case.state.in_(("resolved", "closed"))
     awaiting = (
-        Case.first_accepted_at.is_(None) & (Case.state == "submitted") & (Case.next_due_at <= now)
+        Case.first_accepted_at.is_(None) & (Case.state == "submitted") & due.overdue(now)
     )
     return [
         func.count().label("submitted"),

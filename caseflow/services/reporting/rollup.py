@@ -45,6 +45,7 @@ from caseflow.models import (
     UnitClosure,
 )
 from caseflow.models.rollups import MONTH_COUNTS
+from caseflow.services import due
 from caseflow.services.reporting.common import (
     NOT_HANDLED,
     ZONE,
@@ -141,7 +142,7 @@ def cohort_source(
         # PostgreSQL's generic plans for prepared statements).
         Case.state == bindparam("waiting", "submitted", literal_execute=True),
         Case.first_accepted_at.is_(None), submitted_in(period),
-        Case.next_due_at <= now,
+        due.overdue(now),
     ).group_by(*keys)
     parts.append(_in_scope(awaiting, Case.place_unit_id, scope))
     return union_all(*parts).subquery("cohort")
