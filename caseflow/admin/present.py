@@ -10,12 +10,14 @@ from sqlalchemy import select
 
 from caseflow.domain.lifecycle import IRREVERSIBLE_ACTIONS
 from caseflow.domain.policy import Actor
-from caseflow.models import Case, CaseEvent, Unit, User
+from caseflow.models import Case, Unit, User
 from caseflow.rules import RuleSet
 from caseflow.services.actions import actions_for
 from caseflow.services.cases import get_case
+from caseflow.services.timeline import TimelineEntry, timeline
 from caseflow.services.units import unit_path
 from caseflow.services.uow import UnitOfWork
+from caseflow.services.visibility import PUBLIC, Viewer
 
 PAUSED_STATES = ("on_hold", "deferred")
 # Worst first: the colour of a case is that of its most urgent running clock.
@@ -33,20 +35,6 @@ class ClockView:
     remaining: timedelta | None
 
 
-@dataclass(frozen=True)
-class EventView:
-    """One line of the timeline."""
-
-    at: datetime
-    who: str
-    role: str
-    action: str
-    from_state: str | None
-    to_state: str
-    note: str
-    data: dict[str, Any]
-
-
 @dataclass
 class CaseView:
     """Everything the case page renders."""
@@ -56,7 +44,7 @@ class CaseView:
     place_path: list[Unit]
     clocks: list[ClockView]
     due: str
-    events: list[EventView]
+    events: list[TimelineEntry]
     actions: list[str]
     irreversible: frozenset[str]
     colleagues: list[User]
@@ -96,19 +84,16 @@ def due_status(deadlines: dict[str, Any], state: str, now: datetime) -> str:
     return min(statuses, key=DUE_ORDER.index, default="none")
 
 
-def case_events(uow: UnitOfWork, case_id: int) -> list[EventView]:
-    """The timeline, oldest first, naming staff by their display names."""
-    rows = uow.session.execute(
-        select(CaseEvent, User.display_name)
-        .outerjoin(User, User.id == CaseEvent.actor_id)
-        .where(CaseEvent.case_id == case_id)
-        .order_by(CaseEvent.id)
-    )
-    return [
-        EventView(e.at, name or e.actor_label, e.actor_role, e.action, e.from_state, e.to_state,
-                  e.note, dict(e.data or {}))
-        for e, name in rows
-    ]
+def case_events(uow: UnitOfWork, case_id: int, viewer: Viewer) -> list[TimelineEntry]:
+    """The timeline as this viewer reads it (written once in caseflow.services.timeline)."""
+    return timeline(uow, case_id, viewer)
+
+
+def _reader(actor: Actor | None) -> Viewer:
+    # Whoever acts on the case page is signed-in staff; without an actor, read as the public.
+    if actor is None or actor.user_id is None:
+        return PUBLIC
+    return Viewer(role=actor.role, id=actor.user_id)
 
 
 def case_view(uow: UnitOfWork, rules: RuleSet, ref: str, actor_of: Any, now: datetime) -> CaseView:
@@ -126,7 +111,7 @@ def case_view(uow: UnitOfWork, rules: RuleSet, ref: str, actor_of: Any, now: dat
         place_path=unit_path(session, case.place_unit_id),
         clocks=clock_views(case.deadlines, case.state, now),
         due=due_status(case.deadlines, case.state, now),
-        events=case_events(uow, case.id),
+        events=case_events(uow, case.id, _reader(actor)),
         actions=[a for a in actions if a != "comment"] + (["comment"] if "comment" in actions
                                                           else []),
         irreversible=IRREVERSIBLE_ACTIONS,
@@ -174,22 +159,3 @@ def grievance(form: Any, channel: str) -> dict[str, Any]:
         "channel": channel,
         "reporter": reporter,
     }
-
-
-def tracked_case(uow: UnitOfWork, ref: str, token: str) -> Case:
-    """The case a tracking link names, only with its token (NotFound otherwise)."""
-    from caseflow.domain.errors import NotFound
-    from caseflow.services.cases import hash_token
-
-    try:
-        case = get_case(uow.session, ref)
-    except NotFound:
-        raise NotFound("case") from None
-    if not token or hash_token(token) != case.tracking_token_hash:
-        raise NotFound("case")
-    return case
-
-
-def masked(name: str) -> str:
-    """刘女士 → 刘**: the public page never shows who reported."""
-    return (name[:1] + "*" * max(len(name) - 1, 1)) if name else ""

@@ -25,7 +25,9 @@ from caseflow.models import User
 from caseflow.services import idempotency, privacy, queries
 from caseflow.services.actions import act_on_case, actions_for, actor_for, take_action
 from caseflow.services.cases import register_case
+from caseflow.services.timeline import timeline
 from caseflow.services.tokens import Unauthenticated
+from caseflow.services.visibility import Viewer
 
 blp = Blueprint("cases", __name__, url_prefix="/api/v1/cases", description="Cases (诉求)")
 RESIDENT = Actor(role="resident", relation="owner", label="resident")
@@ -131,7 +133,9 @@ def act(body: dict[str, Any], key: str) -> Response:
         case_id = queries.visible_case_id(uow, user, key)
 
         def work() -> tuple[int, Any]:
-            acted = take_action(uow, rt.rules(), case_id, *args)
+            acted = take_action(
+                uow, rt.rules(), case_id, *args, visibility=body["visibility"]
+            )
             # The case as written, read back in the same transaction without ORM objects.
             case = queries.case_snapshot(uow, acted.case_id)
             return 200, CASE_SCHEMA.dump(case_view(case, False, now))
@@ -148,11 +152,14 @@ def act(body: dict[str, Any], key: str) -> Response:
 @problems(blp, 401, 403, 404)
 @requires(STAFF_ROLES)
 def events(key: str) -> list[Any]:
-    """The case's history, oldest first."""
-    rt = runtime()
+    """The case's history, oldest first, each note marked internal or public (a reply)."""
+    rt, user = runtime(), requires_user()
     with rt.uow() as uow:
-        case = queries.visible_case(uow, current_user(), key)
-        return queries.case_events(uow, case.id)
+        case = queries.visible_case(uow, user, key)
+        # The user row is detached here: its unit is not needed to read the timeline.
+        viewer = Viewer(role=user.role, id=user.id, unit_id=user.unit_id,
+                        username=user.username, display_name=user.display_name)
+        return timeline(uow, case.id, viewer)
 
 
 @blp.route("/<key>/evaluation", methods=["POST"], parameters=[KEY_PARAMETER])
