@@ -29,9 +29,8 @@ from caseflow.services.cases import get_case, hash_token
 from caseflow.services.uow import UnitOfWork
 from caseflow.services.visibility import RESIDENT, Viewer, resident, shown_name, shown_text
 
+# The only roles residents and the public read: who acted, never which staff role or person.
 RESIDENT_ROLE, SYSTEM_ROLE, STAFF_ROLE = "resident", "system", "staff"
-# The clocks a resident is told about, in the order they run.
-CLOCK_ORDER = ("accept", "resolve")
 
 
 @dataclass(frozen=True)
@@ -155,16 +154,20 @@ def latest_timelines(
     return lines
 
 
-def expected_times(state_final: bool, deadlines: dict[str, Any]) -> list[ExpectedTime]:
-    """The deadlines of the clocks still running (none once the case is final)."""
-    if state_final:
+def expected_times(state: str, deadlines: dict[str, Any]) -> list[ExpectedTime]:
+    """The deadlines of the clocks still running, soonest first (none once the case is final).
+
+    A stopped clock has done its work, and a paused one (hold, deferral) has no date to tell.
+    """
+    if state in FINAL_STATES:
         return []
-    times = []
-    for name in sorted(deadlines, key=lambda n: (CLOCK_ORDER + (n,)).index(n)):
-        entry = deadlines[name] or {}
-        if entry.get("due_at") and not entry.get("stopped_at") and not entry.get("paused"):
-            times.append(ExpectedTime(name, datetime.fromisoformat(entry["due_at"])))
-    return times
+    times = [
+        ExpectedTime(name, datetime.fromisoformat(entry["due_at"]))
+        for name, entry in deadlines.items()
+        if entry and entry.get("due_at") and not entry.get("stopped_at")
+        and not entry.get("paused")
+    ]
+    return sorted(times, key=lambda time: time.due_at)
 
 
 @dataclass(frozen=True)
@@ -209,6 +212,6 @@ def tracked_case(uow: UnitOfWork, ref: str, token: str) -> TrackedCase:
         description=shown_text(case.description, viewer), state=case.state,
         unit_name=case.unit.name, reporter=shown_name(case.reporter_name, viewer),
         submitted_at=case.submitted_at, satisfaction=case.satisfaction,
-        expected=expected_times(case.state in FINAL_STATES, dict(case.deadlines or {})),
+        expected=expected_times(case.state, dict(case.deadlines or {})),
         events=timeline(uow, case.id, viewer),
     )
