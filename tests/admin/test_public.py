@@ -136,3 +136,16 @@ def test_the_evaluation_asks_for_an_explicit_choice_and_keeps_the_comment(app, c
     assert "请选择您对办理结果的满意程度" in again and "师傅态度很好" in again
     with runtime_of(app).uow() as uow:
         assert get_case(uow.session, ref).state == "resolved"  # nothing was recorded
+
+
+def test_a_bad_visibility_on_the_case_page_names_the_field_and_keeps_the_note(app, client):
+    ref, _link = _reported(client)
+    login(client, "butler")
+    case_page = f"/cases/{ref}"
+    version = re.search(r'name="version" value="(\d+)"', text(client.get(case_page))).group(1)
+    answer = post(client, f"/cases/{ref}/act", {"action": "comment", "version": version,
+                                                  "note": "写给谁？", "visibility": "everyone"},
+                  case_page)
+    assert answer.status_code == 422
+    page = text(answer)
+    assert "备注可见范围" in page and "写给谁？" in page
