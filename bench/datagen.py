@@ -223,6 +223,7 @@ class RowMaker:
             "actor_role": role, "actor_label": role, "action": action, "from_state": before,
             "to_state": after, "from_layer": from_layer, "to_layer": to_layer,
             "from_unit_id": None, "to_unit_id": None, "note": "", "data": data,
+            "visibility": "internal",
         }
 
 

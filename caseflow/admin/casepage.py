@@ -69,8 +69,8 @@ def act(ref: str) -> Response:
     rt = runtime()
     with rt.uow() as uow:
         act_on_case(uow, rt.rules(), ref, action, current_user.viewer, rt.now(),
-                    form.get("note", ""),
-                    action_data(action, form), int(version) if version.isdigit() else None)
+                    form.get("note", ""), action_data(action, form),
+                    int(version) if version.isdigit() else None, form.get("visibility") or None)
     flash(_("Done: %(action)s.", action=label(ACTIONS, action)), "ok")
     return redirect(url_for("admin_case.show", ref=ref))
 
@@ -81,7 +81,8 @@ def refused(error: CaseflowError) -> tuple[str, int]:
         return caseflow_page(error)
     return render_case(request.view_args["ref"], error.status, problem=explain(error),
                        problem_code=error.code, kept_action=request.form.get("action"),
-                       kept_note=request.form.get("note", ""))
+                       kept_note=request.form.get("note", ""),
+                       kept_visibility=request.form.get("visibility", ""))
 
 
 bp.register_error_handler(CaseflowError, refused)

@@ -129,6 +129,7 @@ FIELDS: dict[str, Any] = {
     "channel": _l("Channel"),
     "priority": _l("Priority"),
     "note": _l("Note"),
+    "visibility": _l("Who may read the note"),
     "confirm": _l("I confirm"),
     "password": _l("Password"),
     "old_password": _l("Current password"),

@@ -7,21 +7,22 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from caseflow.admin.errors import attach
-from caseflow.admin.present import grievance, masked, tracked_case
+from caseflow.admin.present import grievance
 from caseflow.admin.runtime import runtime
-from caseflow.domain.lifecycle import RESOLVED
+from caseflow.domain.lifecycle import SATISFACTION_LEVELS
+from caseflow.domain.masking import mask_name
 from caseflow.domain.policy import OWNER, Actor
 from caseflow.services.actions import act_on_case
-from caseflow.services.case_page import case_events
 from caseflow.services.cases import submit_case
 from caseflow.services.places import places
+from caseflow.services.timeline import tracked_case
 
 bp = Blueprint("admin_public", __name__)
 attach(bp)
 
 
 def _resident(name: str = "") -> Actor:
-    return Actor(role="resident", relation=OWNER, label=masked(name) or _("resident"))
+    return Actor(role="resident", relation=OWNER, label=mask_name(name) or _("resident"))
 
 
 def form_page(template: str, status: int = 200, **extra: object) -> tuple[str, int]:
@@ -48,26 +49,35 @@ def submit() -> tuple[str, int]:
 @bp.get("/track/<ref>")
 def track(ref: str) -> str:
     """The state and history of one case, for whoever holds its tracking link."""
-    token = request.args.get("token", "")
+    return _track_page(ref, request.args.get("token", ""))[0]
+
+
+def _track_page(ref: str, token: str, status: int = 200, **extra: object) -> tuple[str, int]:
+    """The tracking page: only what the resident may see (caseflow.services.timeline)."""
     rt = runtime()
     with rt.uow() as uow:
         case = tracked_case(uow, ref, token)
-        return render_template("admin/track.html", c=case, events=case_events(uow, case.id),
-                               token=token, can_evaluate=case.state == RESOLVED,
-                               reporter=masked(case.reporter_name))
+    return render_template("admin/track.html", c=case, events=case.events, token=token,
+                           can_evaluate=case.can_evaluate, **extra), status
 
 
 @bp.post("/track/<ref>/evaluate")
-def evaluate(ref: str) -> Response:
-    """The resident rates the result; scores are optional."""
+def evaluate(ref: str) -> Response | tuple[str, int]:
+    """The resident rates the result: a choice is required, scores are optional."""
     form, rt = request.form, runtime()
-    data: dict[str, object] = {"satisfaction": form.get("satisfaction")}
+    token, comment = form.get("token", ""), form.get("comment", "")
+    choice = form.get("satisfaction", "")
+    if choice not in SATISFACTION_LEVELS:
+        # Nothing is chosen for the resident: ask again, keeping what they wrote.
+        return _track_page(ref, token, 422, kept_comment=comment,
+                           evaluation_error=_("Please choose how satisfied you are."))
+    data: dict[str, object] = {"satisfaction": choice}
     for score in ("response", "resolution", "attitude"):
         if form.get(score, "").isdigit():
             data[score] = int(form[score])
     with rt.uow() as uow:
-        case = tracked_case(uow, ref, form.get("token", ""))
-        act_on_case(uow, rt.rules(), case.id, "evaluate", _resident(case.reporter_name),
-                    rt.now(), form.get("comment", ""), data)
+        case = tracked_case(uow, ref, token)
+        act_on_case(uow, rt.rules(), case.id, "evaluate", _resident(case.reporter),
+                    rt.now(), comment, data)
     flash(_("Thank you for your evaluation."), "ok")
-    return redirect(url_for("admin_public.track", ref=ref, token=form.get("token", "")))
+    return redirect(url_for("admin_public.track", ref=ref, token=token))

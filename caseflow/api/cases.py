@@ -23,7 +23,8 @@ from caseflow.domain.errors import Unauthenticated
 from caseflow.domain.policy import OUTSIDE, Actor
 from caseflow.services import case_views, idempotency, queries
 from caseflow.services.actions import act_on_case, take_action
-from caseflow.services.visibility import Viewer, resident
+from caseflow.services.timeline import timeline
+from caseflow.services.visibility import Viewer, require_staff, resident
 
 blp = Blueprint("cases", __name__, url_prefix="/api/v1/cases", description="Cases (诉求)")
 RESIDENT = Actor(role="resident", relation="owner", label="resident")
@@ -124,7 +125,9 @@ def act(body: dict[str, Any], key: str) -> Response:
         case_id = queries.visible_case_id(uow, user, key)
 
         def work() -> tuple[int, Any]:
-            acted = take_action(uow, rt.rules(), case_id, *args)
+            acted = take_action(
+                uow, rt.rules(), case_id, *args, visibility=body["visibility"]
+            )
             # The case as written, read back in the same transaction without ORM objects.
             case = queries.case_snapshot(uow, acted.case_id)
             # Masked as a list is: acting is not a read of the full record.
@@ -139,14 +142,26 @@ def act(body: dict[str, Any], key: str) -> Response:
 
 @blp.route("/<key>/events", methods=["GET"], parameters=[KEY_PARAMETER])
 @blp.response(200, EventSchema(many=True))
+@blp.doc(parameters=[{"in": "header", "name": "X-Tracking-Token", "schema": {"type": "string"},
+                      "description": "a resident reads their own case's public history"}])
 @problems(blp, 401, 403, 404)
-@requires(STAFF_ROLES)
 def events(key: str) -> list[Any]:
-    """The case's history, oldest first."""
-    rt = runtime()
+    """The case's history, oldest first, each note marked internal or public (a reply).
+
+    Staff in its jurisdiction read all of it; the resident holding the tracking token reads
+    the replies, the state changes and the handling unit, never internal notes or staff names.
+    """
+    rt, token = runtime(), request.headers.get("X-Tracking-Token")
     with rt.uow() as uow:
-        case = queries.visible_case(uow, current_user(), key)
-        return queries.case_events(uow, case.id)
+        if current_token() is None and token:
+            case = queries.case_for_resident(uow, key, token)
+            return timeline(uow, case.id, resident(case.id))
+        user = requires_user()
+        # The user row is detached here: its unit is not needed to read the timeline.
+        viewer = require_staff(Viewer(role=user.role, id=user.id, unit_id=user.unit_id,
+                                      username=user.username, display_name=user.display_name))
+        case = queries.visible_case(uow, user, key)
+        return timeline(uow, case.id, viewer)
 
 
 @blp.route("/<key>/evaluation", methods=["POST"], parameters=[KEY_PARAMETER])

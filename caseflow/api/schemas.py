@@ -8,6 +8,7 @@ from typing import Any
 from marshmallow import INCLUDE, Schema, ValidationError, fields, pre_load, validate
 
 from caseflow.domain.lifecycle import SATISFACTION_LEVELS
+from caseflow.domain.notes import INTERNAL, VISIBILITIES
 from caseflow.services.cases import CHANNELS, PRIORITIES
 from caseflow.services.queries import SORTS
 
@@ -205,6 +206,8 @@ class ActionSchema(InputSchema):
 
     action = Text(required=True, validate=validate.Length(1, 32))
     note = Text(load_default="", validate=validate.Length(0, 5000))
+    # Who reads the note: staff only (the default) or the resident too (a reply).
+    visibility = Text(load_default=INTERNAL, validate=validate.OneOf(VISIBILITIES))
     data = fields.Dict(keys=Text(), load_default=dict)
     version = fields.Integer(required=True, validate=validate.Range(1, 2**31 - 1))
 
@@ -222,6 +225,7 @@ class EventSchema(Schema):
     from_layer = Text(allow_none=True, required=True)
     to_layer = Text(required=True)
     note = Text(required=True)
+    visibility = Text(required=True)
     data = fields.Dict(keys=Text(), required=True)
 
 

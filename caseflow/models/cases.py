@@ -111,6 +111,9 @@ class CaseEvent(Base):
     from_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     to_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     note: Mapped[str] = mapped_column(Text, default="")
+    # Who the note is for: "internal" (staff only) or "public" (a reply to the resident).
+    # Only a server default: a write that names no visibility (the system's) stays internal.
+    visibility: Mapped[str] = mapped_column(String(16), server_default="internal")
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
     case: Mapped[Case] = relationship()

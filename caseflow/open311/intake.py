@@ -1,8 +1,7 @@
-"""From a GeoReport POST to a caseflow submission: place, reporter, attributes, title.
+"""From a GeoReport POST to a caseflow submission: reporter, attributes, title.
 
-Where a report is: `address_id` (a unit code) first, else the complex nearest to `lat`/`long`,
-else a complex or building named in `address_string`. An `address_string` naming nothing we
-know goes to a dispatcher (GeoReport's token answer): `locate` returns None for it.
+Where the report is, is found by caseflow.services.georeport_intake.locate; this module only
+turns the client's words into the submission `submit_case` takes, and errors into 400s.
 """
 
 from __future__ import annotations
@@ -10,17 +9,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy.orm import Session
-
-from caseflow.domain.errors import InvalidInput, NotFound
-from caseflow.domain.policy import OUTSIDE
-from caseflow.models import Unit
+from caseflow.domain.errors import InvalidInput
 from caseflow.open311.mapping import attributes_for
 from caseflow.open311.params import Report
 from caseflow.open311.render import Open311Error
 from caseflow.rules import Category
-from caseflow.services.places import PLACE_KINDS, match_place, nearest_complex
-from caseflow.services.units import get_unit, relation
+from caseflow.services.georeport_intake import Location, PlaceRef
 
 TITLE_LIMIT = 60
 ANONYMOUS = "匿名居民"
@@ -41,50 +35,10 @@ def _bad(description: str) -> Open311Error:
     return Open311Error(400, description)
 
 
-def _by_code(session: Session, code: str, inside: int | None) -> Unit:
-    try:
-        place = get_unit(session, code)
-    except NotFound:
-        raise _bad(f"address_id {code!r} is not a known complex or building code") from None
-    if place.kind not in PLACE_KINDS:
-        raise _bad(f"address_id {code!r} must name a complex or a building, not a {place.kind}")
-    if inside is not None and relation(session, inside, place.id) == OUTSIDE:
-        raise _bad(f"address_id {code!r} is outside this jurisdiction")
-    return place
-
-
-def locate(
-    session: Session, report: Report, inside: int | None, max_distance_m: float
-) -> Unit | None:
-    """The complex or building the report is about; None when only a dispatcher can tell.
-
-    A bad `address_id` or `lat`/`long` is a 400 saying what to send instead: the client chose
-    them. A free-text `address_string` we cannot match is a person's words, so it waits for a
-    dispatcher who can read it (and call the resident back).
-    """
-    if report.address_id:
-        place = _by_code(session, report.address_id, inside)
-    elif report.lat is not None and report.long is not None:
-        found = nearest_complex(session, report.lat, report.long, inside)
-        if found is None or found[1] > max_distance_m:
-            raise _bad(
-                f"no residential complex within {max_distance_m:g} m of lat/long; "
-                "send address_id (a complex or building code) instead"
-            )
-        place = found[0]
-    elif report.address_string:
-        matched = match_place(session, report.address_string, inside)
-        if matched is None:
-            return None
-        place = matched
-    else:
-        raise _bad("a location is required: address_id, lat and long, or address_string")
-    building = report.attributes.get("building", "")
-    if building and place.kind == "complex":
-        # A building named in the attribute narrows the place; an unknown one stays in text.
-        inner = match_place(session, building, place.id)
-        place = inner if inner is not None else place
-    return place
+def location(report: Report) -> Location:
+    """Where the report says the problem is, as the place finder takes it."""
+    return Location(report.address_id, report.lat, report.long, report.address_string,
+                    report.attributes.get("building", ""))
 
 
 def reporter_name(first: str, last: str) -> str:
@@ -121,7 +75,9 @@ def title_of(description: str) -> str:
     return line if len(line) <= TITLE_LIMIT else line[: TITLE_LIMIT - 1] + "…"
 
 
-def submission(report: Report, category: Category, place: Unit | None) -> dict[str, Any]:
+def submission(
+    report: Report, category: Category, place: PlaceRef | None
+) -> dict[str, Any]:
     """The raw submission `submit_case` takes, on the open311 channel (no `unit` if no place)."""
     extra = []
     if report.address_string:

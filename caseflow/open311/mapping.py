@@ -6,19 +6,17 @@ the JSON-ready dicts the views render (the XML writer walks the same dicts).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from caseflow.domain.lifecycle import FINAL_STATES, SUBMITTED
-from caseflow.models import Case, Unit
 from caseflow.rules import Category, RuleSet
-from caseflow.services.georeport import EventLine
+from caseflow.services.georeport import NOTE_EVENTS, EventLine, ServiceRequest
 
 SPEC_URL = "http://wiki.open311.org/GeoReport_v2"
-NOTE_EVENTS = 3  # how many of the latest events status_notes tells
 NOTE_LIMIT = 80  # characters of an event's note kept in status_notes
 NO_ATTRIBUTES = frozenset({"consultation", "suggestion"})  # natures that ask nothing more
 
@@ -195,17 +193,6 @@ def status_notes(
     return head + (". Latest: " if lang == "en" else "。最新进展：") + sep.join(clauses)
 
 
-def _first(values: Iterable[float | None]) -> float | None:
-    return next((v for v in values if v is not None), None)
-
-
-def address_of(place: Unit) -> str:
-    """A building is named with its complex ("莱茵水岸 3栋"); a complex by its own name."""
-    if place.kind == "building" and place.parent is not None:
-        return f"{place.parent.name} {place.name}"
-    return place.name
-
-
 def service_name(rules: RuleSet, code: str, lang: str) -> str:
     """The category's name, or its code if the active rules no longer have it."""
     category = rules.categories.get(code)
@@ -216,13 +203,15 @@ def _local(iso: str | None, zone: str) -> datetime | None:
     return datetime.fromisoformat(iso).astimezone(ZoneInfo(zone)) if iso else None
 
 
-def service_notice(case: Case, rules: RuleSet, lang: str) -> str:
-    """What the reporter should expect next: who handles the case and by when."""
-    due = _local(expected_at(case.state, case.deadlines), rules.calendar.zone)
+def service_notice(
+    ref: str, unit_name: str, state: str, deadlines: Mapping[str, Any], rules: RuleSet, lang: str
+) -> str:
+    """What the reporter should expect next: which unit handles the case and by when."""
+    due = _local(expected_at(state, deadlines), rules.calendar.zone)
     if lang == "en":
-        notice = f"Case {case.ref} is handled by {case.unit.name}"
+        notice = f"Case {ref} is handled by {unit_name}"
         return notice + (f", expected by {due:%Y-%m-%d %H:%M %Z}" if due else "")
-    notice = f"诉求 {case.ref} 由{case.unit.name}办理"
+    notice = f"诉求 {ref} 由{unit_name}办理"
     return notice + (f"，预计 {due:%Y-%m-%d %H:%M} 前答复" if due else "")
 
 
@@ -247,30 +236,31 @@ def _layer_names(rules: RuleSet, layer_id: str) -> tuple[str, str]:
 
 
 def request_record(
-    case: Case, rules: RuleSet, events: Sequence[EventLine], lang: str, media_url: str | None
+    req: ServiceRequest, rules: RuleSet, lang: str, media_url: str | None
 ) -> dict[str, Any]:
-    """A case as a GeoReport service request, fields in the spec's order."""
+    """A request as GeoReport shows it, fields in the spec's order; no personal data in it."""
     zone = rules.calendar.zone
-    place, parent = case.place_unit, case.place_unit.parent
-    due = _local(expected_at(case.state, case.deadlines), zone)
+    due = _local(expected_at(req.state, req.deadlines), zone)
     return {
-        "service_request_id": case.ref,
-        "status": status_of(case.state),
+        "service_request_id": req.ref,
+        "status": status_of(req.state),
         "status_notes": status_notes(
-            _layer_names(rules, case.layer), case.unit.name, events, zone, lang
+            _layer_names(rules, req.layer), req.unit_name, req.events, zone, lang
         ),
-        "service_name": service_name(rules, case.category, lang),
-        "service_code": case.category,
-        "description": case.description,
-        "agency_responsible": case.unit.name,
-        "service_notice": service_notice(case, rules, lang),
-        "requested_datetime": w3c(case.submitted_at, zone),
-        "updated_datetime": w3c(case.updated_at, zone),
+        "service_name": service_name(rules, req.category, lang),
+        "service_code": req.category,
+        "description": req.description,
+        "agency_responsible": req.unit_name,
+        "service_notice": service_notice(
+            req.ref, req.unit_name, req.state, req.deadlines, rules, lang
+        ),
+        "requested_datetime": w3c(req.submitted_at, zone),
+        "updated_datetime": w3c(req.updated_at, zone),
         "expected_datetime": w3c(due, zone),
-        "address": address_of(place),
-        "address_id": place.code,
+        "address": req.address,
+        "address_id": req.address_id,
         "zipcode": None,
-        "lat": _first([place.latitude, parent.latitude if parent else None]),
-        "long": _first([place.longitude, parent.longitude if parent else None]),
+        "lat": req.lat,
+        "long": req.long,
         "media_url": media_url,
     }

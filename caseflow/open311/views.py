@@ -5,16 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, current_app, request, url_for
-from sqlalchemy.orm import Session
 
 from caseflow.domain.errors import CaseflowError, InvalidInput, NotFound, PermissionDenied
 from caseflow.domain.policy import OUTSIDE, Actor
-from caseflow.models import Case
 from caseflow.open311 import intake, mapping, params
 from caseflow.open311.render import Open311Error, error_response, respond
 from caseflow.services import georeport as queries
-from caseflow.services import intake_requests, rulesets, tokens
-from caseflow.services.cases import submit_case
+from caseflow.services import georeport_intake, rulesets, tokens
+from caseflow.services.georeport import ServiceRequest
 from caseflow.services.runtime import Runtime
 from caseflow.services.uow import UnitOfWork
 
@@ -34,31 +32,22 @@ def _lang() -> str:
     return request.accept_languages.best_match(["zh", "en"], default="zh") or "zh"
 
 
-def _scope(session: Session) -> int | None:
+def _scope(uow: UnitOfWork) -> int | None:
     """The unit id of the `jurisdiction_id` given (404 if unknown), or None for everywhere."""
-    code = (request.values.get("jurisdiction_id") or "").strip()
-    return queries.jurisdiction(session, code).id if code else None
+    return queries.jurisdiction(uow, request.values.get("jurisdiction_id") or "")
 
 
-def _media_urls(session: Session, cases: list[Case]) -> dict[int, str]:
-    """The API's URL of each case's first photo (it needs a staff token to open)."""
-    if MEDIA_ENDPOINT not in current_app.view_functions:
-        return {}
-    refs = {case.id: case.ref for case in cases}
-    firsts = queries.first_attachments(session, list(refs))
-    return {
-        case_id: url_for(MEDIA_ENDPOINT, key=refs[case_id], attachment_id=aid, _external=True)
-        for case_id, aid in firsts.items()
-    }
+def _media_url(req: ServiceRequest) -> str | None:
+    """The API's URL of the case's first photo (it needs a staff token to open)."""
+    if MEDIA_ENDPOINT not in current_app.view_functions or req.first_attachment_id is None:
+        return None
+    return url_for(MEDIA_ENDPOINT, key=req.ref, attachment_id=req.first_attachment_id,
+                   _external=True)
 
 
-def _records(session: Session, cases: list[Case]) -> list[dict[str, Any]]:
+def _records(requests: list[ServiceRequest]) -> list[dict[str, Any]]:
     rules, lang = _rt().rules(), _lang()
-    events = queries.latest_events(session, [case.id for case in cases], mapping.NOTE_EVENTS)
-    media = _media_urls(session, cases)
-    return [
-        mapping.request_record(c, rules, events.get(c.id, []), lang, media.get(c.id)) for c in cases
-    ]
+    return [mapping.request_record(req, rules, lang, _media_url(req)) for req in requests]
 
 
 @bp.before_request
@@ -77,7 +66,7 @@ def discovery(fmt: str) -> Response:
     rt = _rt()
     rt.rules()  # a fresh database activates the shipped rules on first use
     with rt.uow() as uow:
-        _scope(uow.session)
+        _scope(uow)
         activation = rulesets.latest_activation(uow)
     changeset = mapping.w3c(activation.activated_at if activation else rt.now(), "UTC")
     url = url_for("open311.discovery", fmt=fmt, _external=True).rsplit("/", 1)[0]
@@ -96,7 +85,7 @@ def services(fmt: str) -> Response:
     """Every category of the active rules as a service."""
     rules, lang = _rt().rules(), _lang()
     with _rt().uow() as uow:
-        _scope(uow.session)
+        _scope(uow)
     body = [mapping.service(c, rules.categories, lang) for c in rules.categories.values()]
     return respond(fmt, "services", body)
 
@@ -106,7 +95,7 @@ def service_definition(code: str, fmt: str) -> Response:
     """The attributes one service asks for."""
     rules = _rt().rules()
     with _rt().uow() as uow:
-        _scope(uow.session)
+        _scope(uow)
     if code not in rules.categories:
         raise NotFound(f"service_code {code!r}")
     return respond(
@@ -121,25 +110,23 @@ def list_requests(fmt: str) -> Response:
     rules = rt.rules()
     where = params.request_filter(request.args, rules.categories, rt.now(), rules.calendar.zone)
     with rt.uow() as uow:
-        cases = queries.find_requests(uow.session, where, _scope(uow.session))
-        body = _records(uow.session, cases)
-    return respond(fmt, "service_requests", body)
+        found = queries.find_requests(uow, where, _scope(uow))
+    return respond(fmt, "service_requests", _records(found))
 
 
 @bp.get(f"/requests/<ref>.{FMT}")
 def get_request(ref: str, fmt: str) -> Response:
     """One request by its service_request_id (the case reference)."""
     with _rt().uow() as uow:
-        case = queries.find_request(uow.session, ref, _scope(uow.session))
-        body = _records(uow.session, [case])
-    return respond(fmt, "service_requests", body)
+        found = queries.find_request(uow, ref, _scope(uow))
+    return respond(fmt, "service_requests", _records([found]))
 
 
 @bp.get(f"/tokens/<token>.{FMT}")
 def get_token(token: str, fmt: str) -> Response:
     """The request a token stands for: null until a dispatcher has registered the case."""
     with _rt().uow() as uow:
-        found = queries.token_status(uow.session, token, _scope(uow.session))
+        found = queries.token_status(uow, token, _scope(uow))
     if found.dismissed is not None:
         raise Open311Error(404, f"token {token!r} was dismissed by a dispatcher: {found.dismissed}")
     body = [{"service_request_id": found.service_request_id, "token": token}]
@@ -165,39 +152,35 @@ def _submitter(rt: Runtime, api_key: str) -> Actor:
 
 def _file(rt: Runtime, report: params.Report, inside: int | None, actor: Actor) -> dict[str, Any]:
     """Place the report and submit it as a case; one we cannot place waits for a dispatcher."""
-    rules = rt.rules()
+    rules, now, lang = rt.rules(), rt.now(), _lang()
     category = rules.categories.get(report.service_code)
     if category is None:
         raise Open311Error(400, f"unknown service_code {report.service_code!r}; see services")
     limit = float(current_app.config.get("OPEN311_MAX_DISTANCE_M", 5000))
     with rt.uow() as uow:
-        place = intake.locate(uow.session, report, inside, limit)
+        place = georeport_intake.locate(uow, intake.location(report), inside, limit)
         raw = intake.submission(report, category, place)
         try:
             if place is None:
-                return _park(rt, uow, raw, report, inside, actor)
-            case, token = submit_case(uow, rules, raw, actor, rt.now())
+                token = georeport_intake.park_report(
+                    uow, rules, raw, report.address_string, inside, actor, now
+                )
+                # The spec's answer when there is no id yet: a token.
+                return {"token": token,
+                        "service_notice": mapping.waiting_notice(report.address_string, lang),
+                        "account_id": report.account_id or None}
+            filed = georeport_intake.file_report(uow, rules, raw, actor, now)
         except InvalidInput as error:
             raise intake.translate(error) from None
-        notice = mapping.service_notice(case, rules, _lang())
+    notice = mapping.service_notice(
+        filed.ref, filed.unit_name, filed.state, filed.deadlines, rules, lang
+    )
     return {
-        "service_request_id": case.ref,
+        "service_request_id": filed.ref,
         "service_notice": notice,
         "account_id": report.account_id or None,
-        "token": token,
+        "token": filed.token,
     }
-
-
-def _park(
-    rt: Runtime, uow: UnitOfWork, raw: dict[str, Any], report: params.Report,
-    inside: int | None, actor: Actor,
-) -> dict[str, Any]:
-    """Keep the report for a dispatcher; the spec's answer when there is no id yet: a token."""
-    _, token = intake_requests.receive(
-        uow, rt.rules(), raw, report.address_string, inside, actor.user_id, rt.now()
-    )
-    notice = mapping.waiting_notice(report.address_string, _lang())
-    return {"token": token, "service_notice": notice, "account_id": report.account_id or None}
 
 
 @bp.post(f"/requests.{FMT}")
@@ -207,7 +190,7 @@ def create_request(fmt: str) -> Response:
         raise Open311Error(400, "send the request as application/x-www-form-urlencoded")
     rt, form = _rt(), request.form.to_dict()
     with rt.uow() as uow:
-        inside = _scope(uow.session)
+        inside = _scope(uow)
     actor = _submitter(rt, form.pop("api_key", "").strip())
     created = _file(rt, params.report(form), inside, actor)
     return respond(fmt, "service_requests", [created], 201)

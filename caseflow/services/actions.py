@@ -18,6 +18,7 @@ from caseflow.domain.errors import (
     PermissionDenied,
     StaleVersion,
 )
+from caseflow.domain.notes import note_visibility
 from caseflow.domain.policy import OWNER, Actor, CaseFacts, allowed_actions, may_take
 from caseflow.models import Case, User
 from caseflow.rules import RuleSet
@@ -88,6 +89,7 @@ def take_action(
     data: Mapping[str, Any] | None = None,
     expected_version: int | None = None,
     event_facts: Mapping[str, Any] | None = None,
+    visibility: str | None = None,
 ) -> Acted:
     """Apply one action and its event inside the caller's unit of work (no commit).
 
@@ -96,6 +98,8 @@ def take_action(
     of work's connection; its ORM session opens only if a handler or a lookup needs it.
     `event_facts` lets a composing service (e.g. meetings: kind, round) add what it knows to
     the event, so the event and its notification carry them from the start.
+    `visibility` is who reads the note: internal (staff, the default) or public (a reply to
+    the resident); a resident's own note is always public (caseflow.domain.notes).
     """
     conn = uow.connection()  # no ORM session unless a step needs one (caseflow.services.uow)
     case = load_case_row(uow, conn, key)
@@ -104,6 +108,7 @@ def take_action(
     who = actor if isinstance(actor, Actor) else actor_for(conn, actor, case)
     _check_allowed(rules, case, who, action, now)
     note = (note or "").strip()
+    shown_to = note_visibility(who.relation, visibility)
     if action in NOTE_REQUIRED and not note:
         raise InvalidInput("note", f"a note is required to {action}")
     step = Step(uow, case, rules, who, now, note, data or {})
@@ -124,7 +129,9 @@ def take_action(
     _note_clocks_met(case, action, met, step.event_data)
     step.event_data.update(event_facts or {})
     save_case_row(uow, case)
-    event_id = insert_event(conn, case, who, action, now, before, note, step.event_data)
+    event_id = insert_event(
+        conn, case, who, action, now, before, note, step.event_data, shown_to
+    )
     return Acted(case.id, case.ref, case.version, case.state, case.layer, case.unit_id, event_id)
 
 
@@ -139,6 +146,7 @@ def apply_action(
     data: Mapping[str, Any] | None = None,
     expected_version: int | None = None,
     event_facts: Mapping[str, Any] | None = None,
+    visibility: str | None = None,
 ) -> Case:
     """`take_action`, handing back the case as an ORM object for the caller to render.
 
@@ -146,7 +154,8 @@ def apply_action(
     its units) after the write, in the same transaction.
     """
     acted = take_action(
-        uow, rules, key, action, actor, now, note, data, expected_version, event_facts
+        uow, rules, key, action, actor, now, note, data, expected_version, event_facts,
+        visibility,
     )
     return uow.session.get_one(Case, acted.case_id)
 
@@ -161,12 +170,15 @@ def act(
     note: str = "",
     data: Mapping[str, Any] | None = None,
     expected_version: int | None = None,
+    visibility: str | None = None,
 ) -> Acted:
     """Apply one action as one transaction with its event; stale versions raise StaleVersion.
 
     For callers that do not show the case afterwards (no ORM object is built).
     """
-    acted = take_action(uow, rules, key, action, actor, now, note, data, expected_version)
+    acted = take_action(
+        uow, rules, key, action, actor, now, note, data, expected_version, None, visibility
+    )
     uow.commit()
     return acted
 
@@ -181,12 +193,15 @@ def act_on_case(
     note: str = "",
     data: Mapping[str, Any] | None = None,
     expected_version: int | None = None,
+    visibility: str | None = None,
 ) -> Case:
     """`act`, handing back the case as it now is (an ORM object, usable after the session),
     and commit. A staff member acts only on cases in their jurisdiction (403 outside it)."""
     if not isinstance(actor, Actor):
         key = visible_case_id(uow, actor, key)
-    case = apply_action(uow, rules, key, action, actor, now, note, data, expected_version)
+    case = apply_action(
+        uow, rules, key, action, actor, now, note, data, expected_version, None, visibility
+    )
     uow.commit()
     return case
 

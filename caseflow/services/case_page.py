@@ -13,10 +13,11 @@ from sqlalchemy import select
 from caseflow.domain.due import clock_due_status
 from caseflow.domain.due import due_status as case_due_status
 from caseflow.domain.lifecycle import IRREVERSIBLE_ACTIONS
-from caseflow.models import CaseEvent, Unit, User
+from caseflow.models import Unit, User
 from caseflow.rules import RuleSet
 from caseflow.services.actions import actions_for, actor_for
 from caseflow.services.case_views import read_case, shown_case
+from caseflow.services.timeline import TimelineEntry, timeline
 from caseflow.services.units import unit_path
 from caseflow.services.uow import UnitOfWork
 from caseflow.services.visibility import Viewer
@@ -39,20 +40,6 @@ class ClockView:
 
 
 @dataclass(frozen=True)
-class EventView:
-    """One line of the timeline."""
-
-    at: datetime
-    who: str
-    role: str
-    action: str
-    from_state: str | None
-    to_state: str
-    note: str
-    data: dict[str, Any]
-
-
-@dataclass(frozen=True)
 class Colleague:
     """Someone of the holding unit the case can be assigned to."""
 
@@ -70,7 +57,7 @@ class CaseView:
     place_path: list[Unit]
     clocks: list[ClockView]
     due: str
-    events: list[EventView]
+    events: list[TimelineEntry]
     actions: list[str]
     irreversible: frozenset[str]
     colleagues: list[Colleague]
@@ -102,21 +89,6 @@ def due_status(case: Any, now: datetime) -> str:
     return "on_hold" if case.state in PAUSED_STATES else status
 
 
-def case_events(uow: UnitOfWork, case_id: int) -> list[EventView]:
-    """The timeline, oldest first, naming staff by their display names."""
-    rows = uow.session.execute(
-        select(CaseEvent, User.display_name)
-        .outerjoin(User, User.id == CaseEvent.actor_id)
-        .where(CaseEvent.case_id == case_id)
-        .order_by(CaseEvent.id)
-    )
-    return [
-        EventView(e.at, name or e.actor_label, e.actor_role, e.action, e.from_state, e.to_state,
-                  e.note, dict(e.data or {}))
-        for e, name in rows
-    ]
-
-
 def case_page(uow: UnitOfWork, rules: RuleSet, viewer: Viewer, key: str | int, now: datetime
               ) -> CaseView:
     """A case in the viewer's jurisdiction as its page shows it (PermissionDenied outside
@@ -136,7 +108,7 @@ def case_page(uow: UnitOfWork, rules: RuleSet, viewer: Viewer, key: str | int, n
         place_path=unit_path(session, case.place_unit_id),
         clocks=clock_views(case.deadlines, now),
         due=due_status(case, now),
-        events=case_events(uow, case.id),
+        events=timeline(uow, case.id, viewer),
         # The comment box comes last, after the actions that move the case.
         actions=[a for a in actions if a != "comment"] + ["comment"] * ("comment" in actions),
         irreversible=IRREVERSIBLE_ACTIONS,

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from caseflow.domain.errors import NotFound, StaleVersion
+from caseflow.domain.notes import INTERNAL
 from caseflow.domain.policy import Actor
 from caseflow.models import Case, CaseEvent, OutboxMessage, Unit
 from caseflow.services.driver import DriverStatement
@@ -185,14 +186,19 @@ def insert_event(
     before: tuple[str | None, str | None, int | None],
     note: str,
     data: dict[str, Any],
+    visibility: str = INTERNAL,
 ) -> int:
-    """Append the event of this change and queue the notification it raises; the event id."""
+    """Append the event of this change and queue the notification it raises; the event id.
+
+    `visibility` says who reads the note: staff only (internal) or the resident too (public).
+    """
     from_state, from_layer, from_unit = before
     event_id = INSERT_EVENT.inserted_id(conn, {
         "case_id": case.id, "at": now, "actor_id": actor.user_id, "actor_role": actor.role,
         "actor_label": actor.label, "action": action, "from_state": from_state,
         "to_state": case.state, "from_layer": from_layer, "to_layer": case.layer,
         "from_unit_id": from_unit, "to_unit_id": case.unit_id, "note": note, "data": data,
+        "visibility": visibility,
     })
     kind = notification_kind(action, data)
     if kind is not None:  # the notification commits or rolls back with the change

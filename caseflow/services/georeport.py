@@ -1,28 +1,62 @@
-"""Read-only look-ups behind the Open311 GeoReport views; nothing here writes or commits."""
+"""Read-only look-ups behind the Open311 GeoReport views; nothing here writes or commits.
+
+GeoReport v2's request list is public: whoever asks reads it without an account. So what
+leaves here is plain data read as the public (caseflow.services.visibility.PUBLIC): no
+reporter name, phone, e-mail or device id; phone and ID numbers typed into a description
+masked; of the history only what caseflow.services.timeline shows the public.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import joinedload
 
 from caseflow.domain.errors import NotFound
 from caseflow.domain.lifecycle import FINAL_STATES, OPEN_STATES
-from caseflow.models import Attachment, Case, CaseEvent, Unit, UnitClosure
+from caseflow.models import Attachment, Case, Unit, UnitClosure
 from caseflow.services import intake_requests
 from caseflow.services.cases import hash_token
+from caseflow.services.timeline import latest_timelines
+from caseflow.services.uow import UnitOfWork
+from caseflow.services.visibility import PUBLIC, shown_text
+
+NOTE_EVENTS = 3  # how many of the latest public events status_notes tells
 
 
 @dataclass(frozen=True)
 class EventLine:
-    """What status_notes tells of one event."""
+    """What status_notes tells of one event (a public one: see services.timeline)."""
 
     at: datetime
     action: str
     note: str
+
+
+@dataclass(frozen=True)
+class ServiceRequest:
+    """A case as the public GeoReport list shows it: no personal data, numbers masked."""
+
+    id: int
+    ref: str
+    state: str
+    layer: str
+    unit_name: str
+    category: str
+    description: str
+    submitted_at: datetime
+    updated_at: datetime
+    deadlines: dict[str, Any]
+    address: str
+    address_id: str
+    lat: float | None
+    long: float | None
+    events: list[EventLine]
+    first_attachment_id: int | None = None
 
 
 MAX_REQUESTS = 1000  # the spec has no paging; the 90-day window and this cap bound a list
@@ -39,12 +73,20 @@ class RequestFilter:
     statuses: tuple[str, ...] = ()
 
 
-def jurisdiction(session: Session, code: str) -> Unit:
-    """The root unit (a city) whose code is `code`: a GeoReport jurisdiction_id."""
-    unit = session.scalar(select(Unit).where(Unit.code == code, Unit.parent_id.is_(None)))
-    if unit is None:
+def jurisdiction(uow: UnitOfWork, code: str) -> int | None:
+    """The id of the root unit (a city) a GeoReport jurisdiction_id names; None for everywhere.
+
+    An unknown code is NotFound: the client named a jurisdiction we do not serve.
+    """
+    code = code.strip()
+    if not code:
+        return None
+    unit_id = uow.session.scalar(
+        select(Unit.id).where(Unit.code == code, Unit.parent_id.is_(None))
+    )
+    if unit_id is None:
         raise NotFound(f"jurisdiction_id {code!r}")
-    return unit
+    return unit_id
 
 
 def _cases(inside: int | None) -> Select[tuple[Case]]:
@@ -57,8 +99,10 @@ def _cases(inside: int | None) -> Select[tuple[Case]]:
     return query
 
 
-def find_requests(session: Session, where: RequestFilter, inside: int | None) -> list[Case]:
-    """Cases matching the filters, newest first, at most MAX_REQUESTS."""
+def find_requests(
+    uow: UnitOfWork, where: RequestFilter, inside: int | None
+) -> list[ServiceRequest]:
+    """Requests matching the filters, newest first, at most MAX_REQUESTS, as the public reads."""
     query = _cases(inside)
     if where.refs:
         query = query.where(Case.ref.in_(where.refs))
@@ -74,15 +118,49 @@ def find_requests(session: Session, where: RequestFilter, inside: int | None) ->
         elif set(where.statuses) == {"closed"}:
             query = query.where(Case.state.in_(FINAL_STATES))
     query = query.order_by(Case.submitted_at.desc(), Case.id.desc()).limit(MAX_REQUESTS)
-    return list(session.scalars(query).unique())
+    return _published(uow, list(uow.session.scalars(query).unique()))
 
 
-def find_request(session: Session, ref: str, inside: int | None) -> Case:
-    """One case by its reference (the service_request_id), or NotFound."""
-    case = session.scalars(_cases(inside).where(Case.ref == ref)).unique().one_or_none()
+def find_request(uow: UnitOfWork, ref: str, inside: int | None) -> ServiceRequest:
+    """One request by its reference (the service_request_id) as the public sees it; NotFound."""
+    case = uow.session.scalars(_cases(inside).where(Case.ref == ref)).unique().one_or_none()
     if case is None:
         raise NotFound(f"service_request_id {ref!r}")
-    return case
+    return _published(uow, [case])[0]
+
+
+def address_of(place: Unit) -> str:
+    """A building is named with its complex ("莱茵水岸 3栋"); a complex by its own name."""
+    if place.kind == "building" and place.parent is not None:
+        return f"{place.parent.name} {place.name}"
+    return place.name
+
+
+def _first(values: Sequence[float | None]) -> float | None:
+    return next((v for v in values if v is not None), None)
+
+
+def _published(uow: UnitOfWork, cases: list[Case]) -> list[ServiceRequest]:
+    """The cases as plain public records: their latest public events and first photo."""
+    ids = [case.id for case in cases]
+    timelines = latest_timelines(uow, ids, PUBLIC, NOTE_EVENTS)
+    photos = first_attachments(uow, ids)
+    requests = []
+    for case in cases:
+        place, parent = case.place_unit, case.place_unit.parent
+        events = [EventLine(e.at, e.action, e.note) for e in timelines.get(case.id, [])]
+        requests.append(ServiceRequest(
+            id=case.id, ref=case.ref, state=case.state, layer=case.layer,
+            unit_name=case.unit.name, category=case.category,
+            description=shown_text(case.description, PUBLIC),
+            submitted_at=case.submitted_at, updated_at=case.updated_at,
+            deadlines=dict(case.deadlines or {}), address=address_of(place),
+            address_id=place.code,
+            lat=_first([place.latitude, parent.latitude if parent else None]),
+            long=_first([place.longitude, parent.longitude if parent else None]),
+            events=events, first_attachment_id=photos.get(case.id),
+        ))
+    return requests
 
 
 @dataclass(frozen=True)
@@ -93,13 +171,13 @@ class TokenStatus:
     dismissed: str | None = None  # the dispatcher's reason, when the report was refused
 
 
-def token_status(session: Session, token: str, inside: int | None) -> TokenStatus:
+def token_status(uow: UnitOfWork, token: str, inside: int | None) -> TokenStatus:
     """The case a token belongs to, else the intake request it was handed out for; NotFound."""
     query = _cases(inside).where(Case.tracking_token_hash == hash_token(token))
-    case = session.scalars(query).unique().one_or_none()
+    case = uow.session.scalars(query).unique().one_or_none()
     if case is not None:
         return TokenStatus(case.ref)
-    waiting = intake_requests.find_by_token(session, token, inside)
+    waiting = intake_requests.find_by_token(uow.session, token, inside)
     if waiting is None:
         raise NotFound(f"token {token!r}")
     if waiting.status == intake_requests.DISMISSED:
@@ -107,38 +185,11 @@ def token_status(session: Session, token: str, inside: int | None) -> TokenStatu
     return TokenStatus(waiting.case.ref if waiting.case is not None else None)
 
 
-def latest_events(
-    session: Session, case_ids: Sequence[int], per_case: int
-) -> dict[int, list[EventLine]]:
-    """The `per_case` latest events of each case, newest first, in one query."""
-    if not case_ids:
-        return {}
-    rank = (
-        func.row_number()
-        .over(partition_by=CaseEvent.case_id, order_by=CaseEvent.id.desc())
-        .label("rank")
-    )
-    ranked = (
-        select(CaseEvent.case_id, CaseEvent.at, CaseEvent.action, CaseEvent.note, rank)
-        .where(CaseEvent.case_id.in_(list(case_ids)))
-        .subquery()
-    )
-    rows = session.execute(
-        select(ranked.c.case_id, ranked.c.at, ranked.c.action, ranked.c.note)
-        .where(ranked.c.rank <= per_case)
-        .order_by(ranked.c.case_id, ranked.c.rank)
-    )
-    lines: dict[int, list[EventLine]] = {}
-    for case_id, at, action, note in rows:
-        lines.setdefault(case_id, []).append(EventLine(at, action, note or ""))
-    return lines
-
-
-def first_attachments(session: Session, case_ids: Sequence[int]) -> dict[int, int]:
+def first_attachments(uow: UnitOfWork, case_ids: Sequence[int]) -> dict[int, int]:
     """The id of each case's first attachment (its media_url), for cases that have one."""
     if not case_ids:
         return {}
-    rows = session.execute(
+    rows = uow.session.execute(
         select(Attachment.case_id, func.min(Attachment.id))
         .where(Attachment.case_id.in_(list(case_ids)))
         .group_by(Attachment.case_id)

@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, Select, bindparam, func, literal_column, o
 from sqlalchemy.orm import Session
 
 from caseflow.domain.errors import InvalidInput, NotFound, PermissionDenied
-from caseflow.models import Case, CaseEvent, Unit, UnitClosure, User
+from caseflow.models import Case, Unit, UnitClosure, User
 from caseflow.rules import RuleSet
 from caseflow.services import due
 from caseflow.services.cases import get_case, hash_token, parse_submission, routing_facts
@@ -160,12 +160,6 @@ def list_cases(
         .offset((max(page, 1) - 1) * per_page)
     )
     return list(session.scalars(query).unique()), total
-
-
-def case_events(uow: UnitOfWork, case_id: int) -> list[CaseEvent]:
-    """A case's history, oldest first."""
-    query = select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.id)
-    return list(uow.session.scalars(query))
 
 
 def unit_forest(uow: UnitOfWork) -> list[dict[str, Any]]:

@@ -129,7 +129,8 @@ def test_status_notes_tell_the_latest_events_and_the_resolve_deadline(
 ) -> None:
     case, _token = file_case(rt)
     with rt.uow() as uow:
-        act_on_case(uow, rt.rules(), case.ref, "accept", users["butler"], rt.now(), "马上处理")
+        act_on_case(uow, rt.rules(), case.ref, "accept", users["butler"], rt.now(), "马上处理",
+                    visibility="public")
     record = client.get_service_request(case.ref)
     assert "签收：马上处理" in record["status_notes"]
     assert record["expected_datetime"] and record["expected_datetime"] > "2026-11-23T09:30"

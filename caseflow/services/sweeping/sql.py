@@ -38,6 +38,7 @@ from sqlalchemy import case as when
 from sqlalchemy.orm import Session, aliased
 
 from caseflow.db import AUTOCHECKPOINT_OFF
+from caseflow.domain.notes import INTERNAL
 from caseflow.models import Case, CaseEvent, Unit, UnitClosure
 from caseflow.models.base import JSONType, UTCDateTime
 
@@ -195,7 +196,7 @@ def with_unit(pg: bool, unit: ColumnElement[Any]) -> ColumnElement[Any]:
 
 EVENT_COLUMNS = ["case_id", "at", "actor_id", "actor_role", "actor_label", "action",
                  "from_state", "to_state", "from_layer", "to_layer", "from_unit_id",
-                 "to_unit_id", "note", "data"]
+                 "to_unit_id", "note", "data", "visibility"]
 
 
 @cache  # one statement per database and target unit kind, bound anew for every group
@@ -228,6 +229,7 @@ def _events_insert(pg: bool, holder_kind: str | None) -> Any:
         to_unit,
         bindparam("b_note", type_=String),
         json_param(pg, "b_data"),
+        bindparam("b_visibility", type_=String),
     ).select_from(frm).where(where)
     return insert(events).from_select(EVENT_COLUMNS, source).returning(events.c.id,
                                                                        events.c.case_id)
@@ -243,15 +245,18 @@ def insert_events(
     to_state: str | None = None,
     to_layer: str | None = None,
     holder_kind: str | None = None,
+    visibility: str = INTERNAL,
 ) -> list[tuple[int, int]]:
     """One event per case in `ids` with INSERT…SELECT from the case rows, before they change.
 
     By default the case stays where it is; `to_state` and `to_layer` name where it goes, and
     `holder_kind` moves it to the unit of that kind holding its place (cases whose place
-    has none get no event). Returns (event id, case id) pairs.
+    has none get no event). The system's notes are internal unless `visibility` says public.
+    Returns (event id, case id) pairs.
     """
     statement = _events_insert(is_postgres(session), holder_kind)
     return [tuple(row) for row in session.execute(statement, {  # type: ignore[misc]
         "b_ids": ids_arg(session, ids), "b_at": now, "b_action": action,
         "b_to_state": to_state, "b_to_layer": to_layer, "b_note": note, "b_data": data,
+        "b_visibility": visibility,
     })]
