@@ -18,14 +18,12 @@ from flask_babel import gettext as _
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from caseflow.admin.errors import attach
 from caseflow.admin.i18n import safe_next
 from caseflow.admin.runtime import runtime
 from caseflow.services import accounts
 from caseflow.services.visibility import Viewer
 
 bp = Blueprint("admin_auth", __name__)
-attach(bp)
 login_manager = LoginManager()
 login_manager.login_view = "admin_auth.login"
 login_manager.login_message = None  # the login page says what to do

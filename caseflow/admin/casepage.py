@@ -9,17 +9,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from caseflow.admin.errors import attach, caseflow_page, explain
 from caseflow.admin.labels import ACTIONS, label
 from caseflow.admin.runtime import runtime
 from caseflow.admin.security import requires
 from caseflow.domain.errors import CaseflowError, InvalidInput, NotFound
 from caseflow.domain.lifecycle import IRREVERSIBLE_ACTIONS
+from caseflow.error_responses import caseflow_page, explain
 from caseflow.services.actions import act_on_case
 from caseflow.services.case_page import case_page
 
 bp = Blueprint("admin_case", __name__)
-attach(bp)
 STAFF = ("admin", "dispatcher", "unit_lead", "caseworker", "leader", "owners_committee")
 
 

@@ -17,7 +17,6 @@ from flask import Blueprint, Flask, Response, abort, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from caseflow.admin.errors import attach
 from caseflow.admin.nav import NAV, NavEntry
 from caseflow.admin.runtime import runtime
 from caseflow.admin.security import requires
@@ -27,7 +26,6 @@ from caseflow.services.reporting.exports import report_csv, report_xlsx
 from caseflow.services.reporting.service import READERS, REPORTS, Request, run_report
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
-attach(bp)
 OPTIONS = ("by", "level", "grain", "place", "area")
 SCRIPT = re.compile(r"<script.*?</script>", re.S)
 # The chart document holds pygal's own <style>; nothing else may load or run in it.

@@ -14,7 +14,6 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from caseflow.admin import labels
-from caseflow.admin.errors import attach
 from caseflow.admin.nav import entries_for
 from caseflow.admin.runtime import runtime
 
@@ -23,7 +22,6 @@ ZONE = ZoneInfo("Asia/Shanghai")
 COOKIE = "caseflow_lang"
 
 bp = Blueprint("admin_i18n", __name__)
-attach(bp)
 
 
 def select_locale() -> str:

@@ -9,7 +9,6 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from caseflow.admin.errors import attach
 from caseflow.admin.runtime import runtime
 from caseflow.admin.security import requires
 from caseflow.domain.lifecycle import OPEN_STATES, STATES
@@ -18,7 +17,6 @@ from caseflow.services.case_views import list_for
 from caseflow.services.queries import CaseFilters
 
 bp = Blueprint("admin_inbox", __name__)
-attach(bp)
 PER_PAGE = 20
 REF = re.compile(r"^CF-\d{8}-[0-9A-Z]{6}$", re.IGNORECASE)
 

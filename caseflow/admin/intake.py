@@ -9,7 +9,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from caseflow.admin.errors import attach
 from caseflow.admin.present import grievance
 from caseflow.admin.public import form_page
 from caseflow.admin.runtime import runtime
@@ -19,7 +18,6 @@ from caseflow.services import intake_requests
 from caseflow.services.cases import submit_case
 
 bp = Blueprint("admin_intake", __name__)
-attach(bp)
 INTAKE_CHANNELS = ("walk_in", "phone")
 
 

@@ -6,7 +6,6 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from caseflow.admin.errors import attach
 from caseflow.admin.runtime import runtime
 from caseflow.admin.security import requires
 from caseflow.services import accounts, companies
@@ -14,7 +13,6 @@ from caseflow.services.queries import unit_forest
 from caseflow.services.users import ROLES
 
 bp = Blueprint("admin_manage", __name__, url_prefix="/admin")
-attach(bp)
 
 
 @bp.get("/users")

@@ -11,7 +11,6 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from caseflow.admin.errors import attach
 from caseflow.admin.nav import NAV, NavEntry
 from caseflow.admin.runtime import runtime
 from caseflow.admin.security import requires
@@ -23,7 +22,6 @@ from caseflow.services.deliberation import reads, writes
 from caseflow.services.visibility import PUBLIC, Viewer
 
 bp = Blueprint("admin_meetings", __name__)
-attach(bp)
 PARTICIPANT = ("name", "role", "organisation")  # one "a | b | c" line of a textarea each
 TASK = ("title", "owner", "due_on")
 STAFF = ("admin", "unit_lead", "caseworker", "owners_committee", "leader", "dispatcher")

@@ -6,7 +6,6 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from caseflow.admin.errors import attach
 from caseflow.admin.present import grievance
 from caseflow.admin.runtime import runtime
 from caseflow.domain.lifecycle import SATISFACTION_LEVELS
@@ -18,7 +17,6 @@ from caseflow.services.places import places
 from caseflow.services.timeline import tracked_case
 
 bp = Blueprint("admin_public", __name__)
-attach(bp)
 
 
 def _resident(name: str = "") -> Actor:

@@ -7,14 +7,12 @@ from datetime import date
 from flask import Blueprint, Flask, render_template, request
 from flask_babel import lazy_gettext as _l
 
-from caseflow.admin.errors import attach
 from caseflow.admin.nav import NAV, NavEntry
 from caseflow.admin.runtime import runtime
 from caseflow.domain.errors import InvalidInput
 from caseflow.services.reporting.service import Request, run_report
 
 bp = Blueprint("public_ratings", __name__)
-attach(bp)
 
 
 def register(app: Flask) -> None:

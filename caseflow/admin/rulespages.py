@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from caseflow.admin.errors import attach
 from caseflow.admin.rulesdata import diff_tables, dry_run_facts, numbered, uploaded_texts
 from caseflow.admin.runtime import runtime
 from caseflow.admin.security import requires
@@ -19,7 +18,6 @@ from caseflow.services.places import places
 from caseflow.services.units import find_unit
 
 bp = Blueprint("admin_rules", __name__, url_prefix="/admin/rules")
-attach(bp)
 
 
 @bp.get("/")

@@ -11,7 +11,8 @@ from flask_limiter.util import get_remote_address
 from flask_smorest import Api
 from werkzeug.routing import IntegerConverter
 
-from caseflow.api import docs, errors
+from caseflow import error_responses
+from caseflow.api import docs
 from caseflow.api.common import CaseflowApi, plugin
 
 # Import paths "module:attribute" of every API blueprint; other features append theirs.
@@ -72,7 +73,7 @@ def register(app: Flask) -> Api:
         limited = app.extensions.get("caseflow_limited", set())
         limiter.request_filter(lambda: request.endpoint not in limited)
     app.register_blueprint(docs.page)
-    errors.install(app)
+    error_responses.install(app)
     return api
 
 

@@ -14,8 +14,8 @@ from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 from marshmallow import Schema
 
-from caseflow.api.errors import PROBLEM
 from caseflow.api.schemas import ProblemSchema
+from caseflow.error_responses import PROBLEM
 from caseflow.services.runtime import Runtime
 
 # `{key}` in case URLs: the numeric id or the reference, everywhere.

@@ -16,7 +16,8 @@ import click
 from caseflow.config import instance_path, rules_dir
 from caseflow.db import default_url
 from caseflow.domain.clock import FrozenClock
-from caseflow.domain.errors import CaseflowError, RulesInvalid
+from caseflow.domain.errors import CaseflowError
+from caseflow.error_responses import cli_message
 from caseflow.services.runtime import Runtime
 
 
@@ -44,12 +45,11 @@ def plain_errors() -> Iterator[None]:
     """Turn caseflow errors into one readable line and exit status 1."""
     try:
         yield
-    except RulesInvalid as error:
-        for issue in error.issues:
-            click.echo(f"{issue.file}:{issue.line}: {issue.message}", err=True)
-        raise click.ClickException(f"{len(error.issues)} error(s); nothing was changed") from None
     except CaseflowError as error:
-        raise click.ClickException(f"{error.code}: {error}") from None
+        *lines, last = cli_message(error)
+        for line in lines:
+            click.echo(line, err=True)
+        raise click.ClickException(last) from None
 
 
 def echo_json(data: Any) -> None:

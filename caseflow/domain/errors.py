@@ -1,4 +1,4 @@
-"""One exception tree for caseflow; `caseflow/api/errors.py` maps it to HTTP."""
+"""One exception tree for caseflow; `caseflow/error_responses.py` answers it on every edge."""
 
 from __future__ import annotations
 
@@ -97,6 +97,17 @@ class AccountLocked(PermissionDenied):
         super().__init__("too many failed sign-ins; try again later")
         self.until = until
         self._init_args = (until,)
+
+
+class Refused(CaseflowError):
+    """A request refused with the status an edge's protocol names (Open311: 400, 403, 404)."""
+
+    code = "refused"
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self._init_args = (status, message)
 
 
 class StaleVersion(CaseflowError):

@@ -9,10 +9,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from caseflow.domain.errors import InvalidInput
+from caseflow.domain.errors import InvalidInput, Refused
 from caseflow.open311.mapping import attributes_for
 from caseflow.open311.params import Report
-from caseflow.open311.render import Open311Error
 from caseflow.rules import Category
 from caseflow.services.georeport_intake import Location, PlaceRef
 
@@ -31,8 +30,8 @@ FIELD_NAMES = {
 }
 
 
-def _bad(description: str) -> Open311Error:
-    return Open311Error(400, description)
+def _bad(description: str) -> Refused:
+    return Refused(400, description)
 
 
 def location(report: Report) -> Location:
@@ -105,7 +104,7 @@ def submission(
     return raw if place is None else raw | {"unit": place.code}
 
 
-def translate(error: InvalidInput) -> Open311Error:
+def translate(error: InvalidInput) -> Refused:
     """A caseflow validation error, named in GeoReport's words."""
     name = FIELD_NAMES.get(error.field, error.field)
     if name == "phone" and "required" in error.reason:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from caseflow.open311.render import Open311Error
+from caseflow.domain.errors import Refused
 from caseflow.services.georeport import RequestFilter
 
 WINDOW = timedelta(days=90)  # the spec's default and largest span of a requests query
@@ -15,8 +15,8 @@ MAX_IDS = 100  # service_request_id values in one query
 STATUSES = ("open", "closed")
 
 
-def _bad(description: str) -> Open311Error:
-    return Open311Error(400, description)
+def _bad(description: str) -> Refused:
+    return Refused(400, description)
 
 
 def comma_list(value: str | None) -> tuple[str, ...]:

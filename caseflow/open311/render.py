@@ -26,15 +26,6 @@ ITEM_TAGS = {
 }
 
 
-class Open311Error(Exception):
-    """An answer the spec defines as an error: HTTP 400, 403 or 404 with a description."""
-
-    def __init__(self, status: int, description: str) -> None:
-        super().__init__(description)
-        self.status = status
-        self.description = description
-
-
 def _text(value: Any) -> str | None:
     if value is None:
         return None

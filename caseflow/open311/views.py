@@ -6,10 +6,10 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, request, url_for
 
-from caseflow.domain.errors import CaseflowError, InvalidInput, NotFound, PermissionDenied
+from caseflow.domain.errors import InvalidInput, NotFound, Refused
 from caseflow.domain.policy import OUTSIDE, Actor
 from caseflow.open311 import intake, mapping, params
-from caseflow.open311.render import Open311Error, error_response, respond
+from caseflow.open311.render import respond
 from caseflow.services import georeport as queries
 from caseflow.services import georeport_intake, rulesets, tokens
 from caseflow.services.georeport import ServiceRequest
@@ -57,7 +57,7 @@ def refuse_nul() -> None:
     for source in (request.args, request.form):
         texts.extend(text for pair in source.items(multi=True) for text in pair)
     if any("\x00" in text for text in texts):
-        raise Open311Error(400, "parameters must not contain NUL characters")
+        raise Refused(400, "parameters must not contain NUL characters")
 
 
 @bp.get(f"/discovery.{FMT}")
@@ -128,7 +128,7 @@ def get_token(token: str, fmt: str) -> Response:
     with _rt().uow() as uow:
         found = queries.token_status(uow, token, _scope(uow))
     if found.dismissed is not None:
-        raise Open311Error(404, f"token {token!r} was dismissed by a dispatcher: {found.dismissed}")
+        raise Refused(404, f"token {token!r} was dismissed by a dispatcher: {found.dismissed}")
     body = [{"service_request_id": found.service_request_id, "token": token}]
     return respond(fmt, "service_requests", body)
 
@@ -136,14 +136,14 @@ def get_token(token: str, fmt: str) -> Response:
 def _submitter(rt: Runtime, api_key: str) -> Actor:
     """The actor behind an api_key: a live caseflow API token allowed to submit, else 403."""
     if not api_key:
-        raise Open311Error(403, "api_key is required to create a service request")
+        raise Refused(403, "api_key is required to create a service request")
     with rt.uow() as uow:
         try:
             token = tokens.verify_token(uow, api_key, rt.now())
         except tokens.Unauthenticated as error:
-            raise Open311Error(403, f"invalid api_key: {error.message}") from None
+            raise Refused(403, f"invalid api_key: {error.message}") from None
         if not token.can_submit:
-            raise Open311Error(403, "this api_key may not create service requests")
+            raise Refused(403, "this api_key may not create service requests")
         user = token.user
     return Actor(
         role=user.role, relation=OUTSIDE, user_id=user.id, label=f"open311:{user.username}"
@@ -155,7 +155,7 @@ def _file(rt: Runtime, report: params.Report, inside: int | None, actor: Actor) 
     rules, now, lang = rt.rules(), rt.now(), _lang()
     category = rules.categories.get(report.service_code)
     if category is None:
-        raise Open311Error(400, f"unknown service_code {report.service_code!r}; see services")
+        raise Refused(400, f"unknown service_code {report.service_code!r}; see services")
     limit = float(current_app.config.get("OPEN311_MAX_DISTANCE_M", 5000))
     with rt.uow() as uow:
         place = georeport_intake.locate(uow, intake.location(report), inside, limit)
@@ -187,7 +187,7 @@ def _file(rt: Runtime, report: params.Report, inside: int | None, actor: Actor) 
 def create_request(fmt: str) -> Response:
     """Create a case from a form-encoded GeoReport request: its id, or a token if not placed."""
     if request.mimetype not in FORM_TYPES:
-        raise Open311Error(400, "send the request as application/x-www-form-urlencoded")
+        raise Refused(400, "send the request as application/x-www-form-urlencoded")
     rt, form = _rt(), request.form.to_dict()
     with rt.uow() as uow:
         inside = _scope(uow)
@@ -200,26 +200,3 @@ def create_request(fmt: str) -> Response:
 def unknown(rest: str) -> Response:
     """Anything else under /open311/v2/ answers the spec's 404, in the format asked for."""
     raise NotFound(f"/open311/v2/{rest}")
-
-
-def _format() -> str:
-    fmt = (request.view_args or {}).get("fmt")
-    if fmt in ("json", "xml"):
-        return str(fmt)
-    return "json" if request.path.endswith(".json") else "xml"  # XML is the required format
-
-
-@bp.errorhandler(Open311Error)
-def open311_error(error: Open311Error) -> Response:
-    """400/403/404 in the spec's error shape."""
-    return error_response(_format(), error.status, error.description)
-
-
-@bp.errorhandler(CaseflowError)
-def caseflow_error(error: CaseflowError) -> Response:
-    """caseflow's errors in GeoReport's three statuses: not found, forbidden, bad request."""
-    if isinstance(error, NotFound):
-        return error_response(_format(), 404, error.message)
-    if isinstance(error, PermissionDenied):
-        return error_response(_format(), 403, error.message)
-    return error_response(_format(), 400, error.message)

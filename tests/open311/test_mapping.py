@@ -6,11 +6,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from caseflow.domain.errors import Refused
 from caseflow.domain.lifecycle import FINAL_STATES, OPEN_STATES
 from caseflow.open311.intake import reporter_name, title_of
 from caseflow.open311.mapping import expected_at, status_notes, status_of, w3c
 from caseflow.open311.params import comma_list, window
-from caseflow.open311.render import Open311Error, to_xml
+from caseflow.open311.render import to_xml
 from caseflow.services.georeport import EventLine
 from caseflow.services.places import haversine_m
 
@@ -74,7 +75,7 @@ def test_the_window_defaults_to_the_last_90_days() -> None:
 
 @pytest.mark.parametrize("days", [-1, 91])
 def test_a_window_backwards_or_over_90_days_is_400(days: int) -> None:
-    with pytest.raises(Open311Error) as caught:
+    with pytest.raises(Refused) as caught:
         window(NOW, NOW + timedelta(days=days), NOW)
     assert caught.value.status == 400
 
