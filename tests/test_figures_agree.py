@@ -13,7 +13,6 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -22,9 +21,9 @@ import pytest
 from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from caseflow.app import create_app, runtime_of
+from caseflow.app import runtime_of
 from caseflow.cli import main
 from caseflow.domain.clock import FrozenClock
 from caseflow.domain.clocks import clock_status
@@ -36,26 +35,16 @@ from caseflow.services.actions import act_on_case
 from caseflow.services.cases import submit_case
 from caseflow.services.runtime import Runtime
 from caseflow.services.sweep import sweep
-from tests.admin.conftest import PASSWORD, _password_hash, login
+from tests.admin import conftest as pages
+from tests.admin.conftest import PASSWORD, login
 from tests.conftest import RULES_DIR
-from tests.factories import RESIDENT, build_tree, submission
+from tests.factories import RESIDENT, submission
 
 INBOX_ROW = re.compile(r'<tr class="row-(\w+)">\s*<td><a class="ref" href="[^"]*">([^<]+)</a>')
 CASE_DUE = re.compile(r'<span id="due" class="badge due-(\w+)">')
 
 
-@pytest.fixture
-def app(database_url: str, clock: FrozenClock) -> Iterator[Flask]:
-    """The whole app (pages and API) on the fresh database with the small Leshan tree."""
-    application = create_app({"DATABASE_URL": database_url, "RULES_DIR": str(RULES_DIR),
-                              "CLOCK": clock, "TESTING": True, "SECRET_KEY": "test-secret"})
-    runtime = runtime_of(application)
-    build_tree(runtime)
-    with runtime.uow() as uow:
-        uow.session.execute(update(User).values(password_hash=_password_hash()))
-        uow.commit()
-    yield application
-    runtime.engine.dispose()
+app = pages.app  # the whole app with the small Leshan tree, as the page tests have it
 
 
 class Edges:
