@@ -9,7 +9,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 DAY = timedelta(days=1)
 # Age buckets of open cases: (label, upper bound exclusive); the last has no bound.
@@ -22,6 +23,19 @@ AGE_BUCKETS: tuple[tuple[str, timedelta | None], ...] = (
 )
 STAR_BANDS = ("five", "four", "three")
 UNRATED = "unrated"
+
+
+def late_clocks(deadlines: Mapping[str, Any], now: datetime) -> dict[str, datetime]:
+    """Running clocks already past their deadline at `now`, with that deadline: the clocks
+    an action or an escalation ending now ends late (a paused clock is not running)."""
+    late = {}
+    for name, entry in deadlines.items():
+        due = entry.get("due_at")
+        if due and not entry.get("stopped_at") and not entry.get("paused"):
+            when = datetime.fromisoformat(due)
+            if when <= now:
+                late[name] = when
+    return late
 
 
 def ratio(numerator: float, denominator: float) -> float | None:
