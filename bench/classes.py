@@ -66,6 +66,8 @@ class CaseClass:
     deadlines: str  # JSON
     next_due_at: datetime | None
     next_warning_at: datetime | None
+    overdue_from: datetime | None
+    warning_from: datetime | None
     events: tuple[tuple[datetime, str, str, str], ...]  # at, action, from_state, to_state
 
     def at(self, action: str) -> datetime | None:
@@ -99,6 +101,8 @@ class Timing:
     deadlines: str
     next_due_at: datetime | None
     next_warning_at: datetime | None
+    overdue_from: datetime | None
+    warning_from: datetime | None
     events: tuple[tuple[datetime, str, str, str], ...]
 
 
@@ -121,7 +125,8 @@ def build_timing(rules: RuleSet, specs: tuple, state: str, overdue: bool, bucket
         if overdue or state in FINAL_STATES or fresh:
             break
     return Timing(started, json.dumps(clocks), json.dumps(result.clocks), result.next_due_at,
-                  result.next_warning_at, tuple(events))
+                  result.next_warning_at, result.overdue_from, result.warning_from,
+                  tuple(events))
 
 
 class Classes:
@@ -152,4 +157,5 @@ class Classes:
             timing = self._timings[key] = build_timing(self.rules, *key)
         return CaseClass(layer, category, priority, green, state, timing.started_at,
                          timing.clocks, timing.deadlines, timing.next_due_at,
-                         timing.next_warning_at, timing.events)
+                         timing.next_warning_at, timing.overdue_from, timing.warning_from,
+                         timing.events)

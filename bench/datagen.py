@@ -185,6 +185,8 @@ class RowMaker:
             "routing_rule": "default", "clocks": klass.clocks, "deadlines": klass.deadlines,
             "next_due_at": self._time(klass.next_due_at),
             "next_warning_at": self._time(klass.next_warning_at),
+            "overdue_from": self._time(klass.overdue_from),
+            "warning_from": self._time(klass.warning_from),
             "layer_entered_at": self._time(klass.started_at), "submitted_at": None,
             "first_accepted_at": self._time(accepted),
             "accepted_on_time": self._bool(True if accepted else None),

@@ -29,7 +29,7 @@ HAND_WRITTEN = {
     "layer": "layer",
     "category": "category",
     "state": "state",
-    "overdue": "CASE WHEN next_due_at <= :now THEN 'overdue' ELSE 'on_time' END",
+    "overdue": "CASE WHEN overdue_from <= :now THEN 'overdue' ELSE 'on_time' END",
     "unit": "(SELECT code FROM units WHERE units.id = cases.unit_id)",
     "green_channel": "green_channel",
     "age": ("CASE WHEN submitted_at > :d1 THEN '<1d' WHEN submitted_at > :d3 THEN '1-3d' "
@@ -43,7 +43,7 @@ def hand_written(by: str) -> str:
     """Open cases and overdue ones grouped by one dimension, written by hand."""
     key = HAND_WRITTEN[by]
     return (f"SELECT {key} AS key, count(*) AS open, "
-            f"sum(CASE WHEN next_due_at <= :now THEN 1 ELSE 0 END) AS overdue "
+            f"sum(CASE WHEN overdue_from <= :now THEN 1 ELSE 0 END) AS overdue "
             f"FROM cases WHERE state IN ({OPEN}) GROUP BY {key}")
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from caseflow.domain.calendar import BusinessCalendar
 from caseflow.domain.clocks import ClockSpec, clock_status
+from caseflow.domain.due import running_instants
 from caseflow.domain.durations import parse_duration
 from caseflow.domain.lifecycle import FINAL_STATES, RESOLVED
 
@@ -55,11 +56,14 @@ def spec_from_json(name: str, raw: Mapping[str, Any]) -> ClockSpec:
 
 @dataclass(frozen=True)
 class Deadlines:
-    """Computed deadlines plus the two instants the sweep looks for."""
+    """Computed deadlines, the two instants the sweep looks for, and the two that say what
+    "overdue" and "warning" mean (caseflow.domain.due: the sweep's marks do not move them)."""
 
     clocks: dict[str, Any]
     next_due_at: datetime | None
     next_warning_at: datetime | None
+    overdue_from: datetime | None = None
+    warning_from: datetime | None = None
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -111,7 +115,8 @@ def compute_deadlines(
             due_candidates.append(status.due_at)
         if running and status.warning_at and not entry["warned"] and not entry["overdue_noted"]:
             warn_candidates.append(status.warning_at)
-    return Deadlines(result, min(due_candidates, default=None), min(warn_candidates, default=None))
+    return Deadlines(result, min(due_candidates, default=None), min(warn_candidates, default=None),
+                     *running_instants(result))
 
 
 def _entry(previous: Mapping[str, Any], stopped_at: str | None) -> dict[str, Any]:
@@ -169,7 +174,7 @@ def advance_deadlines(
         if entry is None:
             return None
         result[name] = entry
-    return Deadlines(result, *_next_instants(result))
+    return Deadlines(result, *_next_instants(result), *running_instants(result))
 
 
 def _next_instants(entries: Mapping[str, Any]) -> tuple[datetime | None, datetime | None]:

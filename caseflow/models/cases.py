@@ -54,8 +54,13 @@ class Case(Base):
     routing_rule: Mapped[str] = mapped_column(String(64))
     clocks: Mapped[dict[str, Any]] = mapped_column(default=dict)
     deadlines: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # The sweep's work queue: the next instants it has to act on (its marks move them on).
     next_due_at: Mapped[datetime | None]
     next_warning_at: Mapped[datetime | None]
+    # What "overdue" and "warning" mean (caseflow.domain.due): the earliest deadline and
+    # warning point of the running clocks, written with the deadlines, never by the sweep.
+    overdue_from: Mapped[datetime | None]
+    warning_from: Mapped[datetime | None]
     layer_entered_at: Mapped[datetime]
 
     submitted_at: Mapped[datetime]
@@ -77,7 +82,8 @@ class Case(Base):
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
-        Index("ix_cases_unit_due", "unit_id", "next_due_at"),
+        Index("ix_cases_unit_due", "unit_id", "overdue_from"),
+        Index("ix_cases_overdue_from", "overdue_from"),
         Index("ix_cases_next_due", "next_due_at"),
         Index("ix_cases_next_warning", "next_warning_at"),
         Index("ix_cases_auto_close", "auto_close_at"),

@@ -109,12 +109,12 @@ class CaseClockSeconds(Base):
 
 
 # Cases still waiting for their first acceptance: the one now-dependent part of the response
-# rate's denominator (next_due_at ≤ now). Partial, so only unaccepted cases are indexed and
+# rate's denominator (overdue_from ≤ now). Partial, so only unaccepted cases are indexed and
 # an action pays for it once, when the case is accepted.
 AWAITING = text("state = 'submitted' AND first_accepted_at IS NULL")
 Index(
     "ix_cases_awaiting_accept",
-    Case.submitted_at, Case.next_due_at, Case.place_unit_id,
+    Case.submitted_at, Case.overdue_from, Case.place_unit_id,
     sqlite_where=AWAITING, postgresql_where=AWAITING,
 )
 
@@ -127,11 +127,11 @@ OPEN = text(
 )
 Index(
     "ix_cases_open",
-    Case.layer, Case.category, Case.unit_id, Case.green_channel, Case.next_due_at,
+    Case.layer, Case.category, Case.unit_id, Case.green_channel, Case.overdue_from,
     Case.submitted_at, Case.place_unit_id, Case.state,
     sqlite_where=OPEN, postgresql_where=OPEN,
 )
 # Unresolved by age reads each age bucket as one range of it, the oldest open cases its
-# first entries (migration 0011).
-Index("ix_cases_open_submitted", Case.submitted_at, Case.id, Case.next_due_at,
+# first entries (migrations 0011, 0012).
+Index("ix_cases_open_submitted", Case.submitted_at, Case.id, Case.overdue_from,
       sqlite_where=OPEN, postgresql_where=OPEN)

@@ -40,8 +40,8 @@ COLUMNS = frozenset(column.key for column in CASES.columns)
 HOT = (
     "id", "ref", "title", "category", "priority", "unit_id", "assignee_id", "layer", "state",
     "version", "returned", "extension_pending", "clocks", "deadlines", "next_due_at",
-    "next_warning_at", "first_accepted_at", "accepted_on_time", "closed_at", "auto_close_at",
-    "updated_at",
+    "next_warning_at", "overdue_from", "warning_from", "first_accepted_at", "accepted_on_time",
+    "closed_at", "auto_close_at", "updated_at",
 )
 COLD = tuple(column.key for column in CASES.columns if column.key not in HOT)
 

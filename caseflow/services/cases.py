@@ -227,7 +227,8 @@ def _start(rules: RuleSet, row: Mapping[str, Any], layer: str, unit_id: int, now
                                previous={})
     return {"layer": layer, "unit_id": unit_id, "assignee_id": None, "layer_entered_at": now,
             "handled_units": [unit_id], "clocks": clocks, "deadlines": result.clocks,
-            "next_due_at": result.next_due_at, "next_warning_at": result.next_warning_at}
+            "next_due_at": result.next_due_at, "next_warning_at": result.next_warning_at,
+            "overdue_from": result.overdue_from, "warning_from": result.warning_from}
 
 
 # Built once: every action and read loads its case through one of these (see bench/).

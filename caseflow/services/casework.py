@@ -120,6 +120,8 @@ def refresh_deadlines(
     case.deadlines = result.clocks
     case.next_due_at = result.next_due_at
     case.next_warning_at = result.next_warning_at
+    case.overdue_from = result.overdue_from
+    case.warning_from = result.warning_from
     return stopped
 
 

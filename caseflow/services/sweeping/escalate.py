@@ -53,6 +53,8 @@ def fresh_clocks(rules: RuleSet, group: Group, now: datetime) -> dict[str, Any]:
         "b_deadlines": result.clocks,
         "b_due": result.next_due_at,
         "b_warn": result.next_warning_at,
+        "b_overdue_from": result.overdue_from,
+        "b_warning_from": result.warning_from,
     }
 
 
@@ -91,6 +93,8 @@ def _update(pg: bool, set_state: bool, late: frozenset[str]) -> Any:
             deadlines=bindparam("b_deadlines", type_=JSONType),
             next_due_at=bindparam("b_due", type_=UTCDateTime()),
             next_warning_at=bindparam("b_warn", type_=UTCDateTime()),
+            overdue_from=bindparam("b_overdue_from", type_=UTCDateTime()),
+            warning_from=bindparam("b_warning_from", type_=UTCDateTime()),
         )
     )
 
