@@ -1,7 +1,7 @@
 """clock charges: late clocks charged to the unit and layer where they ran
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 
 A clock that ends past its deadline (the sweep escalates the case, or an action stops the
 clock late or takes the case elsewhere) leaves one row here, for the unit that held the case
@@ -17,7 +17,7 @@ from alembic import op
 import caseflow.models.base
 
 revision: str = "0013"
-down_revision: str | None = "0011"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
