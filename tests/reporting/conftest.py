@@ -99,10 +99,10 @@ CASES: dict[str, tuple[str, str, str, str, str, str, datetime, dict[str, Any]]] 
     # 63.5 hours on the wall clock, yet on time because the clock paused.
     "C3": ("lotus", "lotus-office", "property", "in_progress", "garbage", "3", utc(20, 9), {
         "first_accepted_at": utc(23, 0, 30), "accepted_on_time": True,
-        "next_due_at": utc(25)}),
+        "next_due_at": utc(25), "overdue_from": utc(25)}),
     # Never accepted and past its accept deadline: due to accept, not on time; overdue.
     "C4": ("lotus", "lotus-office", "property", "submitted", "garbage", "4", utc(21), {
-        "next_due_at": utc(22)}),
+        "next_due_at": utc(22), "overdue_from": utc(22)}),
     # Accepted late at the complex, resolved on time, waiting for evaluation; extended once.
     "C5": ("rhine", "rhine", "complex", "resolved", "noise", "5", utc(10), {
         "first_accepted_at": utc(10, 9), "accepted_on_time": False, "resolved_at": utc(12),
