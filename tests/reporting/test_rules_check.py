@@ -35,7 +35,7 @@ def _line(text: str, fragment: str) -> int:
 def test_the_not_rated_threshold_and_the_owners_floor_are_checked_at_their_line():
     files = shipped()
     text = files["ratings.yaml"].replace("  min_cases: 5", "  min_cases: many").replace(
-        "owners_evaluation_required: true", "owners_evaluation_required: maybe").replace(
+        "owners_evaluation_required: false", "owners_evaluation_required: maybe").replace(
         "  min_owners_evaluation: 60", "  min_owners_evaluation: -1")
     issues = check_rules({**files, "ratings.yaml": text})
     assert RuleIssue("ratings.yaml", _line(text, "min_cases: many"),
