@@ -72,3 +72,25 @@ def test_a_late_accept_is_charged_to_the_unit_that_accepted_and_stays_late(runti
         ("rhine-office", "property", "respond", "accept"),
     ]
     assert _flags(runtime, case.ref) == ("property", False, None)
+
+
+def test_migration_0013_corrects_the_flags_of_cases_escalated_before_it(runtime, clock):
+    """Before 0013 an escalation for a missed accept left `accepted_on_time` unset, and a later
+    on-time accept at the next layer set it true; the migration reads the events instead."""
+    import importlib
+
+    from sqlalchemy import text, update
+
+    late = importlib.import_module("caseflow.migrations.versions.0013_clock_charges")._LATE
+    users = build_tree(runtime)
+    case = _submit(runtime)
+    clock.set(_past(case, "accept"))
+    sweep(runtime.uow, runtime.rules(), clock.now())
+    assert act_as_anyone(runtime, users, case.ref, "accept", {})
+    with runtime.uow() as uow:  # as the old code left it
+        uow.session.execute(update(Case).values(accepted_on_time=True))
+        uow.commit()
+    with runtime.engine.begin() as conn:
+        statement = late[conn.dialect.name].format(flag="accepted_on_time")
+        conn.execute(text(statement), {"clock": "accept"})
+    assert _flags(runtime, case.ref) == ("complex", False, None)
