@@ -58,7 +58,7 @@ def inbox() -> str | Response:
         viewer = uow.session.get(User, current_user.id)
         cases, total = list_cases(uow, viewer, filters_from(request.args), "urgency", page,
                                   PER_PAGE, now)
-        rows = [(case, due_status(case.deadlines, case.state, now)) for case in cases]
+        rows = [(case, due_status(case, now)) for case in cases]
         return render_template("admin/inbox.html", rows=rows, total=total, page=page,
                                pages=max((total + PER_PAGE - 1) // PER_PAGE, 1),
                                rules=rt.rules(), states=STATES, args=request.args)

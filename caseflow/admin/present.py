@@ -8,6 +8,8 @@ from typing import Any
 
 from sqlalchemy import select
 
+from caseflow.domain.due import clock_due_status
+from caseflow.domain.due import due_status as case_due_status
 from caseflow.domain.lifecycle import IRREVERSIBLE_ACTIONS
 from caseflow.domain.policy import Actor
 from caseflow.models import Case, CaseEvent, Unit, User
@@ -18,8 +20,9 @@ from caseflow.services.units import unit_path
 from caseflow.services.uow import UnitOfWork
 
 PAUSED_STATES = ("on_hold", "deferred")
-# Worst first: the colour of a case is that of its most urgent running clock.
-DUE_ORDER = ("overdue", "warning", "on_time", "on_hold", "none")
+# A clock's standing (domain.due) as the badges name it: paused is "on_hold", stopped "none".
+CLOCK_STATUS = {"overdue": "overdue", "warning": "warning", "on_time": "on_time",
+                "paused": "on_hold", "met": "none", "late": "none"}
 
 
 @dataclass(frozen=True)
@@ -67,33 +70,25 @@ def _when(raw: str | None) -> datetime | None:
     return datetime.fromisoformat(raw) if raw else None
 
 
-def clock_views(deadlines: dict[str, Any], state: str, now: datetime) -> list[ClockView]:
-    """Each clock with its status: overdue, warning, on time, paused or stopped."""
+def clock_views(deadlines: dict[str, Any], now: datetime) -> list[ClockView]:
+    """Each clock with its status (domain.due.clock_due_status): overdue, warning, on time,
+    paused (on_hold) or stopped (none)."""
     views = []
     for name, entry in deadlines.items():
         due, stopped = _when(entry.get("due_at")), _when(entry.get("stopped_at"))
-        warning = _when(entry.get("warning_at"))
-        if stopped is not None:
-            status = "none"
-        elif entry.get("paused") or state in PAUSED_STATES:
-            status = "on_hold"
-        elif due is not None and due <= now:
-            status = "overdue"
-        elif warning is not None and warning <= now:
-            status = "warning"
-        else:
-            status = "on_time" if due is not None else "none"
+        status = CLOCK_STATUS.get(clock_due_status(entry, now), "none")
         remaining = due - now if due is not None and stopped is None else None
         views.append(ClockView(name, due, stopped, status, remaining))
     return sorted(views, key=lambda view: (view.due_at is None, view.due_at or now, view.name))
 
 
-def due_status(deadlines: dict[str, Any], state: str, now: datetime) -> str:
-    """The colour of a case in lists: the most urgent of its clocks."""
-    statuses = [view.status for view in clock_views(deadlines, state, now)]
-    if state in PAUSED_STATES:
-        return "on_hold"
-    return min(statuses, key=DUE_ORDER.index, default="none")
+def due_status(case: Any, now: datetime) -> str:
+    """The colour of a case in lists: the one definition of overdue and warning
+    (domain.due), and "paused" for a case on hold or deferred that is neither."""
+    status = case_due_status(case.overdue_from, case.warning_from, now)
+    if status in ("overdue", "warning"):
+        return status
+    return "on_hold" if case.state in PAUSED_STATES else status
 
 
 def case_events(uow: UnitOfWork, case_id: int) -> list[EventView]:
@@ -124,8 +119,8 @@ def case_view(uow: UnitOfWork, rules: RuleSet, ref: str, actor_of: Any, now: dat
         case=case,
         path=unit_path(session, case.unit_id),
         place_path=unit_path(session, case.place_unit_id),
-        clocks=clock_views(case.deadlines, case.state, now),
-        due=due_status(case.deadlines, case.state, now),
+        clocks=clock_views(case.deadlines, now),
+        due=due_status(case, now),
         events=case_events(uow, case.id),
         actions=[a for a in actions if a != "comment"] + (["comment"] if "comment" in actions
                                                           else []),

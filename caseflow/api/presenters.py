@@ -6,6 +6,7 @@ from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
 
+from caseflow.domain.due import due_status
 from caseflow.models import Case, Unit
 from caseflow.services.privacy import reporter_view
 from caseflow.services.queries import UnitRef
@@ -25,14 +26,17 @@ def case_view(
         for name in (
             "id", "ref", "title", "description", "category", "priority", "nature", "channel",
             "tags", "state", "layer", "assignee_id", "green_channel", "returned", "supervised",
-            "problem_case", "extension_pending", "deadlines", "next_due_at", "submitted_at",
+            "problem_case", "extension_pending", "deadlines", "submitted_at",
             "updated_at", "resolved_at", "closed_at", "satisfaction", "routing_rule",
             "rules_version", "version",
         )
     }
     view["unit"], view["place"] = unit_ref(case.unit), unit_ref(case.place_unit)
     view["reporter"] = reporter_view(case, full)
-    view["overdue"] = case.next_due_at is not None and case.next_due_at <= now
+    # The one definition (domain.due): running clocks at `now`, not the sweep's work queue.
+    status = due_status(case.overdue_from, case.warning_from, now)
+    view["overdue"], view["warning"] = status == "overdue", status == "warning"
+    view["next_due_at"] = case.overdue_from
     if tracking_token is not None:
         view["tracking_token"] = tracking_token
     return view

@@ -143,9 +143,13 @@ class CaseSchema(Schema):
     supervised = fields.Boolean(required=True)
     problem_case = fields.Boolean(required=True)
     extension_pending = fields.Boolean(required=True)
-    overdue = fields.Boolean(required=True)
+    overdue = fields.Boolean(required=True, metadata={
+        "description": "a running clock (not paused, not stopped) is past its deadline now"})
+    warning = fields.Boolean(required=True, metadata={
+        "description": "not overdue, but a running clock is past its warning point now"})
     deadlines = fields.Dict(keys=Text(), required=True)
-    next_due_at = fields.DateTime(allow_none=True, required=True)
+    next_due_at = fields.DateTime(allow_none=True, required=True, metadata={
+        "description": "the earliest deadline of the running clocks (none while paused)"})
     submitted_at = fields.DateTime(required=True)
     updated_at = fields.DateTime(required=True)
     resolved_at = fields.DateTime(allow_none=True, required=True)

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from caseflow.domain.lifecycle import OPEN_STATES
 from caseflow.models import Case, OutboxMessage
+from caseflow.services import due
 from caseflow.services.uow import UnitOfWork
 
 
@@ -29,7 +30,7 @@ def snapshot(uow: UnitOfWork, now: datetime) -> Snapshot:
         select(Case.layer, func.count()).where(is_open).group_by(Case.layer)
     )
     overdue = session.scalar(
-        select(func.count()).select_from(Case).where(is_open, Case.next_due_at <= now)
+        select(func.count()).select_from(Case).where(is_open, due.overdue(now))
     )
     outbox = session.execute(
         select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from caseflow.domain.errors import InvalidInput, NotFound, PermissionDenied
 from caseflow.models import Case, CaseEvent, Unit, UnitClosure, User
 from caseflow.rules import RuleSet
+from caseflow.services import due
 from caseflow.services.cases import get_case, hash_token, parse_submission, routing_facts
 from caseflow.services.units import get_unit
 from caseflow.services.uow import UnitOfWork
@@ -112,8 +113,7 @@ def _filtered(session: Session, filters: CaseFilters, now: datetime) -> list[Any
         except NotFound:
             raise InvalidInput("unit", f"unknown unit {filters.unit!r}") from None
     if filters.overdue is not None:
-        overdue = Case.next_due_at <= now
-        clauses.append(overdue if filters.overdue else or_(~overdue, Case.next_due_at.is_(None)))
+        clauses.append(due.overdue(now) if filters.overdue else due.not_overdue(now))
     if filters.green_channel is not None:
         clauses.append(Case.green_channel.is_(filters.green_channel))
     if filters.assignee:
@@ -128,8 +128,8 @@ def _order(sort: str) -> list[Any]:
     if sort not in SORTS:
         raise InvalidInput("sort", f"must be one of {', '.join(SORTS)}")
     if sort == "urgency":
-        # Overdue first (they have the earliest due time), then the next due; none due last.
-        return [Case.next_due_at.is_(None), Case.next_due_at, Case.id]
+        # Overdue first (they have the earliest deadline), then the next due; none due last.
+        return [*due.urgency(), Case.id]
     column = getattr(Case, sort.lstrip("-"))
     return [column.desc(), Case.id.desc()] if sort.startswith("-") else [column, Case.id]
 

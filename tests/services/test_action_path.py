@@ -41,6 +41,7 @@ def checked(monkeypatch):
             truth.next_due_at,
             truth.next_warning_at,
         )
+        assert (case.overdue_from, case.warning_from) == (truth.overdue_from, truth.warning_from)
         return met
 
     monkeypatch.setattr(casework, "advance_deadlines", counting_advance)

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from caseflow.models.rollups import MONTH_COUNTS
+from caseflow.services.due import OVERDUE_SQL
 from caseflow.services.reporting.common import Period
 
 SCOPE = (
@@ -23,6 +24,7 @@ MONTH = {
     "sqlite": "strftime('%Y-%m', c.submitted_at, '+8 hours')",
     "postgresql": "to_char(c.submitted_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM')",
 }
+OVERDUE = OVERDUE_SQL.format(c="c")
 OPEN = "('submitted','accepted','in_progress','deliberating','on_hold','resolved','deferred')"
 
 
@@ -33,17 +35,16 @@ def _rows(conn: Connection, sql: str, **params: Any) -> list[tuple[Any, ...]]:
 def unresolved_by_layer(conn: Connection, now: datetime, scope: int | None) -> list[tuple]:
     """Open cases now per layer, and the overdue among them."""
     return _rows(conn, f"""
-        SELECT c.layer, COUNT(*), SUM(CASE WHEN c.next_due_at <= :now THEN 1 ELSE 0 END)
+        SELECT c.layer, COUNT(*), SUM(CASE WHEN {OVERDUE} THEN 1 ELSE 0 END)
         FROM cases c WHERE c.state IN {OPEN}{SCOPE} GROUP BY c.layer ORDER BY c.layer
     """, now=now, scope=scope)
 
 
 # The now-dependent parts of the rates (docs/metrics.md §2, §2a), as rollup.py counts them.
-AWAITING = ("c.state = 'submitted' AND c.first_accepted_at IS NULL AND c.overdue_from <= :now "
-            "AND c.accepted_on_time IS NULL")
-LATE_OPEN = ("c.state IN ('submitted', 'accepted', 'in_progress', 'deliberating', 'on_hold', "
-             "'resolved', 'deferred') AND c.state != 'resolved' "
-             "AND (c.overdue_from <= :now OR c.resolved_on_time = false)")
+AWAITING = ("c.state = 'submitted' AND c.first_accepted_at IS NULL AND "
+            f"{OVERDUE} AND c.accepted_on_time IS NULL")
+LATE_OPEN = (f"c.state IN {OPEN} AND c.state != 'resolved' "
+             f"AND ({OVERDUE} OR c.resolved_on_time = false)")
 
 
 def _months(start: datetime, end: datetime) -> str:

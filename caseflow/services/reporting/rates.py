@@ -14,6 +14,7 @@ from sqlalchemy import case as when
 from caseflow.domain.lifecycle import OPEN_STATES
 from caseflow.domain.metrics import percentile, ratio, rounded
 from caseflow.models import Case, CaseClockSeconds, CaseClockTime
+from caseflow.services import due
 from caseflow.services.reporting.common import (
     NOT_HANDLED,
     Period,
@@ -43,11 +44,11 @@ def count_columns(now: datetime) -> list[Any]:
     resolved = handled & Case.state.in_(("resolved", "closed"))
     awaiting = (
         Case.first_accepted_at.is_(None) & (Case.state == "submitted")
-        & (Case.overdue_from <= now) & Case.accepted_on_time.is_(None)
+        & due.overdue(now) & Case.accepted_on_time.is_(None)
     )
     open_late = (
         Case.state.in_(OPEN_STATES) & (Case.state != "resolved")
-        & ((Case.overdue_from <= now) | Case.resolved_on_time.is_(False))
+        & (due.overdue(now) | Case.resolved_on_time.is_(False))
     )
     return [
         func.count().label("submitted"),

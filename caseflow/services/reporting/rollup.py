@@ -48,6 +48,7 @@ from caseflow.models import (
     UnitClosure,
 )
 from caseflow.models.rollups import MONTH_COUNTS
+from caseflow.services import due
 from caseflow.services.reporting.common import (
     NOT_HANDLED,
     ZONE,
@@ -157,7 +158,7 @@ def awaiting_now(period: Period, now: datetime, bucket: Any, keys: list[Any]) ->
         # PostgreSQL's generic plans for prepared statements).
         Case.state == bindparam("waiting", "submitted", literal_execute=True),
         Case.first_accepted_at.is_(None), submitted_in(period),
-        Case.overdue_from <= now, Case.accepted_on_time.is_(None),
+        due.overdue(now), Case.accepted_on_time.is_(None),
     ).group_by(*keys)
 
 
@@ -174,7 +175,7 @@ def late_open_now(period: Period, now: datetime, bucket: Any, keys: list[Any]) -
         Case.state.in_(bindparam("open", list(OPEN_STATES), expanding=True,
                                  literal_execute=True)),
         Case.state != lifecycle.RESOLVED, submitted_in(period),
-        (Case.overdue_from <= now) | Case.resolved_on_time.is_(False),
+        due.overdue(now) | Case.resolved_on_time.is_(False),
     ).group_by(*keys)
 
 

@@ -9,10 +9,12 @@ from sqlalchemy import ColumnElement, bindparam, func, literal, select, union_al
 from sqlalchemy import case as when
 from sqlalchemy.orm import aliased
 
+from caseflow.domain.due import is_overdue
 from caseflow.domain.errors import InvalidInput
 from caseflow.domain.lifecycle import OPEN_STATES
 from caseflow.domain.metrics import AGE_BUCKETS
 from caseflow.models import Case, Unit, UnitClosure
+from caseflow.services import due
 from caseflow.services.reporting.common import Report, scoped, table
 from caseflow.services.uow import UnitOfWork
 
@@ -49,7 +51,7 @@ def unresolved_counts(
     """
     if by not in UNRESOLVED_DIMENSIONS:
         raise InvalidInput("by", f"must be one of {', '.join(UNRESOLVED_DIMENSIONS)}")
-    overdue = Case.next_due_at <= now
+    overdue = due.overdue(now)
     counts = [func.count().label("open"), func.sum(when((overdue, 1), else_=0)).label("late")]
     if by in ("age", "green_channel"):
         rows = (_by_age if by == "age" else _by_green)(uow, now, scope_unit_id)
@@ -101,8 +103,8 @@ def _folded(by: str, grouped: list, width: int) -> list:
 
 def _by_age(uow: UnitOfWork, now: datetime, scope: int | None) -> list:
     """Open cases per age bucket, and how many are overdue: each bucket is one range of
-    ix_cases_open_submitted (submitted_at, id, next_due_at), read without the table."""
-    overdue = func.sum(when((Case.next_due_at <= now, 1), else_=0))
+    ix_cases_open_submitted (submitted_at, id, overdue_from), read without the table."""
+    overdue = func.sum(when((due.overdue(now), 1), else_=0))
     newest: datetime | None = None
     parts = []
     for n, (_, bound) in enumerate(AGE_BUCKETS):
@@ -120,7 +122,7 @@ def _by_age(uow: UnitOfWork, now: datetime, scope: int | None) -> list:
 
 def _by_green(uow: UnitOfWork, now: datetime, scope: int | None) -> list:
     """Green-channel and other open cases in one pass without grouping."""
-    overdue = Case.next_due_at <= now
+    overdue = due.overdue(now)
     green = Case.green_channel.is_(True)
     sums = [func.count(), func.sum(when((overdue, 1), else_=0)),
             func.sum(when((green, 1), else_=0)), func.sum(when((green & overdue, 1), else_=0))]
@@ -162,7 +164,7 @@ class Row(NamedTuple):
 def _listed(uow: UnitOfWork, order: Any, where: Any, now: datetime, scope: int | None) -> list:
     query = (
         select(Case.ref, Case.title, Case.layer, Case.state, Unit.code, Case.submitted_at,
-               Case.next_due_at)
+               Case.overdue_from)
         .join(Unit, Unit.id == Case.unit_id)
         .where(open_case(), where)
         .order_by(order, Case.id)
@@ -176,8 +178,8 @@ def _listed(uow: UnitOfWork, order: Any, where: Any, now: datetime, scope: int |
             "state": r.state,
             "unit": r.code,
             "age_days": round((now - r.submitted_at).total_seconds() / 86400, 2),
-            "overdue_days": round((now - r.next_due_at).total_seconds() / 86400, 2)
-            if r.next_due_at and r.next_due_at <= now
+            "overdue_days": round((now - r.overdue_from).total_seconds() / 86400, 2)
+            if is_overdue(r.overdue_from, now)
             else 0.0,
         }
         for r in uow.session.execute(scoped(query, scope))
@@ -199,7 +201,7 @@ def unresolved_report(
         "overdue": sum(r["overdue"] for r in counts),
     }
     oldest = _listed(uow, Case.submitted_at, Case.id.isnot(None), now, scope_unit_id)
-    most_overdue = _listed(uow, Case.next_due_at, Case.next_due_at <= now, now, scope_unit_id)
+    most_overdue = _listed(uow, Case.overdue_from, due.overdue(now), now, scope_unit_id)
     columns = ("ref", "title", "layer", "state", "unit", "age_days", "overdue_days")
     return Report(
         "unresolved",
