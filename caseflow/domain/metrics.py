@@ -9,7 +9,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 DAY = timedelta(days=1)
 # Age buckets of open cases: (label, upper bound exclusive); the last has no bound.
@@ -21,7 +22,23 @@ AGE_BUCKETS: tuple[tuple[str, timedelta | None], ...] = (
     (">30d", None),
 )
 STAR_BANDS = ("five", "four", "three")
-UNRATED = "unrated"
+UNRATED = "unrated"  # rated, but below the lowest star band
+# 不参评: too little data to rate (rules/ratings.yaml `not_rated`). The published term itself,
+# shown as is by every edge (page, API, CSV, CLI), so no edge can turn it into a score.
+NOT_RATED = "不参评"
+
+
+def late_clocks(deadlines: Mapping[str, Any], now: datetime) -> dict[str, datetime]:
+    """Running clocks already past their deadline at `now`, with that deadline: the clocks
+    an action or an escalation ending now ends late (a paused clock is not running)."""
+    late = {}
+    for name, entry in deadlines.items():
+        due = entry.get("due_at")
+        if due and not entry.get("stopped_at") and not entry.get("paused"):
+            when = datetime.fromisoformat(due)
+            if when <= now:
+                late[name] = when
+    return late
 
 
 def ratio(numerator: float, denominator: float) -> float | None:
@@ -107,12 +124,25 @@ def rank(scores: Iterable[tuple[str, float | None]]) -> list[Ranked]:
     return out
 
 
-def red_list(ranked: Sequence[Ranked], top: int, min_score: float) -> list[str]:
-    """红榜: the entries ranked within the top N whose score is at least the threshold."""
+def too_little_data(cases: int, owner_evaluations: int, rule: Mapping[str, Any]) -> bool:
+    """不参评: fewer cases in the period than `min_cases`, or no owners' evaluation when
+    `owners_evaluation_required` (rules/ratings.yaml `not_rated`)."""
+    if cases < int(rule.get("min_cases", 0)):
+        return True
+    return bool(rule.get("owners_evaluation_required")) and owner_evaluations == 0
+
+
+def red_list(
+    ranked: Sequence[Ranked], top: int, min_score: float, barred: Iterable[str] = ()
+) -> list[str]:
+    """红榜: the entries ranked within the top N whose score is at least the threshold, less
+    the `barred` ones (e.g. a failing owners' evaluation)."""
+    kept_off = set(barred)
     return [
         r.key
         for r in ranked
         if r.rank is not None and r.rank <= top and r.score is not None and r.score >= min_score
+        and r.key not in kept_off
     ]
 
 

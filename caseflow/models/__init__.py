@@ -3,6 +3,7 @@
 from caseflow.models.auth import ApiToken, Attachment, IdempotencyRecord, ReadAudit
 from caseflow.models.base import Base
 from caseflow.models.cases import Case, CaseEvent
+from caseflow.models.charges import ClockCharge
 from caseflow.models.intake import IntakeRequest
 from caseflow.models.meetings import Meeting
 from caseflow.models.outbox import OutboxMessage
@@ -32,6 +33,7 @@ __all__ = [
     "CaseMonthCategory",
     "CaseMonthCount",
     "CaseEvent",
+    "ClockCharge",
     "IntakeRequest",
     "PropertyCompany",
     "RuleActivation",

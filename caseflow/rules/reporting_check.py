@@ -46,10 +46,32 @@ def _numbers(
             fc.issue(line, f"{key}.{name} must be a number {bound}")
 
 
+def _check_not_rated(fc: FileCheck, data: LDict) -> None:
+    """`not_rated`: a whole `min_cases` ≥ 0 and a yes/no `owners_evaluation_required`."""
+    if "not_rated" not in data:
+        return
+    body = data["not_rated"]
+    if not isinstance(body, dict):
+        fc.issue(data.line_of("not_rated"), "not_rated must be a mapping")
+        return
+    for name, value in body.items():
+        line = body.line_of(name) if isinstance(body, LDict) else data.line_of("not_rated")
+        if name == "min_cases":
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                fc.issue(line, "not_rated.min_cases must be a whole number ≥ 0")
+        elif name == "owners_evaluation_required":
+            if not isinstance(value, bool):
+                fc.issue(line, "not_rated.owners_evaluation_required must be true or false")
+        else:
+            fc.issue(line, f"unknown not_rated entry {name!r} "
+                           "(expected: min_cases, owners_evaluation_required)")
+
+
 def _check_ratings(fc: FileCheck, data: LDict) -> None:
     _numbers(fc, data, "weights", RATING_WEIGHTS, 0, None)
     _numbers(fc, data, "stars", ("five", "four", "three"), 0, 100)
-    _numbers(fc, data, "red_list", ("top", "min_score"), 0, None)
+    _numbers(fc, data, "red_list", ("top", "min_score", "min_owners_evaluation"), 0, None)
+    _check_not_rated(fc, data)
     _numbers(fc, data, "black_list", ("below",), 0, 100)
     owners = data.get("owners_evaluation")
     if owners is None:

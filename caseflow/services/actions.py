@@ -18,12 +18,14 @@ from caseflow.domain.errors import (
     PermissionDenied,
     StaleVersion,
 )
+from caseflow.domain.metrics import late_clocks
 from caseflow.domain.notes import note_visibility
 from caseflow.domain.policy import OWNER, Actor, CaseFacts, allowed_actions, may_take
 from caseflow.models import Case, User
 from caseflow.rules import RuleSet
 from caseflow.services.caserow import CaseRow, insert_event, load_case_row, save_case_row
 from caseflow.services.casework import refresh_deadlines
+from caseflow.services.charges import charge_late_clocks
 from caseflow.services.handlers import HANDLERS, Step, plain_handler
 from caseflow.services.queries import visible_case_id
 from caseflow.services.units import relation
@@ -113,6 +115,7 @@ def take_action(
         raise InvalidInput("note", f"a note is required to {action}")
     step = Step(uow, case, rules, who, now, note, data or {})
     before = (case.state, case.layer, case.unit_id)
+    late = late_clocks(case.deadlines, now)  # judged where they ran, before the case moves
     session = uow.opened_session
     # A composing service's pending objects wait for its commit.
     with session.no_autoflush if session is not None else nullcontext():
@@ -126,12 +129,15 @@ def take_action(
     # earlier change (each one moves updated_at); then they advance without the history.
     current = case.clocks == case.loaded("clocks") and now >= case.loaded("updated_at")
     met = refresh_deadlines(conn, case, rules, now, (now, action, case.state), current)
-    _note_clocks_met(case, action, met, step.event_data)
+    moved = (case.layer, case.unit_id) != before[1:]
+    ended_late = {n: due for n, due in late.items() if moved or met.get(n) is False}
+    _note_clocks_met(case, action, met, ended_late, step.event_data)
     step.event_data.update(event_facts or {})
     save_case_row(uow, case)
     event_id = insert_event(
         conn, case, who, action, now, before, note, step.event_data, shown_to
     )
+    charge_late_clocks(conn, case.id, before[2], before[1], ended_late, now, action)
     return Acted(case.id, case.ref, case.version, case.state, case.layer, case.unit_id, event_id)
 
 
@@ -207,16 +213,25 @@ def act_on_case(
 
 
 def _note_clocks_met(
-    case: CaseRow, action: str, met: dict[str, bool], data: dict[str, Any]
+    case: CaseRow, action: str, met: dict[str, bool], ended_late: dict[str, datetime],
+    data: dict[str, Any],
 ) -> None:
-    """Keep which clocks this action stopped in time: the response and on-time rates."""
-    if not met:
-        return
-    data["clocks_met"] = met
-    if action == "accept" and "accept" in met and case.accepted_on_time is None:
+    """Keep which clocks this action stopped in time: the response and on-time rates.
+
+    The flags mean "on time at every layer" (docs/metrics.md §On time): once a layer let
+    the accept (resolve) clock pass, `accepted_on_time` (`resolved_on_time`) stays False,
+    wherever the case is accepted (resolved) later.
+    """
+    if met:
+        data["clocks_met"] = met
+    if "accept" in ended_late:
+        case.accepted_on_time = False
+    elif action == "accept" and "accept" in met and case.accepted_on_time is None:
         case.accepted_on_time = met["accept"]
-    if case.state == lifecycle.RESOLVED and "resolve" in met:
-        case.resolved_on_time = met["resolve"]
+    if "resolve" in ended_late:
+        case.resolved_on_time = False
+    elif case.state == lifecycle.RESOLVED and "resolve" in met:
+        case.resolved_on_time = met["resolve"] and case.resolved_on_time is not False
 
 
 def _check_allowed(

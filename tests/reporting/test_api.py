@@ -60,3 +60,12 @@ def test_an_admin_enters_an_owners_evaluation(app, runtime, auth):
                                             "scores": dict.fromkeys(aspects, 70)})
     assert response.status_code == 201, response.json
     assert response.json["average"] == 70.0
+
+
+def test_a_company_with_too_little_data_reads_not_rated(app, auth):
+    response = app.test_client().get("/api/v1/stats/property-ratings", query_string=NOVEMBER,
+                                     headers=auth["admin"])
+    pine = next(r for r in response.json["tables"]["ratings"]["rows"]
+                if r["company"] == "pineco")
+    assert (pine["score"], pine["stars"], pine["rank"], pine["rated"]) == (
+        None, "不参评", None, False)

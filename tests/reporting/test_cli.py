@@ -56,3 +56,11 @@ def test_ratings_import(cli, runtime, tmp_path):
                     encoding="utf-8")
     result = cli.invoke(main, ["ratings", "import", str(path)])
     assert result.exit_code == 0 and "imported 1" in result.output
+
+
+def test_a_company_with_too_little_data_prints_not_rated(cli):
+    for fmt in ("table", "csv"):
+        result = cli.invoke(main, ["report", "property-ratings", *NOVEMBER, "--format", fmt])
+        assert result.exit_code == 0, result.output
+        line = next(x for x in result.output.splitlines() if "pineco" in x)
+        assert "不参评" in line and "100" not in line and "five" not in line

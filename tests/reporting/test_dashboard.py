@@ -81,6 +81,9 @@ def test_the_public_ratings_page_needs_no_sign_in(app, dataset):
     page = app.test_client().get("/ratings?year=2026&quarter=4")
     assert page.status_code == 200
     tables = _screen(page.get_data(as_text=True))
-    # Q4 adds C8 (October) to huacheng: 0.3 × 3/4 + 0.4 × 1 + 0.1 × (1 − 1/3) + 0.2 × 0.85.
-    assert [row[0] for row in tables["red_list"][1:]] == ["pineco", "huacheng"]
-    assert tables["ratings"][2][:5] == ["2", "huacheng", "乐山花城物业", "86.17", "four"]
+    # Q4 adds C8 (October) to huacheng: on time C1 C5 C8 of resolved C1 C2 C5 C8 and C4
+    # (open, overdue): 0.3 × 3/5 + 0.4 × 1 + 0.1 × (1 − 1/3) + 0.2 × 0.85 = 81.67.
+    assert [row[0] for row in tables["red_list"][1:]] == ["huacheng"]
+    assert tables["ratings"][1][:5] == ["1", "huacheng", "乐山花城物业", "81.67", "four"]
+    # pineco: one case and no owners' evaluation: 不参评, no rank and no score.
+    assert tables["ratings"][2][:5] == ["", "pineco", "松林物业", "", "不参评"]

@@ -23,10 +23,10 @@ def test_ranking_of_complexes_with_the_composite_score(runtime, dataset):
         {"rank": 1, "unit": "rhine", "name": "莱茵水岸", "score": 94.67, "submitted": 4,
          "response_rate": 0.6667, "resolution_rate": 1.0, "satisfaction_score": 0.95,
          "closure_rate": 0.6667, "on_time_closure_rate": 0.3333, "rework_rate": 0.3333,
-         "extension_rate": 0.3333, "deferred": 0},
+         "extension_rate": 0.3333, "deferred": 0, "late_clocks": 0},
         # No evaluation: the score reweighs response and resolution, (10 × 0.5) / 60.
         {"rank": 2, "unit": "lotus", "name": "荷花苑", "score": 8.33, "submitted": 2,
          "response_rate": 0.5, "resolution_rate": 0.0, "satisfaction_score": None,
          "closure_rate": 0.0, "on_time_closure_rate": 0.0, "rework_rate": 0.0,
-         "extension_rate": 0.0, "deferred": 0},
+         "extension_rate": 0.0, "deferred": 0, "late_clocks": 0},
     ]

@@ -42,7 +42,9 @@ def _submit(runtime) -> Case:
         return submit_case(uow, runtime.rules(), submission(), RESIDENT, runtime.now())[0]
 
 
-def test_an_escalation_moves_the_case_but_no_count(runtime, clock):
+def test_an_escalation_for_a_missed_accept_counts_one_late_accept_and_nothing_else(
+    runtime, clock
+):
     build_tree(runtime)
     case = _submit(runtime)
     before = _counts(runtime)
@@ -51,7 +53,13 @@ def test_an_escalation_moves_the_case_but_no_count(runtime, clock):
     moved = _case(runtime, case.ref)
     assert (moved.state, moved.layer) == ("submitted", "complex")
     assert moved.layer != case.layer and moved.unit_id != case.unit_id
-    assert _counts(runtime) == before
+    # The property office let the accept clock pass: one accept is due and none on time.
+    assert moved.accepted_on_time is False
+    after = _counts(runtime)
+    accepted = 4  # (month, place, submitted, handled, accepted, accepted_on_time, …)
+    assert after[0][accepted] == before[0][accepted] + 1
+    assert after[0][:accepted] == before[0][:accepted]
+    assert after[0][accepted + 1:] == before[0][accepted + 1:]
 
 
 def test_accept_and_start_are_counted_and_resolve_and_close_change_the_counts(runtime):

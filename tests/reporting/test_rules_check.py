@@ -26,3 +26,21 @@ def test_bad_weights_and_values_are_reported_at_their_line():
                      "weights.reopen must be a number ≥ 0") in issues
     assert any(i.file == "ranking.yaml" and "satisfaction_values.basically_satisfied" in i.message
                for i in issues)
+
+
+def _line(text: str, fragment: str) -> int:
+    return next(i for i, x in enumerate(text.splitlines(), start=1) if fragment in x)
+
+
+def test_the_not_rated_threshold_and_the_owners_floor_are_checked_at_their_line():
+    files = shipped()
+    text = files["ratings.yaml"].replace("  min_cases: 5", "  min_cases: many").replace(
+        "owners_evaluation_required: false", "owners_evaluation_required: maybe").replace(
+        "  min_owners_evaluation: 60", "  min_owners_evaluation: -1")
+    issues = check_rules({**files, "ratings.yaml": text})
+    assert RuleIssue("ratings.yaml", _line(text, "min_cases: many"),
+                     "not_rated.min_cases must be a whole number ≥ 0") in issues
+    assert RuleIssue("ratings.yaml", _line(text, "owners_evaluation_required: maybe"),
+                     "not_rated.owners_evaluation_required must be true or false") in issues
+    assert RuleIssue("ratings.yaml", _line(text, "min_owners_evaluation: -1"),
+                     "red_list.min_owners_evaluation must be a number ≥ 0") in issues

@@ -238,7 +238,8 @@ def test_calendar(rs: RuleSet) -> None:
 
 
 def test_optional_files_are_exposed_read_only(rs: RuleSet) -> None:
-    assert rs.ratings["red_list"] == {"top": 9, "min_score": 80}
+    assert rs.ratings["red_list"] == {"top": 9, "min_score": 80, "min_owners_evaluation": 60}
+    assert rs.ratings["not_rated"] == {"min_cases": 5, "owners_evaluation_required": False}
     assert rs.ratings["weights"]["satisfaction"] == 0.4
     assert rs.ranking["weights"] == {"response": 10, "resolution": 50, "satisfaction": 40}
     assert rs.ranking["satisfaction_values"]["basically_satisfied"] == 0.9

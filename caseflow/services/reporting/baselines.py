@@ -40,6 +40,13 @@ def unresolved_by_layer(conn: Connection, now: datetime, scope: int | None) -> l
     """, now=now, scope=scope)
 
 
+# The now-dependent parts of the rates (docs/metrics.md §2, §2a), as rollup.py counts them.
+AWAITING = ("c.state = 'submitted' AND c.first_accepted_at IS NULL AND "
+            f"{OVERDUE} AND c.accepted_on_time IS NULL")
+LATE_OPEN = (f"c.state IN {OPEN} AND c.state != 'resolved' "
+             f"AND ({OVERDUE} OR c.resolved_on_time = false)")
+
+
 def _months(start: datetime, end: datetime) -> str:
     """The local months wholly inside [start, end) as an SQL list; the benchmark's periods
     are whole months, so the summary alone holds their cohort."""
@@ -56,18 +63,22 @@ def rate_counts(
     """Per month of [start, end) from the summary: submitted, handled, due to accept (the
     accepted, plus the cases past their accept deadline still waiting: partial index),
     accepted on time, resolved, resolved on time, closed, evaluated, satisfied or basically,
-    reopened."""
+    reopened, and due to resolve (the resolved plus the open cases already late)."""
     return _rows(conn, f"""
         SELECT s.month, SUM(s.submitted), SUM(s.handled),
           SUM(s.accepted) + COALESCE(MAX(w.n), 0), SUM(s.accepted_on_time), SUM(s.resolved),
           SUM(s.resolved_on_time), SUM(s.closed), SUM(s.evaluated),
-          SUM(s.satisfied + s.basically_satisfied), SUM(s.reopened)
+          SUM(s.satisfied + s.basically_satisfied), SUM(s.reopened),
+          SUM(s.resolved) + COALESCE(MAX(l.n), 0)
         FROM case_month_counts s LEFT JOIN (
           SELECT {MONTH[conn.dialect.name]} AS month, COUNT(*) AS n FROM cases c
-          WHERE c.state = 'submitted' AND c.first_accepted_at IS NULL
-            AND c.submitted_at >= :start AND c.submitted_at < :end
-            AND {OVERDUE}{SCOPE} GROUP BY 1
-        ) w ON w.month = s.month
+          WHERE {AWAITING}
+            AND c.submitted_at >= :start AND c.submitted_at < :end{SCOPE} GROUP BY 1
+        ) w ON w.month = s.month LEFT JOIN (
+          SELECT {MONTH[conn.dialect.name]} AS month, COUNT(*) AS n FROM cases c
+          WHERE {LATE_OPEN}
+            AND c.submitted_at >= :start AND c.submitted_at < :end{SCOPE} GROUP BY 1
+        ) l ON l.month = s.month
         WHERE s.month IN {_months(start, end)}{SCOPE.replace('c.place', 's.place')}
         GROUP BY s.month ORDER BY s.month
     """, start=start, end=end, now=now, scope=scope)
@@ -123,15 +134,20 @@ def hotspots_by_complex(
 
 def _cohort(start: datetime, end: datetime) -> str:
     """Summary rows of the whole months, and per place the cases still waiting past their
-    accept deadline (partial index ix_cases_awaiting_accept), as one row source."""
+    accept deadline (partial index ix_cases_awaiting_accept) and the open cases already late,
+    as one row source."""
     zeros = ", ".join(f"0 AS {n}" for n in MONTH_COUNTS)
     return f"""(
-        SELECT s.place_unit_id, {', '.join(f's.{n}' for n in MONTH_COUNTS)}, 0 AS awaiting
+        SELECT s.place_unit_id, {', '.join(f's.{n}' for n in MONTH_COUNTS)}, 0 AS awaiting,
+          0 AS late_open
         FROM case_month_counts s WHERE s.month IN {_months(start, end)}
         UNION ALL
-        SELECT c.place_unit_id, {zeros}, COUNT(*) FROM cases c
-        WHERE c.state = 'submitted' AND c.first_accepted_at IS NULL
-          AND c.submitted_at >= :start AND c.submitted_at < :end AND {OVERDUE}
+        SELECT c.place_unit_id, {zeros}, COUNT(*), 0 FROM cases c
+        WHERE {AWAITING} AND c.submitted_at >= :start AND c.submitted_at < :end
+        GROUP BY c.place_unit_id
+        UNION ALL
+        SELECT c.place_unit_id, {zeros}, 0, COUNT(*) FROM cases c
+        WHERE {LATE_OPEN} AND c.submitted_at >= :start AND c.submitted_at < :end
         GROUP BY c.place_unit_id
     ) s"""
 
@@ -140,9 +156,9 @@ def ranking_counts(
     conn: Connection, start: datetime, end: datetime, now: datetime, level: str,
     scope: int | None,
 ) -> list[tuple]:
-    """Per unit of kind `level`: every summary count of the period's cases, and the cases
-    waiting past their accept deadline."""
-    sums = ", ".join(f"SUM(s.{n})" for n in (*MONTH_COUNTS, "awaiting"))
+    """Per unit of kind `level`: every summary count of the period's cases, the cases
+    waiting past their accept deadline and the open cases already late."""
+    sums = ", ".join(f"SUM(s.{n})" for n in (*MONTH_COUNTS, "awaiting", "late_open"))
     return _rows(conn, f"""
         SELECT u.code, {sums} FROM {_cohort(start, end)}
         JOIN unit_closure uc ON uc.descendant_id = s.place_unit_id
@@ -156,8 +172,8 @@ def company_counts(
     conn: Connection, start: datetime, end: datetime, now: datetime, scope: int | None
 ) -> list[tuple]:
     """Per property company: every summary count of the cases in the complexes its offices
-    serve, and those waiting past their accept deadline."""
-    sums = ", ".join(f"SUM(s.{n})" for n in (*MONTH_COUNTS, "awaiting"))
+    serve, those waiting past their accept deadline and those open and already late."""
+    sums = ", ".join(f"SUM(s.{n})" for n in (*MONTH_COUNTS, "awaiting", "late_open"))
     return _rows(conn, f"""
         SELECT o.property_company_id, {sums} FROM {_cohort(start, end)}
         JOIN unit_closure uc ON uc.descendant_id = s.place_unit_id

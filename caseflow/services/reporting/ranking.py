@@ -11,10 +11,10 @@ from sqlalchemy import case as when
 from sqlalchemy.orm import aliased
 
 from caseflow.domain.metrics import composite_score, rank, ratio, rounded, weighted_satisfaction
-from caseflow.models import Unit, UnitClosure
-from caseflow.services.reporting.common import Period, Report
+from caseflow.models import ClockCharge, Unit, UnitClosure
+from caseflow.services.reporting.common import Period, Report, in_subtree
 from caseflow.services.reporting.common import table as make_table
-from caseflow.services.reporting.rates import rates_from_counts
+from caseflow.services.reporting.rates import JUDGED, rates_from_counts
 from caseflow.services.reporting.rollup import cohort_source, count_sums
 from caseflow.services.uow import UnitOfWork
 
@@ -23,7 +23,7 @@ DEFAULT_VALUES = {"satisfied": 1.0, "basically_satisfied": 0.9, "unsatisfied": 0
 COLUMNS = (
     "rank", "unit", "name", "score", "submitted", "response_rate", "resolution_rate",
     "satisfaction_score", "closure_rate", "on_time_closure_rate", "rework_rate",
-    "extension_rate", "deferred",
+    "extension_rate", "deferred", "late_clocks",
 )
 
 
@@ -45,6 +45,28 @@ def _unit_counts(
         .group_by(area.code, area.name)
     )
     return [row._mapping for row in uow.session.execute(query)]
+
+
+def _late_clocks(
+    uow: UnitOfWork, period: Period, level: str, scope: int | None
+) -> dict[str, int]:
+    """Per unit of kind `level`: accept and resolve clocks that ended late in the period at a
+    unit of its subtree (clock_charges, charged where they ran: an escalated case's lateness
+    stays with the unit that let it pass, not with the one that resolved it)."""
+    area = aliased(Unit)
+    query = (
+        select(area.code, func.count())
+        .select_from(ClockCharge)
+        .join(UnitClosure, UnitClosure.descendant_id == ClockCharge.unit_id)
+        .join(area, and_(area.id == UnitClosure.ancestor_id, area.kind == level))
+        .where(ClockCharge.clock.in_(JUDGED), ClockCharge.ended_at >= period.start,
+               ClockCharge.ended_at < period.end)
+        .group_by(area.code)
+    )
+    inside = in_subtree(area.id, scope)
+    if inside is not None:
+        query = query.where(inside)
+    return {key: n for key, n in uow.session.execute(query)}
 
 
 def _figures(c: Mapping[str, Any], settings: Mapping[str, Any]) -> dict[str, Any]:
@@ -85,8 +107,9 @@ def ranking_report(
     scope: int | None = None,
 ) -> Report:
     """Units of kind `level` in the scope ranked by composite score (ties share a rank)."""
+    late = _late_clocks(uow, period, level, scope)
     figures = {
-        row["unit"]: _figures(row, settings)
+        row["unit"]: _figures(row, settings) | {"late_clocks": late.get(row["unit"], 0)}
         for row in _unit_counts(uow, period, now, level, scope)
     }
     ranked = rank((key, f["score"]) for key, f in figures.items())

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import BigInteger, ColumnElement, cast, func, or_, select
 from sqlalchemy import case as when
 
+from caseflow.domain.lifecycle import OPEN_STATES
 from caseflow.domain.metrics import percentile, ratio, rounded
 from caseflow.models import Case, CaseClockSeconds, CaseClockTime
 from caseflow.services import due
@@ -24,6 +25,9 @@ from caseflow.services.reporting.common import (
 from caseflow.services.reporting.rollup import cohort_source, count_sums, split
 from caseflow.services.uow import UnitOfWork
 
+# The clocks the rates judge; the charges of other clocks (the butler's service promises)
+# are kept but not counted (docs/metrics.md §On time).
+JUDGED = ("accept", "resolve")
 RATE_COLUMNS = (
     "submitted", "response_rate", "resolution_rate", "on_time_resolution_rate",
     "satisfaction_rate", "evaluation_coverage", "reopen_rate",
@@ -39,7 +43,12 @@ def count_columns(now: datetime) -> list[Any]:
     handled = Case.state.notin_(NOT_HANDLED)
     resolved = handled & Case.state.in_(("resolved", "closed"))
     awaiting = (
-        Case.first_accepted_at.is_(None) & (Case.state == "submitted") & due.overdue(now)
+        Case.first_accepted_at.is_(None) & (Case.state == "submitted")
+        & due.overdue(now) & Case.accepted_on_time.is_(None)
+    )
+    open_late = (
+        Case.state.in_(OPEN_STATES) & (Case.state != "resolved")
+        & (due.overdue(now) | Case.resolved_on_time.is_(False))
     )
     return [
         func.count().label("submitted"),
@@ -48,6 +57,8 @@ def count_columns(now: datetime) -> list[Any]:
         _flag(Case.accepted_on_time.is_(True)).label("accepted_on_time"),
         _flag(resolved).label("resolved"),
         _flag(resolved & Case.resolved_on_time.is_(True)).label("resolved_on_time"),
+        _flag(open_late).label("late_open"),
+        _flag(resolved | open_late).label("due_to_resolve"),
         _flag(handled & (Case.state == "closed")).label("closed"),
         _flag(Case.satisfaction.isnot(None)).label("evaluated"),
         _flag(Case.satisfaction == "satisfied").label("satisfied"),
@@ -62,7 +73,7 @@ def rates_from_counts(c: Mapping[str, Any]) -> dict[str, float | None]:
     return {
         "response_rate": ratio(c["accepted_on_time"] or 0, c["due_to_accept"] or 0),
         "resolution_rate": ratio(c["resolved"] or 0, c["handled"] or 0),
-        "on_time_resolution_rate": ratio(c["resolved_on_time"] or 0, c["resolved"] or 0),
+        "on_time_resolution_rate": ratio(c["resolved_on_time"] or 0, c["due_to_resolve"] or 0),
         "satisfaction_rate": ratio(
             (c["satisfied"] or 0) + (c["basically_satisfied"] or 0), c["evaluated"] or 0
         ),

@@ -10,22 +10,25 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased
 
 from caseflow.domain.metrics import (
+    NOT_RATED,
     black_list,
     composite_score,
     rank,
     red_list,
     rounded,
     star_band,
+    too_little_data,
 )
-from caseflow.models import OwnerEvaluation, PropertyCompany, Unit, UnitClosure
-from caseflow.services.reporting.common import ZONE, Period, Report, table
-from caseflow.services.reporting.rates import rates_from_counts
+from caseflow.models import ClockCharge, OwnerEvaluation, PropertyCompany, Unit, UnitClosure
+from caseflow.services.reporting.common import ZONE, Period, Report, in_subtree, table
+from caseflow.services.reporting.rates import JUDGED, rates_from_counts
 from caseflow.services.reporting.rollup import cohort_source, count_sums
 from caseflow.services.uow import UnitOfWork
 
+# `rated` (false: 不参评) is in every row for the API and JSON, not a column on screen.
 COLUMNS = (
-    "rank", "company", "name", "score", "stars", "cases", "on_time_rate", "satisfaction_rate",
-    "reopen_rate", "owners_evaluation", "owner_evaluations",
+    "rank", "company", "name", "score", "stars", "cases", "on_time_rate",
+    "satisfaction_rate", "reopen_rate", "owners_evaluation", "owner_evaluations", "late_clocks",
 )
 
 
@@ -49,6 +52,25 @@ def _company_counts(
         .group_by(office.property_company_id)
     )
     return {row.company_id: row._mapping for row in uow.session.execute(query)}
+
+
+def late_clocks_by_company(
+    uow: UnitOfWork, period: Period, scope: int | None
+) -> dict[int, int]:
+    """Accept and resolve clocks that ended late in the period at each company's offices
+    (clock_charges: charged where they ran, wherever the case went next)."""
+    office = aliased(Unit)
+    query = (
+        select(office.property_company_id, func.count())
+        .join(ClockCharge, ClockCharge.unit_id == office.id)
+        .where(office.property_company_id.isnot(None), ClockCharge.clock.in_(JUDGED),
+               ClockCharge.ended_at >= period.start, ClockCharge.ended_at < period.end)
+        .group_by(office.property_company_id)
+    )
+    inside = in_subtree(ClockCharge.unit_id, scope)
+    if inside is not None:
+        query = query.where(inside)
+    return {key: n for key, n in uow.session.execute(query)}
 
 
 def _owner_scores(uow: UnitOfWork, year: int) -> dict[int, tuple[float, int]]:
@@ -95,14 +117,23 @@ def ratings_report(
         owners = {cid: v for cid, v in owners.items() if cid in counts}
     names = _companies(uow, set(counts) | set(owners))
     weights = settings.get("weights") or {}
+    late = late_clocks_by_company(uow, period, scope)
+    rule = settings.get("not_rated") or {}
     figures: dict[str, dict[str, Any]] = {}
     for cid, (code, name) in names.items():
         f = _figures(counts.get(cid), owners.get(cid))
-        f["score"] = composite_score(f, weights)
+        f["rated"] = not too_little_data(f["cases"], f["owner_evaluations"], rule)
+        # Not rated: no score at all, so no rank, no stars and neither list.
+        f["score"] = composite_score(f, weights) if f["rated"] else None
+        f["late_clocks"] = late.get(cid, 0)
         figures[code] = {"company": code, "name": name} | f
     ranked = rank((code, f["score"]) for code, f in figures.items())
     red = settings.get("red_list") or {}
-    reds = red_list(ranked, int(red.get("top", 9)), float(red.get("min_score", 80)))
+    floor = red.get("min_owners_evaluation")
+    # A failing owners' evaluation keeps a company off the red list, whatever its score.
+    barred = [code for code, f in figures.items() if floor is not None
+              and f["owners_evaluation"] is not None and f["owners_evaluation"] * 100 < floor]
+    reds = red_list(ranked, int(red.get("top", 9)), float(red.get("min_score", 80)), barred)
     blacks = black_list(ranked, float((settings.get("black_list") or {}).get("below", 60)))
     rows = [_row(r.rank, figures[r.key], settings.get("stars") or {}) for r in ranked]
     return Report(
@@ -122,11 +153,12 @@ def _row(position: int | None, f: dict[str, Any], bands: Mapping[str, float]) ->
     score = rounded(f["score"], 2)
     return {
         "rank": position, "company": f["company"], "name": f["name"], "score": score,
-        "stars": star_band(score, bands), "cases": f["cases"],
+        "stars": star_band(score, bands) if f["rated"] else NOT_RATED, "rated": f["rated"],
+        "cases": f["cases"],
         "on_time_rate": rounded(f["on_time"]), "satisfaction_rate": rounded(f["satisfaction"]),
         "reopen_rate": rounded(f["reopen_rate"]),
         "owners_evaluation": rounded(None if f["owners_evaluation"] is None
                                      else f["owners_evaluation"] * 100, 2),
-        "owner_evaluations": f["owner_evaluations"],
+        "owner_evaluations": f["owner_evaluations"], "late_clocks": f["late_clocks"],
     }
 

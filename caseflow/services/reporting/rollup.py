@@ -4,8 +4,9 @@
 the rates, ranking and ratings are built from; `case_month_categories` holds cases per month,
 complex and category for the hotspots. Triggers of migration 0008 keep both exact. A period
 reads the summary for its whole local months and the `cases` rows of the partial months at
-its edges; the one figure that depends on `now` (cases still waiting to be accepted past
-their deadline) is counted from the partial index `ix_cases_awaiting_accept`.
+its edges; the two figures that depend on `now` are counted from `cases`: cases still waiting
+to be accepted past their deadline (partial index `ix_cases_awaiting_accept`) and open cases
+already late (docs/metrics.md §On time).
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ from sqlalchemy import (
 from sqlalchemy import case as when
 from sqlalchemy.orm import Session
 
+from caseflow.domain import lifecycle
+from caseflow.domain.lifecycle import OPEN_STATES
 from caseflow.models import (
     Case,
     CaseClockSeconds,
@@ -115,7 +118,8 @@ def cohort_source(
     session: Session, period: Period, now: datetime, scope: int | None,
     grain: str | None = "month",
 ) -> Subquery:
-    """Rows (bucket, place_unit_id, <every count>, awaiting) whose sums per bucket and place
+    """Rows (bucket, place_unit_id, <every count>, awaiting, late_open) whose sums per bucket
+    and place
     are the counts of the period's cohort. Weeks cut across months: `grain=week` reads
     `cases` only. `grain=None`: sums per place only (the bucket is empty), which spares
     computing each case's local month."""
@@ -124,28 +128,55 @@ def cohort_source(
     if months:
         summary = select(
             CaseMonthCount.month.label("bucket"), CaseMonthCount.place_unit_id,
-            *(getattr(CaseMonthCount, name) for name in MONTH_COUNTS), literal(0).label("awaiting"),
+            *(getattr(CaseMonthCount, name) for name in MONTH_COUNTS),
+            literal(0).label("awaiting"), literal(0).label("late_open"),
         ).where(CaseMonthCount.month.in_(months))
         parts.append(_in_scope(summary, CaseMonthCount.place_unit_id, scope))
     bucket = null() if grain is None else local_bucket(session, Case.submitted_at, grain)
     keys = [Case.place_unit_id] if grain is None else [bucket, Case.place_unit_id]
     for edge in edges:
         raw = select(bucket.label("bucket"), Case.place_unit_id, *flag_sums(),
-                     literal(0).label("awaiting"))
+                     literal(0).label("awaiting"), literal(0).label("late_open"))
         raw = raw.where(submitted_in(edge)).group_by(*keys)
         parts.append(_in_scope(raw, Case.place_unit_id, scope))
-    # Past its deadline and still not accepted: counts towards the response rate's base now.
-    awaiting = select(
-        bucket.label("bucket"), Case.place_unit_id, *_zeros(), func.count().label("awaiting")
+    parts.append(_in_scope(awaiting_now(period, now, bucket, keys),
+                           Case.place_unit_id, scope))
+    parts.append(_in_scope(late_open_now(period, now, bucket, keys),
+                           Case.place_unit_id, scope))
+    return union_all(*parts).subquery("cohort")
+
+
+def awaiting_now(period: Period, now: datetime, bucket: Any, keys: list[Any]) -> Select[Any]:
+    """Cases of the period still waiting for their first acceptance and overdue now, whose
+    accept clock no layer has yet let pass (those count through `accepted_on_time`): the
+    response rate's now-dependent part of its denominator (index ix_cases_awaiting_accept)."""
+    return select(
+        bucket.label("bucket"), Case.place_unit_id, *_zeros(), func.count().label("awaiting"),
+        literal(0).label("late_open"),
     ).where(
         # The state written into the SQL: a partial index needs to see it (also under
         # PostgreSQL's generic plans for prepared statements).
         Case.state == bindparam("waiting", "submitted", literal_execute=True),
         Case.first_accepted_at.is_(None), submitted_in(period),
-        due.overdue(now),
+        due.overdue(now), Case.accepted_on_time.is_(None),
     ).group_by(*keys)
-    parts.append(_in_scope(awaiting, Case.place_unit_id, scope))
-    return union_all(*parts).subquery("cohort")
+
+
+def late_open_now(period: Period, now: datetime, bucket: Any, keys: list[Any]) -> Select[Any]:
+    """Open, unresolved cases of the period that are late now: overdue (a running clock past
+    its deadline) or already let past their resolve deadline at some layer. The on-time
+    resolution rate counts them as late (docs/metrics.md §On time)."""
+    return select(
+        bucket.label("bucket"), Case.place_unit_id, *_zeros(), literal(0).label("awaiting"),
+        func.count().label("late_open"),
+    ).where(
+        # The open states as literals (the partial indexes on open cases need to see them),
+        # less `resolved`: resolved cases are counted by the summary.
+        Case.state.in_(bindparam("open", list(OPEN_STATES), expanding=True,
+                                 literal_execute=True)),
+        Case.state != lifecycle.RESOLVED, submitted_in(period),
+        due.overdue(now) | Case.resolved_on_time.is_(False),
+    ).group_by(*keys)
 
 
 def _in_scope(query: Any, column: Any, scope: int | None) -> Any:
@@ -164,6 +195,8 @@ def count_sums(source: Subquery) -> list[ColumnElement[int]]:
 
     sums = [total(getattr(c, name)).label(name) for name in MONTH_COUNTS]
     sums.append(total(c.accepted, c.awaiting).label("due_to_accept"))
+    sums.append(total(c.late_open).label("late_open"))
+    sums.append(total(c.resolved, c.late_open).label("due_to_resolve"))
     sums.append(total(c.handled).label("due_to_close"))
     return sums
 

@@ -23,6 +23,7 @@ from caseflow.rules import RuleSet
 from caseflow.services.sweeping.notices import enqueue_events
 from caseflow.services.sweeping.sql import (
     cases,
+    charge_late_clocks,
     events,
     ids_arg,
     in_ids,
@@ -57,8 +58,11 @@ def fresh_clocks(rules: RuleSet, group: Group, now: datetime) -> dict[str, Any]:
     }
 
 
+ON_TIME_FLAGS = {"accept": "accepted_on_time", "resolve": "resolved_on_time"}
+
+
 @cache  # one statement per database and kind of row, bound anew for every group
-def _update(pg: bool, set_state: bool) -> Any:
+def _update(pg: bool, set_state: bool, late: frozenset[str]) -> Any:
     # The new unit is the one the escalation event names: the holder is looked up once, when
     # the events are written, and the cases are updated FROM their events.
     holder = events.c.to_unit_id
@@ -67,6 +71,10 @@ def _update(pg: bool, set_state: bool) -> Any:
     # SQLite evaluate the summary trigger (UPDATE OF state) and rewrite the state-filtered
     # indexes for every row, about half the cost of the UPDATE, to write the same value.
     state = {"state": "submitted"} if set_state else {}
+    # The flags mean "on time at every layer" (docs/metrics.md §On time): a case climbing
+    # because its accept (resolve) clock passed can no longer be accepted (resolved) on time.
+    # Named only when the group's late clocks include them, so other climbs fire no trigger.
+    flags = {flag: False for clock, flag in ON_TIME_FLAGS.items() if clock in late}
     return (
         update(cases)
         .where(cases.c.id == events.c.case_id, in_ids(pg, events.c.id))
@@ -76,6 +84,7 @@ def _update(pg: bool, set_state: bool) -> Any:
             handled_units=with_unit(pg, holder),
             assignee_id=None,
             **state,
+            **flags,
             layer_entered_at=at,
             escalation_count=cases.c.escalation_count + 1,
             version=cases.c.version + 1,
@@ -112,10 +121,12 @@ def escalate_group(
     submitted = {row.id for row in rows if row.state == "submitted"}
     values = {"b_layer": group.target, "b_now": now, **fresh_clocks(rules, group, now)}
     pg = is_postgres(session)
+    charge_late_clocks(session, ready, now)  # before the UPDATE: where the clocks ran
     for set_state in (True, False):
         chosen = [e for e, case_id in created if (case_id in submitted) != set_state]
         if chosen:
-            session.execute(_update(pg, set_state), {"b_ids": ids_arg(session, chosen), **values})
+            session.execute(_update(pg, set_state, frozenset(group.clocks)),
+                            {"b_ids": ids_arg(session, chosen), **values})
     enqueue_events(session, event_ids, "escalate", data, now)
     ready_set = set(ready)
     return len(ready), [i for i in ids if i not in ready_set]

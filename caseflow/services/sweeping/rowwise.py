@@ -12,10 +12,12 @@ from sqlalchemy.orm import Session
 
 from caseflow.domain import lifecycle
 from caseflow.domain.deadlines import overdue_clocks, warning_clocks
+from caseflow.domain.metrics import late_clocks
 from caseflow.domain.policy import SYSTEM
 from caseflow.models import Case
 from caseflow.rules import RuleSet
 from caseflow.services.casework import move_up, record_event, refresh_deadlines
+from caseflow.services.charges import charge_late_clocks
 from caseflow.services.sweeping.report import SweepReport
 
 
@@ -50,8 +52,10 @@ def overdue(
     if not names:
         return
     before = (case.state, case.layer, case.unit_id)
+    late = late_clocks(case.deadlines, now)  # where they ran, before the case climbs
     climbing = [n for n in names if rules.escalation.on_overdue.get(n) == "escalate"]
     if climbing and move_up(session, case, rules, now, f"{climbing[0]}_overdue"):
+        _charge(session, case, before, late, now)
         lifecycle.fire(case, "escalate")
         pending = (now, "escalate", case.state)
         refresh_deadlines(session.connection(), case, rules, now, pending=pending)
@@ -77,6 +81,18 @@ def overdue(
         report.supervised += 1
     else:
         report.overdue += 1
+
+
+def _charge(session: Session, case: Case, before: tuple[str, str, int],
+            late: dict[str, datetime], now: datetime) -> None:
+    """The escalation ends the late clocks: charge them where they ran, and the case can no
+    longer be accepted (resolved) on time (docs/metrics.md §On time)."""
+    charge_late_clocks(session.connection(), case.id, before[2], before[1], late, now,
+                       "escalate")
+    if "accept" in late:
+        case.accepted_on_time = False
+    if "resolve" in late:
+        case.resolved_on_time = False
 
 
 def auto_close(

@@ -260,3 +260,46 @@ def insert_events(
         "b_to_state": to_state, "b_to_layer": to_layer, "b_note": note, "b_data": data,
         "b_visibility": visibility,
     })]
+
+
+# Every running clock past its deadline ends with the escalation: one charge per clock to the
+# unit and layer the case leaves (docs/metrics.md §On time), read from the case rows before
+# the UPDATE moves them, in one statement per batch group like the events.
+_CHARGE_COLUMNS = "case_id, unit_id, layer, clock, due_at, ended_at, ended_by"
+_CHARGE_SQLITE = f"""
+INSERT INTO clock_charges ({_CHARGE_COLUMNS})
+SELECT cases.id, cases.unit_id, cases.layer, c.key,
+       strftime('%Y-%m-%d %H:%M:%f', json_extract(c.value, '$.due_at')) || '000',
+       :b_at, 'escalate'
+FROM cases, json_each(cases.deadlines) AS c
+WHERE cases.id IN (SELECT value FROM json_each(:b_ids))
+  AND json_extract(c.value, '$.due_at') IS NOT NULL
+  AND json_extract(c.value, '$.stopped_at') IS NULL
+  AND NOT json_extract(c.value, '$.paused')
+  AND julianday(json_extract(c.value, '$.due_at')) <= julianday(:b_iso)
+"""
+_CHARGE_PG = f"""
+INSERT INTO clock_charges ({_CHARGE_COLUMNS})
+SELECT cases.id, cases.unit_id, cases.layer, c.key, (c.value->>'due_at')::timestamptz,
+       :b_at, 'escalate'
+FROM cases, jsonb_each(cases.deadlines) AS c
+WHERE cases.id = ANY(:b_ids)
+  AND c.value->>'stopped_at' IS NULL
+  AND NOT (c.value->>'paused')::boolean
+  AND (c.value->>'due_at')::timestamptz <= :b_at
+"""
+
+
+@cache
+def _charge_statement(pg: bool) -> Any:
+    ids = bindparam("b_ids", type_=ARRAY(Integer) if pg else String)
+    at = bindparam("b_at", type_=UTCDateTime())
+    return text(_CHARGE_PG if pg else _CHARGE_SQLITE).bindparams(ids, at)
+
+
+def charge_late_clocks(session: Session, ids: Sequence[int], now: datetime) -> None:
+    """Charge the late running clocks of the cases `ids` to where they are, ended by an
+    escalation at `now` (the row-by-row path: caseflow.services.charges)."""
+    if ids:
+        session.execute(_charge_statement(is_postgres(session)), {
+            "b_ids": ids_arg(session, ids), "b_at": now, "b_iso": now.isoformat()})
