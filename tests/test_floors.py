@@ -8,6 +8,8 @@ the rules of visibility and the meaning of a figure would drift apart again.
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -85,3 +87,12 @@ def test_domain_is_pure() -> None:
         not module.startswith("caseflow.domain")
     ]
     assert wrong == []
+
+
+@pytest.mark.parametrize("module", ["caseflow.cli", "caseflow.api", "caseflow.admin",
+                                    "caseflow.open311", "caseflow.error_responses", "wsgi"])
+def test_each_entry_point_imports_on_its_own(module: str) -> None:
+    """A fresh interpreter imports it first: no import cycle hides behind another's order."""
+    done = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True,
+                          text=True, cwd=PACKAGE.parent, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
