@@ -19,7 +19,8 @@ from caseflow.domain.errors import InvalidInput
 
 _YEAR = re.compile(r"(\d{4})\s*年(?:元旦|部分节假日|春节)")
 _ITEM = re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.．]\s*(?P<name>[^：:]+)[：:](?P<body>.+)$")
-_DATE = r"(?:(?P<{p}m>\d{{1,2}})\s*月\s*)?(?P<{p}d>\d{{1,2}})\s*日\s*(?:[（(](?P<{p}w>[^）)]*)[）)])?"
+_DATE = (r"(?:(?P<{p}m>\d{{1,2}})\s*月\s*)?(?P<{p}d>\d{{1,2}})\s*日\s*"
+         r"(?:[（(](?P<{p}w>[^）)]*)[）)])?")
 _RANGE = re.compile(
     _DATE.format(p="a") + r"(?:\s*[至到—–-]\s*" + _DATE.format(p="b") + r")?\s*放假"
 )

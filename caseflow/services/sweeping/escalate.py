@@ -45,7 +45,7 @@ def fresh_clocks(rules: RuleSet, group: Group, now: datetime) -> dict[str, Any]:
     """The columns every case of the group gets on entering its new layer."""
     clocks = clocks_to_json(group.specs, now)
     result = compute_deadlines(
-        clocks, [(now, "escalate", "submitted")], now, rules.calendar, rules.warning_fraction
+        clocks, [(now, "escalate", "submitted")], now, rules.calendars, rules.warning_fraction
     )
     return {
         "b_clocks": clocks,
