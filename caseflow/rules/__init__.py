@@ -14,7 +14,11 @@ from typing import Any
 
 from caseflow.domain.errors import RulesInvalid
 from caseflow.domain.routing import RouteDecision, TraceStep
-from caseflow.rules.calendar_check import build_calendars, check_clock_calendars
+from caseflow.rules.calendar_check import (
+    build_calendars,
+    calendar_names,
+    check_clock_calendars,
+)
 from caseflow.rules.compile import build_deadlines, build_escalation, build_routing
 from caseflow.rules.loader import (
     KNOWN_FILES,
@@ -118,7 +122,7 @@ def _build(files: dict[str, str]) -> tuple[RuleSet | None, list[RuleIssue]]:
     out["deadlines"] = run("deadlines.yaml", build_deadlines, refs)
     if parsed.get("deadlines.yaml") is not None:
         check_clock_calendars(FileCheck("deadlines.yaml", issues), parsed["deadlines.yaml"],
-                              frozenset(book.names()) if book is not None else None)
+                              calendar_names(parsed.get("calendar.yaml")))
     if out["deadlines"] is not None:
         refs.clocks = frozenset(out["deadlines"].templates)
     out["routing"] = run("routing.yaml", build_routing, refs)

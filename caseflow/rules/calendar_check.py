@@ -209,6 +209,14 @@ def _units(fc: FileCheck, data: LDict, known: set[str]) -> dict[str, str]:
     return out
 
 
+def calendar_names(data: LDict | None) -> frozenset[str] | None:
+    """The calendar names calendar.yaml defines (None when it could not be read)."""
+    if data is None:
+        return None
+    table = data.get("calendars")
+    return frozenset({DEFAULT_NAME, *(table if isinstance(table, dict) else {})})
+
+
 def check_clock_calendars(fc: FileCheck, data: Any, known: frozenset[str] | None) -> None:
     """Every `calendar:` a clock of deadlines.yaml names must be defined in calendar.yaml."""
     if isinstance(data, dict):
