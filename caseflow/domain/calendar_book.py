@@ -2,10 +2,12 @@
 
 Resolution for a clock held by a unit (closest says, the clock first):
 1. the calendar the clock names in deadlines.yaml (`calendar: property_duty`);
-2. walking up from the holding unit to its root: at each unit, its code in calendar.yaml's
-   `units:` map, then its kind; the first hit wins, so a street's calendar is inherited by
-   every unit under it unless one of them says otherwise;
-3. the default calendar.
+2. the holding unit's code in calendar.yaml's `units:` map, then its kind;
+3. walking up the unit tree, the code of each ancestor: a calendar given to a unit by code
+   is inherited by every unit under it unless one of them says otherwise. A calendar given
+   by kind (`street: street_office`) is for units of that kind only: the communities under
+   a street are not street offices;
+4. the default calendar.
 """
 
 from __future__ import annotations
@@ -40,10 +42,11 @@ class CalendarBook:
 
     def for_unit(self, path: Iterable[tuple[str, str]]) -> str:
         """The calendar name of a unit, given (code, kind) from the unit up to its root."""
-        for code, kind in path:
-            for key in (code, kind):
-                if key in self.units:
-                    return self.units[key]
+        for depth, (code, kind) in enumerate(path):
+            if code in self.units:
+                return self.units[code]
+            if depth == 0 and kind in self.units:
+                return self.units[kind]
         return self.default.name
 
     def for_clock(self, clock_calendar: str | None, path: Iterable[tuple[str, str]]) -> str:

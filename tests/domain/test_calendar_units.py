@@ -80,13 +80,18 @@ def test_a_year_in_calendar_yaml_wins_over_the_defaults() -> None:
 
 
 BOOK = CalendarBook(DEFAULT, {"street_office": STREET, "property_duty": DUTY},
-                    {"street": "street_office", "lotus-office": "property_duty"})
+                    {"street": "street_office", "lotus-office": "property_duty",
+                     "wutongqiao": "street_office"})
 
 
 def test_a_units_calendar_is_inherited_down_the_tree_and_a_clock_may_name_its_own() -> None:
     community = [("jiazhou-community", "community"), ("jiazhou-street", "street"),
                  ("shizhong", "district")]
-    assert BOOK.for_unit(community) == "street_office"  # inherited from its street
+    assert BOOK.for_unit(community[1:]) == "street_office"  # by kind: the street itself
+    assert BOOK.for_unit(community) == "default"  # a community is no street office
+    # By code: a district's calendar is inherited by every unit under it.
+    assert BOOK.for_unit([("a-community", "community"), ("wutongqiao", "district")]) \
+        == "street_office"
     assert BOOK.for_unit([("shizhong", "district"), ("leshan", "city")]) == "default"
     assert BOOK.for_unit([("lotus-office", "property_office")]) == "property_duty"  # by code
     assert BOOK.for_clock("property_duty", community) == "property_duty"
