@@ -65,6 +65,18 @@ def with_calendars(db: Session | Connection, rules: RuleSet, unit_id: int | None
     return tuple(out)
 
 
+def kind_calendar(rules: RuleSet, kind: str) -> str | None | bool:
+    """The calendar every unit of `kind` follows when the units map names kinds only (None:
+    the default); False when it names unit codes, so each unit must be resolved on its own
+    (the sweep's set-based escalation then hands its cases to the per-case path)."""
+    book = rules.calendars
+    kinds = {layer.unit_kind for layer in rules.layers}
+    if any(key not in kinds for key in book.units):
+        return False
+    name = book.units.get(kind, book.default.name)
+    return None if name == book.default.name else name
+
+
 def clock_labels(rules: RuleSet, clocks: dict[str, Any]) -> dict[str, str]:
     """For the case page: each clock's calendar label (标准工作时间, 物业值班时间 …)."""
     book: CalendarBook = rules.calendars

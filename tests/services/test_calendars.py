@@ -115,3 +115,46 @@ def test_the_warning_starts_on_1_november_not_31_october(runtime) -> None:
     assert outlook.warn and outlook.next_year == 2027
     # 2026 itself is known (chinese_calendar): no warning about it in 2025.
     assert not calendars.holiday_outlook(rules, sh(2025, 11, 1)).warn
+
+
+def _climb_to(runtime, clock, ref: str, layer: str):
+    from datetime import timedelta
+
+    from caseflow.services.cases import get_case
+    from caseflow.services.sweep import sweep
+
+    for _ in range(12):
+        clock.advance(timedelta(days=3))
+        sweep(runtime.uow, runtime.rules(), runtime.now())
+        with runtime.uow() as uow:
+            case = get_case(uow.session, ref)
+        if case.layer == layer:
+            return case
+    raise AssertionError(f"{ref} never reached {layer}: at {case.layer}")
+
+
+def test_a_case_the_sweep_escalates_to_a_street_runs_on_the_street_offices_calendar(
+        runtime, clock, users) -> None:
+    case = submit(runtime)
+    climbed = _climb_to(runtime, clock, case.ref, "street")
+    assert climbed.clocks["accept"]["calendar"] == "street_office"
+    assert climbed.clocks["resolve"]["calendar"] == "street_office"
+
+
+def test_with_a_calendar_by_unit_code_the_sweep_resolves_each_unit(runtime, clock, users
+                                                                   ) -> None:
+    from caseflow.services.rulesets import activate_rules
+
+    files = dict(runtime.rules().files)
+    files["calendar.yaml"] = files["calendar.yaml"].replace(
+        "units:\n  street: street_office\n", "units:\n  jiazhou-street: street_office\n")
+    with runtime.uow() as uow:
+        activate_rules(uow, files, "admin", runtime.now())
+    runtime.forget_rules()
+    case = submit(runtime)
+    # The Rhine property office is under 嘉州街道: it inherits the street's calendar by code.
+    assert case.clocks["resolve"]["calendar"] == "street_office"
+    climbed = _climb_to(runtime, clock, case.ref, "community")
+    assert climbed.clocks["accept"]["calendar"] == "street_office"
+    climbed = _climb_to(runtime, clock, case.ref, "district")
+    assert "calendar" not in climbed.clocks["accept"]  # 市中区 is above the street
