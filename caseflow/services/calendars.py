@@ -51,13 +51,18 @@ def unit_calendar(db: Session | Connection, rules: RuleSet, unit_id: int | None)
 
 
 def with_calendars(db: Session | Connection, rules: RuleSet, unit_id: int | None,
-                   specs: Iterable[ClockSpec]) -> tuple[ClockSpec, ...]:
-    """The clocks a unit starts, each with the calendar it runs on named (None: default)."""
+                   specs: Iterable[ClockSpec], kind: str | None = None
+                   ) -> tuple[ClockSpec, ...]:
+    """The clocks a unit (of `kind`, when the caller knows it) starts, each with the calendar
+    it runs on named (None: default)."""
     specs = tuple(specs)
     book = rules.calendars
     if not book.units and all(spec.calendar is None for spec in specs):
         return specs
-    own = unit_calendar(db, rules, unit_id)
+    by_kind = kind_calendar(rules, kind) if kind is not None else False
+    # A units map of kinds only needs no query: the holder's kind says it all.
+    own = unit_calendar(db, rules, unit_id) if by_kind is False \
+        else by_kind or book.default.name
     out = []
     for spec in specs:
         name = spec.calendar or own

@@ -222,7 +222,7 @@ def _start(session: Session, rules: RuleSet, row: Mapping[str, Any], layer: str,
     """casework.enter_layer and refresh_deadlines for a new case: holder, clocks, deadlines."""
     specs = rules.clocks_for(layer, row["category"], row["priority"], row["green_channel"],
                              dict(overrides))
-    specs = with_calendars(session, rules, unit_id, specs)
+    specs = with_calendars(session, rules, unit_id, specs, rules.layer(layer).unit_kind)
     clocks = clocks_to_json(specs, now)
     # A new case has no history yet: its deadlines follow from the fresh clocks alone.
     result = compute_deadlines(clocks, [], now, rules.calendars, rules.warning_fraction,

@@ -64,7 +64,7 @@ def enter_layer(
     specs = rules.clocks_for(
         target, case.category, case.priority, case.green_channel, overrides or {}
     )
-    specs = with_calendars(session, rules, unit_id, specs)
+    specs = with_calendars(session, rules, unit_id, specs, rules.layer(target).unit_kind)
     case.clocks = clocks_to_json(specs, now)
     case.deadlines = {}
 
