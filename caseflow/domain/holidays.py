@@ -60,14 +60,6 @@ class PublicHolidays:
     def __hash__(self) -> int:
         return self._hash
 
-    def merged(self, year: int, holidays: Iterable[date], workdays: Iterable[date]
-               ) -> PublicHolidays:
-        """A copy where `year` is described by exactly these dates (an import replaces it)."""
-        keep_h = {d for d in self.holidays if d.year != year}
-        keep_w = {d for d in self.workdays if d.year != year}
-        return PublicHolidays(self.years | {year}, frozenset(keep_h | set(holidays)),
-                              frozenset(keep_w | set(workdays)))
-
 
 NO_TABLE = PublicHolidays()
 
