@@ -19,8 +19,8 @@ from caseflow.domain.errors import InvalidInput
 
 _YEAR = re.compile(r"(\d{4})\s*年(?:元旦|部分节假日|春节)")
 _ITEM = re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.．]\s*(?P<name>[^：:]+)[：:](?P<body>.+)$")
-_DATE = (r"(?:(?P<{p}m>\d{{1,2}})\s*月\s*)?(?P<{p}d>\d{{1,2}})\s*日\s*"
-         r"(?:[（(](?P<{p}w>[^）)]*)[）)])?")
+_DATE = (r"(?:(?P<{p}y>\d{{4}})\s*年\s*)?(?:(?P<{p}m>\d{{1,2}})\s*月\s*)?"
+         r"(?P<{p}d>\d{{1,2}})\s*日\s*(?:[（(](?P<{p}w>[^）)]*)[）)])?")
 _RANGE = re.compile(
     _DATE.format(p="a") + r"(?:\s*[至到—–-]\s*" + _DATE.format(p="b") + r")?\s*放假"
 )
@@ -64,8 +64,10 @@ def _weekday_ok(day: date, bracket: str | None) -> bool:
 
 
 def _date(year: int, month: str | None, day: str, bracket: str | None, fallback_month: int | None,
-          where: str) -> date:
-    """A date of the notice, with its weekday checked; `fallback_month` for "至3日"."""
+          where: str, written_year: str | None = None) -> date:
+    """A date of the notice, with its weekday checked; `fallback_month` for "至3日", and the
+    year when the notice writes one ("2022年12月31日至2023年1月2日")."""
+    year = int(written_year) if written_year else year
     if month is None and fallback_month is None:
         raise InvalidInput("file", f"{where}: a date without its month")
     try:
@@ -82,10 +84,11 @@ def _festival(year: int, name: str, body: str, where: str) -> Festival:
     found = _RANGE.search(body)
     if found is None:
         raise InvalidInput("file", f"{where}: no '…放假' date range for {name}")
-    first = _date(year, found["am"], found["ad"], found["aw"], None, where)
+    first = _date(year, found["am"], found["ad"], found["aw"], None, where, found["ay"])
     last = first
     if found["bd"]:
-        last = _date(year, found["bm"], found["bd"], found["bw"], first.month, where)
+        last = _date(first.year, found["bm"], found["bd"], found["bw"], first.month, where,
+                     found["by"])
     if last < first:
         raise InvalidInput("file", f"{where}: the holiday of {name} ends before it starts")
     days = tuple(first + timedelta(days=n) for n in range((last - first).days + 1))
@@ -94,7 +97,7 @@ def _festival(year: int, name: str, body: str, where: str) -> Festival:
         if "上班" not in sentence:
             continue
         for hit in _ONE_DATE.finditer(sentence):
-            workdays.append(_date(year, hit["xm"], hit["xd"], hit["xw"], None, where))
+            workdays.append(_date(year, hit["xm"], hit["xd"], hit["xw"], None, where, hit["xy"]))
     return Festival(name.strip(), days, tuple(workdays))
 
 

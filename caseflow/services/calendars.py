@@ -127,9 +127,11 @@ def calendar_with(files: dict[str, str], notice: HolidayNotice) -> dict[str, str
     text = files.get("calendar.yaml", "")
     data = yaml.safe_load(text) or {}
     sections = dict(data.get("public_holidays") or {})
+    # A day of the year before (元旦 from 31 December, as in the 2023 notice) is left out: a
+    # year's section speaks for that year only.
     sections[notice.year] = {
-        "holidays": [d.isoformat() for d in notice.holidays],
-        "workdays": [d.isoformat() for d in notice.workdays],
+        "holidays": [d.isoformat() for d in notice.holidays if d.year == notice.year],
+        "workdays": [d.isoformat() for d in notice.workdays if d.year == notice.year],
     }
     lines = [line for line in _without_public(text).rstrip().splitlines()]
     block = yaml.safe_dump({"public_holidays": {int(k): sections[k] for k in sorted(sections)}},

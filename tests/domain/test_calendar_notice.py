@@ -68,3 +68,11 @@ def test_a_text_without_items_is_refused() -> None:
         parse_notice("国务院办公厅关于2027年部分节假日安排的通知\n\n祝大家节日快乐。")
     with pytest.raises(InvalidInput, match="year"):
         parse_notice("一、元旦：1月1日放假1天。")
+
+
+def test_a_holiday_written_across_the_turn_of_the_year() -> None:
+    # As the 2023 notice wrote New Year: the range starts in the previous year.
+    text = ("国务院办公厅关于2023年部分节假日安排的通知\n"
+            "一、元旦：2022年12月31日至2023年1月2日放假调休，共3天。\n")
+    notice = parse_notice(text)
+    assert notice.holidays == [date(2022, 12, 31), date(2023, 1, 1), date(2023, 1, 2)]
