@@ -82,10 +82,12 @@ def kind_calendar(rules: RuleSet, kind: str) -> str | None | bool:
     return None if name == book.default.name else name
 
 
-def clock_labels(rules: RuleSet, clocks: dict[str, Any]) -> dict[str, str]:
-    """For the case page: each clock's calendar label (标准工作时间, 物业值班时间 …)."""
+def clock_labels(rules: RuleSet, clocks: dict[str, Any]) -> dict[str, str | None]:
+    """For the case page: each clock's calendar label (物业值班时间 …; "" for the default
+    calendar), None for a wall-clock clock ("30m" runs day and night on any calendar)."""
     book: CalendarBook = rules.calendars
-    return {name: book.label(raw.get("calendar")) for name, raw in clocks.items()}
+    return {name: book.label(raw.get("calendar")) if "working" in raw["within"] else None
+            for name, raw in clocks.items()}
 
 
 @dataclass(frozen=True)

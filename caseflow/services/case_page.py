@@ -63,8 +63,8 @@ class CaseView:
     irreversible: frozenset[str]
     colleagues: list[Colleague]
     assignee: str
-    # The calendar each clock follows, by clock name ("" for the default calendar).
-    calendars: dict[str, str] = field(default_factory=dict)
+    # The calendar each clock follows, by clock name ("" default, None wall-clock time).
+    calendars: dict[str, str | None] = field(default_factory=dict)
 
 
 def _when(raw: str | None) -> datetime | None:

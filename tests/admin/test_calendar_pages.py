@@ -18,6 +18,7 @@ def test_the_case_page_shows_which_calendar_each_deadline_follows(app, client) -
     page = text(client.get(f"/cases/{ref}"))
     assert "物业值班时间" in page  # the butler's respond, follow_up, first_result
     assert "标准工作时间" in page  # the resolve clock on the default calendar
+    assert "自然时间" in page  # accept: 30m runs day and night
 
 
 def test_the_banner_shows_to_administrators_from_1_november(app, client, clock) -> None:
