@@ -118,7 +118,7 @@ def build_timing(rules: RuleSet, specs: tuple, state: str, overdue: bool, bucket
         events = _history(started, state, step)
         clocks = clocks_to_json(specs, started)
         result = compute_deadlines(
-            clocks, [(at, a, to) for at, a, _, to in events], NOW, rules.calendar,
+            clocks, [(at, a, to) for at, a, _, to in events], NOW, rules.calendars,
             rules.warning_fraction,
         )
         fresh = all(t is None or t > NOW for t in (result.next_due_at, result.next_warning_at))

@@ -142,7 +142,7 @@ def recount(runtime: Runtime, now: datetime) -> set[str]:
                 status = clock_status(
                     replace(spec, ends_on=spec.ends_on | {"__final__"}), started,
                     [event for event in history if event[0] >= started], now,
-                    rules.calendar, warning_fraction=rules.warning_fraction)
+                    rules.calendars.get(spec.calendar), warning_fraction=rules.warning_fraction)
                 if status.running and status.due_at is not None and status.due_at <= now:
                     overdue.add(case.ref)
     return overdue

@@ -21,6 +21,7 @@ from caseflow.admin.nav import NAV, NavEntry
 from caseflow.admin.runtime import runtime
 from caseflow.admin.security import requires
 from caseflow.domain.errors import InvalidInput
+from caseflow.services.calendars import holiday_outlook
 from caseflow.services.reporting.common import Report
 from caseflow.services.reporting.exports import report_csv, report_xlsx
 from caseflow.services.reporting.service import READERS, REPORTS, Request, run_report
@@ -127,7 +128,17 @@ def index(name: str = "rates") -> str:
     """A report's charts and tables, with links to its exports."""
     report = _report(name)
     return render_template("dashboard/index.html", report=report, name=name,
-                           reports=REPORTS, charts=CHARTS[name], args=request.args)
+                           reports=REPORTS, charts=CHARTS[name], args=request.args,
+                           holidays_unknown=_holidays_unknown())
+
+
+def _holidays_unknown() -> int | None:
+    """Next year, when an administrator should import its holidays now (from 1 November)."""
+    if current_user.role != "admin":
+        return None
+    rt = runtime()
+    outlook = holiday_outlook(rt.rules(), rt.now())
+    return outlook.next_year if outlook.warn else None
 
 
 @bp.get("/<name>/<chart_id>.svg")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from caseflow.cli.calendar import calendar_group
 from caseflow.cli.cases import act, submit
 from caseflow.cli.meetings import ballots, meetings_group, votes
 from caseflow.cli.open311 import open311
@@ -42,3 +43,4 @@ for command in (deliver, outbox, backup, restore, retention, audit):  # producti
 main.add_command(users)
 main.add_command(tokens)
 main.add_command(open311)
+main.add_command(calendar_group)

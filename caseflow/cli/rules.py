@@ -10,6 +10,7 @@ from caseflow.cli.common import echo_json, plain_errors, read_json, runtime
 from caseflow.config import rules_dir
 from caseflow.rules import check_rules, load_rules
 from caseflow.services import rulesets
+from caseflow.services.calendars import holiday_outlook
 
 
 @click.group()
@@ -30,6 +31,11 @@ def check(directory: str | None) -> None:
         raise SystemExit(1)
     ruleset = load_rules(target)
     click.echo(f"{target}: ok, version {ruleset.version}")
+    outlook = holiday_outlook(ruleset, runtime().now())
+    if outlook.warn:
+        click.echo(f"warning: calendar.yaml: the public holidays of {outlook.next_year} are "
+                   "unknown (only 元旦, 劳动节 and 国庆 1-3 October count); import the State "
+                   "Council's notice: caseflow calendar import FILE", err=True)
 
 
 @rules.command("explain")

@@ -7,26 +7,25 @@ Semantics (all inputs and outputs are UTC-aware datetimes; reckoning is in `zone
 - "N working days" ends at close of business (end of the last work period) of the N-th
   workday *after* the start's local date. The start's own date never counts, whether the
   start falls before opening, during the day or after close: day 1 is the next workday.
-- Workdays: `extra_workdays` / `extra_holidays` (from calendar.yaml) win; otherwise the
-  `chinese_calendar` package decides; for years it has no data for, Monday-Friday are
-  workdays and one warning per year is logged on the "caseflow.calendar" logger.
+- The hours of a day: `extra_workdays` / `extra_holidays` (from calendar.yaml) win; then, for
+  a calendar that observes public holidays, a public holiday has none and an adjusted working
+  day (调休上班) has its weekday's hours or else `work_periods` (see caseflow.domain.holidays
+  for where holidays come from, year by year); otherwise the weekday's hours (`weekly`, by
+  default `work_periods` Monday-Friday). A duty calendar (`observes_holidays=False`) keeps
+  its weekly hours on holidays.
+- "24:00" closes a period at midnight, so a duty calendar may run around the clock.
 """
 
 from __future__ import annotations
 
-import logging
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import chinese_calendar
-
 from caseflow.domain.durations import Duration, parse_duration
-
-logger = logging.getLogger("caseflow.calendar")
+from caseflow.domain.holidays import NO_TABLE, PublicHolidays, official_day
 
 Period = tuple[time, time]
 DEFAULT_WORK_PERIODS: tuple[Period, ...] = ((time(9, 0), time(12, 0)), (time(13, 30), time(18, 0)))
@@ -34,39 +33,14 @@ DEFAULT_WORK_PERIODS: tuple[Period, ...] = ((time(9, 0), time(12, 0)), (time(13,
 _MAX_SCAN_DAYS = 3660
 _ONE_DAY = timedelta(days=1)
 
-_warned_years: set[int] = set()
-_warned_lock = threading.Lock()
-
-
-def _warn_unknown_year(year: int) -> None:
-    """Log once per year that chinese_calendar has no data for it."""
-    with _warned_lock:
-        if year in _warned_years:
-            return
-        _warned_years.add(year)
-    logger.warning(
-        "chinese_calendar has no holiday data for %d; treating Monday-Friday as workdays "
-        "(list that year's holidays and adjusted workdays in calendar.yaml)",
-        year,
-    )
-
-
-@lru_cache(maxsize=16384)
-def _official_workday(day: date) -> bool:
-    """Whether `day` is a workday per chinese_calendar, else Monday-Friday (cached: hot path)."""
-    try:
-        return bool(chinese_calendar.is_workday(day))
-    except NotImplementedError:
-        _warn_unknown_year(day.year)
-        return day.weekday() < 5
-
-
 def _as_time(value: time | str) -> time:
     """A work-period bound from a `time` or "HH:MM" text (as written in calendar.yaml)."""
     if isinstance(value, time):
         if value.tzinfo is not None:
             raise ValueError(f"work period times are local to the zone, got aware {value}")
         return value
+    if str(value).strip() == "24:00":
+        return time.max  # midnight at the end of the day (see _to_utc)
     try:
         return time.fromisoformat(str(value).strip())
     except ValueError:
@@ -105,6 +79,17 @@ def _check_periods(periods: tuple[Period, ...]) -> None:
         previous_end = end
 
 
+def _check_weekly(weekly: tuple[tuple[Period, ...], ...]) -> None:
+    """Seven days of ordered, non-overlapping periods (a day may have none)."""
+    if len(weekly) != 7:
+        raise ValueError(f"weekly hours need 7 days (Monday first), got {len(weekly)}")
+    if not any(weekly):
+        raise ValueError("a business calendar needs working hours on at least one weekday")
+    for periods in weekly:
+        if periods:
+            _check_periods(periods)
+
+
 @dataclass(frozen=True)
 class BusinessCalendar:
     """Immutable, hashable calendar shared by all requests of one rules version."""
@@ -113,7 +98,14 @@ class BusinessCalendar:
     work_periods: tuple[Period, ...] = DEFAULT_WORK_PERIODS
     extra_holidays: frozenset[date] = frozenset()
     extra_workdays: frozenset[date] = frozenset()
+    # Hours per weekday, Monday first; None means work_periods Monday-Friday.
+    weekly: tuple[tuple[Period, ...], ...] | None = None
+    observes_holidays: bool = True
+    public: PublicHolidays = NO_TABLE
+    name: str = "default"
+    label: str = ""
     _tz: ZoneInfo = field(init=False, repr=False, compare=False, hash=False)
+    _hash: int = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         """Normalise YAML-ish inputs (strings, lists) and validate them."""
@@ -123,6 +115,12 @@ class BusinessCalendar:
             raise ValueError(f"unknown time zone {self.zone!r}") from None
         periods = tuple((_as_time(a), _as_time(b)) for a, b in self.work_periods)
         _check_periods(periods)
+        if self.weekly is None:
+            weekly = (periods,) * 5 + ((), ())
+        else:
+            weekly = tuple(tuple((_as_time(a), _as_time(b)) for a, b in day)
+                           for day in self.weekly)
+            _check_weekly(weekly)
         holidays = frozenset(_as_date(d) for d in _iterable(self.extra_holidays))
         workdays = frozenset(_as_date(d) for d in _iterable(self.extra_workdays))
         both = sorted(holidays & workdays)
@@ -130,19 +128,38 @@ class BusinessCalendar:
             raise ValueError(f"dates listed as both holiday and workday: {both[0].isoformat()}")
         object.__setattr__(self, "_tz", tz)
         object.__setattr__(self, "work_periods", periods)
+        object.__setattr__(self, "weekly", weekly)
         object.__setattr__(self, "extra_holidays", holidays)
         object.__setattr__(self, "extra_workdays", workdays)
+        # Every cached lookup of the hot path hashes the calendar: compute the hash once.
+        object.__setattr__(self, "_hash", hash((
+            self.zone, periods, weekly, holidays, workdays, self.observes_holidays,
+            self.public, self.name, self.label)))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def periods_of(self, day: date) -> tuple[Period, ...]:
+        """The local work periods of `day`: none on a day off."""
+        assert self.weekly is not None  # set by __post_init__
+        if day in self.extra_workdays:
+            return self.weekly[day.weekday()] or self.work_periods
+        if day in self.extra_holidays:
+            return ()
+        if self.observes_holidays:
+            kind = official_day(day, self.public)
+            if kind == "holiday":
+                return ()
+            if kind == "workday":
+                return self.weekly[day.weekday()] or self.work_periods
+        return self.weekly[day.weekday()]
 
     def is_workday(self, day: date) -> bool:
         """Whether `day` (a local date) is a working day."""
         if isinstance(day, datetime):
             # A datetime's date depends on the zone; make callers say which date they mean.
             raise ValueError("is_workday() takes a date; use local_date(dt) for a datetime")
-        if day in self.extra_workdays:
-            return True
-        if day in self.extra_holidays:
-            return False
-        return _official_workday(day)
+        return bool(self.periods_of(day))
 
     def local_date(self, at: datetime) -> date:
         """The date of `at` in the calendar zone."""
@@ -161,7 +178,8 @@ class BusinessCalendar:
 
     def close_of_business(self, day: date) -> datetime:
         """End of the last work period of `day` in UTC (whether or not it is a workday)."""
-        return _to_utc(day, self.work_periods[-1][1], self._tz)
+        periods = self.periods_of(day) or self.work_periods
+        return _to_utc(day, periods[-1][1], self._tz)
 
     def is_working_time(self, at: datetime) -> bool:
         """Whether `at` falls inside a work period of a workday."""
@@ -237,13 +255,14 @@ def _iterable(value: Iterable[date | str] | None) -> Iterable[date | str]:
 
 
 def _to_utc(day: date, at: time, tz: ZoneInfo) -> datetime:
-    """Local wall time `at` on `day` in `tz`, as UTC."""
+    """Local wall time `at` on `day` in `tz`, as UTC ("24:00" is the next midnight)."""
+    if at == time.max:
+        return datetime.combine(day + _ONE_DAY, time(0), tzinfo=tz).astimezone(UTC)
     return datetime.combine(day, at, tzinfo=tz).astimezone(UTC)
 
 
 @lru_cache(maxsize=65536)
 def _intervals(cal: BusinessCalendar, day: date) -> tuple[tuple[datetime, datetime], ...]:
     """UTC work intervals of `day` (cached per calendar and date: this is the hot path)."""
-    if not cal.is_workday(day):
-        return ()
-    return tuple((_to_utc(day, s, cal._tz), _to_utc(day, e, cal._tz)) for s, e in cal.work_periods)
+    return tuple((_to_utc(day, s, cal._tz), _to_utc(day, e, cal._tz))
+                 for s, e in cal.periods_of(day))

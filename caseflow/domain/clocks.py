@@ -42,6 +42,8 @@ class ClockSpec:
     within: Duration
     ends_on: frozenset[str] = frozenset()
     pauses_in: frozenset[str] = frozenset()
+    # The named calendar (calendar.yaml) it runs on; None: the holding unit's calendar.
+    calendar: str | None = None
 
     def __post_init__(self) -> None:
         """Accept text durations and lists from YAML; keep the spec immutable."""

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from caseflow.domain.calendar import BusinessCalendar
+from caseflow.domain.calendar_book import CalendarBook
 from caseflow.domain.clocks import ClockSpec, clock_status
 from caseflow.domain.due import running_instants
 from caseflow.domain.durations import parse_duration
@@ -32,13 +33,18 @@ def _as_clock_events(history: History) -> list[tuple[datetime, str, str]]:
 
 
 def clocks_to_json(specs: Iterable[ClockSpec], started_at: datetime) -> dict[str, Any]:
-    """Freeze clock specs onto the case so later rule changes do not move its deadlines."""
+    """Freeze clock specs onto the case so later rule changes do not move its deadlines.
+
+    The calendar is frozen by name (when the spec has one): its hours and holidays are read
+    from the active rules at each recompute, so an imported year counts for open cases too.
+    """
     return {
         spec.name: {
             "within": str(spec.within),
             "ends_on": sorted(spec.ends_on),
             "pauses_in": sorted(spec.pauses_in),
             "started_at": started_at.isoformat(),
+            **({"calendar": spec.calendar} if spec.calendar else {}),
         }
         for spec in specs
     }
@@ -51,6 +57,7 @@ def spec_from_json(name: str, raw: Mapping[str, Any]) -> ClockSpec:
         within=parse_duration(raw["within"]),
         ends_on=frozenset(raw["ends_on"]),
         pauses_in=frozenset(raw["pauses_in"]),
+        calendar=raw.get("calendar"),
     )
 
 
@@ -74,11 +81,14 @@ def compute_deadlines(
     clocks: Mapping[str, Any],
     history: History,
     now: datetime,
-    calendar: BusinessCalendar,
+    calendar: BusinessCalendar | CalendarBook,
     warning_fraction: float,
     previous: Mapping[str, Any] | None = None,
 ) -> Deadlines:
     """Recompute every clock from the events since the case entered its layer.
+
+    With a CalendarBook each clock runs on the calendar frozen on it by name (the default
+    one when it names none); a single BusinessCalendar serves every clock.
 
     `previous` carries the sweep's marks (warned, overdue noted) so that a clock is warned
     about and reported overdue once, however often deadlines are recomputed.
@@ -97,7 +107,7 @@ def compute_deadlines(
             started,
             since,
             now,
-            calendar,
+            calendar.get(spec.calendar) if isinstance(calendar, CalendarBook) else calendar,
             warning_fraction=warning_fraction,
         )
         marks = previous.get(name, {})

@@ -24,6 +24,8 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+from caseflow.rules import RuleSet
+from caseflow.services.calendars import holiday_outlook
 from caseflow.services.metrics import snapshot
 from caseflow.services.uow import UnitOfWork
 
@@ -63,9 +65,26 @@ class DatabaseCollector(Collector):
         yield outbox
 
 
-def exposition(uow_factory: Callable[[], UnitOfWork], now: Callable[[], datetime]) -> bytes:
+class HolidaysCollector(Collector):
+    """1 from 1 November while next year's public holidays are unknown, else 0."""
+
+    def __init__(self, rules: Callable[[], RuleSet], now: Callable[[], datetime]):
+        self.rules, self.now = rules, now
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        outlook = holiday_outlook(self.rules(), self.now())
+        gauge = GaugeMetricFamily(
+            "caseflow_holidays_next_year_unknown",
+            "1 when next year's public holidays are unknown from 1 November (import them).",
+            labels=["year"])
+        gauge.add_metric([str(outlook.next_year)], 1 if outlook.warn else 0)
+        yield gauge
+
+
+def exposition(uow_factory: Callable[[], UnitOfWork], now: Callable[[], datetime],
+               rules: Callable[[], RuleSet] | None = None) -> bytes:
     """The text a scrape receives: process metrics (summed across processes in multiprocess
-    mode) followed by the database figures."""
+    mode) followed by the database figures (and the holiday outlook, given the rules)."""
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)
@@ -74,6 +93,8 @@ def exposition(uow_factory: Callable[[], UnitOfWork], now: Callable[[], datetime
         processes = generate_latest(REGISTRY)
     database = CollectorRegistry()
     database.register(DatabaseCollector(uow_factory, now))
+    if rules is not None:
+        database.register(HolidaysCollector(rules, now))
     return processes + generate_latest(database)
 
 

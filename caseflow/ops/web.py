@@ -11,7 +11,7 @@ from typing import Any
 from flask import Flask, Response, g, jsonify, request
 
 from caseflow.ops.metrics import CONTENT_TYPE_LATEST, REQUEST_SECONDS, exposition
-from caseflow.services.health import readiness
+from caseflow.services.health import readiness, readiness_warnings
 from caseflow.services.runtime import Runtime
 
 ACCESS = logging.getLogger("caseflow.access")
@@ -45,14 +45,16 @@ def install(app: Flask, runtime: Runtime) -> None:
 
     @app.get("/readyz")
     def readyz() -> Any:
-        """Ready: database reachable, migrations at head, rules loaded (503 and why if not)."""
+        """Ready: database reachable, migrations at head, rules loaded (503 and why if not);
+        `warnings` (e.g. next year's holidays unknown) never make it unready."""
         checks = readiness(runtime)
         ready = all(value == "ok" for value in checks.values())
-        return jsonify(status="ready" if ready else "not ready", checks=checks), (
-            200 if ready else 503
-        )
+        warnings = readiness_warnings(runtime) if ready else {}
+        return jsonify(status="ready" if ready else "not ready", checks=checks,
+                       warnings=warnings), (200 if ready else 503)
 
     @app.get("/metrics")
     def metrics() -> Any:
         """Prometheus exposition of caseflow_* metrics."""
-        return Response(exposition(runtime.uow, runtime.now), mimetype=CONTENT_TYPE_LATEST)
+        return Response(exposition(runtime.uow, runtime.now, runtime.rules),
+                        mimetype=CONTENT_TYPE_LATEST)

@@ -14,6 +14,11 @@ from typing import Any
 
 from caseflow.domain.errors import RulesInvalid
 from caseflow.domain.routing import RouteDecision, TraceStep
+from caseflow.rules.calendar_check import (
+    build_calendars,
+    calendar_names,
+    check_clock_calendars,
+)
 from caseflow.rules.compile import build_deadlines, build_escalation, build_routing
 from caseflow.rules.loader import (
     KNOWN_FILES,
@@ -40,7 +45,6 @@ from caseflow.rules.validate import (
     Category,
     Layer,
     Refs,
-    build_calendar,
     build_categories,
     build_layers,
     build_roles,
@@ -113,8 +117,12 @@ def _build(files: dict[str, str]) -> tuple[RuleSet | None, list[RuleIssue]]:
     refs.categories = frozenset(c.id for c in cats) if cats is not None else None
     roles = run("roles.yaml", build_roles)
     refs.roles = frozenset(roles[0]) if roles else None
-    out["calendar"] = run("calendar.yaml", build_calendar)
+    book = run("calendar.yaml", build_calendars)
+    out["calendar"] = book.default if book is not None else None
     out["deadlines"] = run("deadlines.yaml", build_deadlines, refs)
+    if parsed.get("deadlines.yaml") is not None:
+        check_clock_calendars(FileCheck("deadlines.yaml", issues), parsed["deadlines.yaml"],
+                              calendar_names(parsed.get("calendar.yaml")))
     if out["deadlines"] is not None:
         refs.clocks = frozenset(out["deadlines"].templates)
     out["routing"] = run("routing.yaml", build_routing, refs)
@@ -131,7 +139,7 @@ def _build(files: dict[str, str]) -> tuple[RuleSet | None, list[RuleIssue]]:
         priorities=refs.priorities, natures=refs.natures,
         roles=freeze(roles[0]), grants=roles[1], routing=out["routing"],
         deadlines=out["deadlines"], escalation=esc[0], settings=esc[1],
-        calendar=out["calendar"], extras=MappingProxyType(extras),
+        calendar=out["calendar"], extras=MappingProxyType(extras), calendars=book,
     ), []
 
 

@@ -73,7 +73,7 @@ def _clock(fc: FileCheck, name: Any, body: Any, line: int, templates: Mapping[st
     m = fc.mapping(body, line, f"clock {name!r}")
     if m is None:
         return None
-    fc.keys(m, ["within", "ends_on", "pauses_in"],
+    fc.keys(m, ["within", "ends_on", "pauses_in", "calendar"],
             ["within"] + ([] if name in templates else ["ends_on"]), f"clock {name!r}")
     within = fc.duration(m["within"], m.line_of("within"), f"clock {name!r}") \
         if "within" in m else None
@@ -83,7 +83,9 @@ def _clock(fc: FileCheck, name: Any, body: Any, line: int, templates: Mapping[st
         fc.issue(m.line_of("ends_on"), f"clock {name!r}: ends_on needs at least one action")
     pauses = frozenset(fc.names(m, "pauses_in", STATES, "state")) if "pauses_in" in m \
         else default_pauses(ends)
-    return ClockSpec(name, within, ends, pauses) if within and ends else None
+    calendar = fc.ident(m["calendar"], m.line_of("calendar"), f"clock {name!r} calendar") \
+        if "calendar" in m else None
+    return ClockSpec(name, within, ends, pauses, calendar) if within and ends else None
 
 
 def _clock_map(fc: FileCheck, value: Any, line: int, what: str,

@@ -9,6 +9,7 @@ from types import MappingProxyType
 from typing import Any
 
 from caseflow.domain.calendar import BusinessCalendar
+from caseflow.domain.calendar_book import CalendarBook
 from caseflow.domain.clocks import ClockSpec
 from caseflow.domain.conditions import Condition
 from caseflow.domain.durations import Duration, parse_duration
@@ -111,6 +112,8 @@ class RuleSet:
     settings: Settings
     calendar: BusinessCalendar
     extras: Mapping[str, Any]  # meetings / voting / ratings / ranking, read-only as loaded
+    # Named calendars and the units map; None: the one `calendar` for every clock.
+    calendars: CalendarBook = None  # type: ignore[assignment]
     _layer_ids: Mapping[str, Layer] = field(init=False, repr=False)
     _families: Mapping[str, tuple[str, ...]] = field(init=False, repr=False)
     _router: Router = field(init=False, repr=False)
@@ -120,6 +123,8 @@ class RuleSet:
     def __post_init__(self) -> None:
         """Precompute lookups, the router and the category families once."""
         put = object.__setattr__
+        if self.calendars is None:
+            put(self, "calendars", CalendarBook(self.calendar))
         put(self, "_layer_ids", MappingProxyType({layer.id: layer for layer in self.layers}))
         put(self, "_families", MappingProxyType({c: self._family(c) for c in self.categories}))
         starts = {c.id: c.start_layer for c in self.categories.values()}

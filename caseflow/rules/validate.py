@@ -1,5 +1,6 @@
 """Structure checks shared by every rules file, and the small sections: layers, categories,
-roles, calendar, and the optional files. Every problem is collected; nothing stops early."""
+roles and the optional files (calendar.yaml: rules/calendar_check.py). Every problem is
+collected; nothing stops early."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from types import MappingProxyType
 from typing import Any
 
 from caseflow.domain import lifecycle
-from caseflow.domain.calendar import BusinessCalendar
 from caseflow.domain.conditions import COMBINATORS, OPERATORS
 from caseflow.rules.loader import FileCheck, LDict, line_of
 
@@ -258,35 +258,6 @@ def build_roles(
         for role in fc.names(perms, action, frozenset(roles) if table else None, "role"):
             grants.add((role, action))
     return roles, frozenset(grants)
-
-
-def build_calendar(fc: FileCheck, data: LDict) -> BusinessCalendar | None:
-    """calendar.yaml: zone, work periods ("HH:MM" pairs) and extra holidays / workdays."""
-    fc.keys(data, ["zone", "work_periods", "extra_holidays", "extra_workdays"], [],
-            "calendar.yaml")
-    kwargs: dict[str, Any] = {}
-    if "zone" in data and fc.typed(data["zone"], str, data.line_of("zone"), "zone"):
-        kwargs["zone"] = data["zone"]
-    if "work_periods" in data:
-        periods = []
-        for line, pair in fc.items(data["work_periods"], data.line_of("work_periods"),
-                                   "work_periods"):
-            if not isinstance(pair, list) or len(pair) != 2 or not all(
-                    isinstance(t, str) for t in pair):
-                # YAML 1.1 reads unquoted 13:30 as the number 810, hence the hint.
-                fc.issue(line, 'a work period must be a pair of quoted times like ["09:00", '
-                               f'"12:00"], not {pair!r}')
-                continue
-            periods.append(tuple(pair))
-        kwargs["work_periods"] = tuple(periods)
-    for key in ("extra_holidays", "extra_workdays"):
-        if key in data:
-            kwargs[key] = frozenset(d for _, d in fc.items(data[key], data.line_of(key), key))
-    try:
-        return BusinessCalendar(**kwargs)
-    except (ValueError, TypeError) as exc:
-        fc.issue(data.line, f"invalid calendar: {exc}")
-        return None
 
 
 def freeze(value: Any) -> Any:

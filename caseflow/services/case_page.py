@@ -3,7 +3,7 @@ as the viewer may see it, its path, clocks, history and the actions they may tak
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
@@ -16,6 +16,7 @@ from caseflow.domain.lifecycle import IRREVERSIBLE_ACTIONS
 from caseflow.models import Unit, User
 from caseflow.rules import RuleSet
 from caseflow.services.actions import actions_for, actor_for
+from caseflow.services.calendars import clock_labels
 from caseflow.services.case_views import read_case, shown_case
 from caseflow.services.timeline import TimelineEntry, timeline
 from caseflow.services.units import unit_path
@@ -62,6 +63,8 @@ class CaseView:
     irreversible: frozenset[str]
     colleagues: list[Colleague]
     assignee: str
+    # The calendar each clock follows, by clock name ("" default, None wall-clock time).
+    calendars: dict[str, str | None] = field(default_factory=dict)
 
 
 def _when(raw: str | None) -> datetime | None:
@@ -114,4 +117,5 @@ def case_page(uow: UnitOfWork, rules: RuleSet, viewer: Viewer, key: str | int, n
         irreversible=IRREVERSIBLE_ACTIONS,
         colleagues=colleagues,
         assignee=assignee.display_name if assignee else "",
+        calendars=clock_labels(rules, case.clocks),
     )

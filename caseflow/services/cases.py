@@ -21,6 +21,7 @@ from caseflow.domain.policy import Actor
 from caseflow.models import Case, Unit
 from caseflow.rules import RuleSet
 from caseflow.services import submission
+from caseflow.services.calendars import with_calendars
 from caseflow.services.uow import UnitOfWork
 
 CHANNELS = ("web", "phone", "walk_in", "app", "open311", "hotline_12345", "wechat", "grid_patrol")
@@ -187,7 +188,7 @@ def register_case(
         "duplicate_of_id": duplicate,
     }
     layer, holder = _first_holder(rules, decision.start_layer, family)
-    row |= _start(rules, row, layer, holder.id, now, decision.clock_overrides)
+    row |= _start(session, rules, row, layer, holder.id, now, decision.clock_overrides)
     token = secrets.token_urlsafe(18)
     row["tracking_token_hash"] = hash_token(token)
     case = submission.insert_case(session, row, place, holder)
@@ -216,14 +217,15 @@ def _row(sub: Submission, place: Unit, rules: RuleSet, now: datetime) -> dict[st
     }
 
 
-def _start(rules: RuleSet, row: Mapping[str, Any], layer: str, unit_id: int, now: datetime,
-           overrides: Mapping[str, Any]) -> dict[str, Any]:
+def _start(session: Session, rules: RuleSet, row: Mapping[str, Any], layer: str, unit_id: int,
+           now: datetime, overrides: Mapping[str, Any]) -> dict[str, Any]:
     """casework.enter_layer and refresh_deadlines for a new case: holder, clocks, deadlines."""
     specs = rules.clocks_for(layer, row["category"], row["priority"], row["green_channel"],
                              dict(overrides))
+    specs = with_calendars(session, rules, unit_id, specs, rules.layer(layer).unit_kind)
     clocks = clocks_to_json(specs, now)
     # A new case has no history yet: its deadlines follow from the fresh clocks alone.
-    result = compute_deadlines(clocks, [], now, rules.calendar, rules.warning_fraction,
+    result = compute_deadlines(clocks, [], now, rules.calendars, rules.warning_fraction,
                                previous={})
     return {"layer": layer, "unit_id": unit_id, "assignee_id": None, "layer_entered_at": now,
             "handled_units": [unit_id], "clocks": clocks, "deadlines": result.clocks,

@@ -18,6 +18,7 @@ from caseflow.domain.errors import InvalidInput
 from caseflow.domain.policy import Actor
 from caseflow.models import Case, CaseEvent, Unit
 from caseflow.rules import RuleSet
+from caseflow.services.calendars import with_calendars
 from caseflow.services.caserow import CaseRow
 from caseflow.services.outbox import enqueue
 from caseflow.services.units import holder_for
@@ -63,6 +64,7 @@ def enter_layer(
     specs = rules.clocks_for(
         target, case.category, case.priority, case.green_channel, overrides or {}
     )
+    specs = with_calendars(session, rules, unit_id, specs, rules.layer(target).unit_kind)
     case.clocks = clocks_to_json(specs, now)
     case.deadlines = {}
 
@@ -142,7 +144,8 @@ def _recomputed(
     if pending:
         history.append(pending)
     return compute_deadlines(
-        case.clocks, history, now, rules.calendar, rules.warning_fraction, previous=case.deadlines
+        case.clocks, history, now, rules.calendars, rules.warning_fraction,
+        previous=case.deadlines
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import text
 
 from caseflow.services import migrations
+from caseflow.services.calendars import holiday_outlook
 from caseflow.services.runtime import Runtime
 
 
@@ -27,3 +28,15 @@ def readiness(runtime: Runtime) -> dict[str, str]:
     except Exception as error:
         checks["rules"] = f"not loaded: {type(error).__name__}: {error}"[:300]
     return checks
+
+
+def readiness_warnings(runtime: Runtime) -> dict[str, str]:
+    """What an operator should act on soon without it making the process unready."""
+    try:
+        outlook = holiday_outlook(runtime.rules(), runtime.now())
+    except Exception:  # rules not loaded: readiness already says so
+        return {}
+    if not outlook.warn:
+        return {}
+    return {"holidays": f"the public holidays of {outlook.next_year} are unknown: "
+                        "import the State Council's notice (caseflow calendar import)"}

@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from caseflow.domain import calendar as calendar_module
+from caseflow.domain import holidays as holidays_module
 from caseflow.domain.calendar import BusinessCalendar
 from caseflow.domain.durations import Duration, parse_duration
 
@@ -131,18 +132,19 @@ def test_add_accepts_text() -> None:
 # --- unknown years, YAML overrides
 
 
-def test_year_unknown_to_chinese_calendar_falls_back_to_weekdays() -> None:
+def test_year_unknown_to_chinese_calendar_keeps_the_fixed_date_holidays() -> None:
     with pytest.raises(NotImplementedError):
         chinese_calendar.is_workday(date(2027, 1, 1))
-    assert CAL.is_workday(date(2027, 1, 1))  # a Friday; New Year unknown without YAML
+    assert not CAL.is_workday(date(2027, 1, 1))  # a Friday, but 元旦 never moves
     assert not CAL.is_workday(date(2027, 1, 2))
-    assert add(sh(2027, 1, 1, 17), "2 working hours") == sh(2027, 1, 4, 10)
-    assert add(sh(2027, 1, 1, 10), "1 working day") == sh(2027, 1, 4, 18)
+    assert CAL.is_workday(date(2027, 1, 4))
+    assert add(sh(2026, 12, 31, 17), "2 working hours") == sh(2027, 1, 4, 10)
+    assert add(sh(2026, 12, 31, 10), "1 working day") == sh(2027, 1, 4, 18)
 
 
 def test_unknown_year_logs_one_warning_per_year(caplog: pytest.LogCaptureFixture) -> None:
-    calendar_module._warned_years.discard(2031)
-    calendar_module._official_workday.cache_clear()
+    holidays_module._warned_years.discard(2031)
+    holidays_module.official_day.cache_clear()
     calendar_module._intervals.cache_clear()
     with caplog.at_level(logging.WARNING, logger="caseflow.calendar"):
         for day in range(1, 20):

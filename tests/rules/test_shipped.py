@@ -112,13 +112,15 @@ def by_name(specs: tuple) -> dict:
 
 
 def test_butler_clocks_at_property_layer(rs: RuleSet) -> None:
-    # Seed 002: reply within 5 minutes, follow up within 10, a first result within 15.
+    # Seed 002: reply within 5 minutes, follow up within 10, a first result within 15,
+    # counted in the property office's duty hours.
     clocks = by_name(rs.clocks_for("property", "express_locker_noise", "normal", False))
-    assert clocks["respond"].within == Duration(5, "minutes")
+    assert clocks["respond"].within == Duration(5, "minutes", working=True)
     assert clocks["respond"].ends_on == {"accept"}
-    assert clocks["follow_up"].within == Duration(10, "minutes")
+    assert clocks["respond"].calendar == "property_duty"
+    assert clocks["follow_up"].within == Duration(10, "minutes", working=True)
     assert clocks["follow_up"].ends_on == {"start"}
-    assert clocks["first_result"].within == Duration(15, "minutes")
+    assert clocks["first_result"].within == Duration(15, "minutes", working=True)
     assert clocks["accept"].within == Duration(30, "minutes")
     assert "accept" in clocks["accept"].ends_on
     # A move starts fresh clocks; the moving event must not stop the new accept clock.
@@ -149,8 +151,10 @@ def test_green_channel_factor_applies(rs: RuleSet) -> None:
     plain = by_name(rs.clocks_for("property", "garbage_pile", "normal", False))
     green = by_name(rs.clocks_for("property", "garbage_pile", "normal", True))
     assert rs.deadlines.green_factor == 0.5
-    assert green["respond"].within == Duration(150, "seconds")
-    assert green["follow_up"].within == Duration(5, "minutes")
+    # Working time is reckoned to the minute: 2.5 working minutes round up to 3.
+    assert green["respond"].within == Duration(3, "minutes", working=True)
+    assert green["respond"].calendar == "property_duty"
+    assert green["follow_up"].within == Duration(5, "minutes", working=True)
     assert green["accept"].within == Duration(15, "minutes")
     # 3 working days of 7.5 h, halved: 675 working minutes.
     assert green["resolve"].within == Duration(675, "minutes", working=True)

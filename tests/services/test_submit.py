@@ -80,7 +80,7 @@ def test_deadlines_are_those_a_recompute_gives(runtime, users) -> None:
 
     case, _ = submit(runtime)
     rules = runtime.rules()
-    again = compute_deadlines(case.clocks, [], runtime.now(), rules.calendar,
+    again = compute_deadlines(case.clocks, [], runtime.now(), rules.calendars,
                               rules.warning_fraction, previous={})
     assert case.deadlines == again.clocks and case.next_due_at == again.next_due_at
     assert case.handled_units == [case.unit_id]

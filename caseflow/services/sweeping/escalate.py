@@ -9,6 +9,7 @@ and written to every case of it in one statement.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from functools import cache
 from typing import Any, NamedTuple
@@ -20,6 +21,7 @@ from caseflow.domain.clocks import ClockSpec
 from caseflow.domain.deadlines import clocks_to_json, compute_deadlines
 from caseflow.models.base import JSONType, UTCDateTime
 from caseflow.rules import RuleSet
+from caseflow.services.calendars import kind_calendar
 from caseflow.services.sweeping.notices import enqueue_events
 from caseflow.services.sweeping.sql import (
     cases,
@@ -42,11 +44,14 @@ class Group(NamedTuple):
     clocks: tuple[str, ...]
 
 
-def fresh_clocks(rules: RuleSet, group: Group, now: datetime) -> dict[str, Any]:
-    """The columns every case of the group gets on entering its new layer."""
-    clocks = clocks_to_json(group.specs, now)
+def fresh_clocks(rules: RuleSet, group: Group, now: datetime, calendar: str | None = None
+                 ) -> dict[str, Any]:
+    """The columns every case of the group gets on entering its new layer (its clocks on
+    `calendar`, the target units' calendar, unless a clock names its own)."""
+    specs = tuple(replace(s, calendar=s.calendar or calendar) for s in group.specs)
+    clocks = clocks_to_json(specs, now)
     result = compute_deadlines(
-        clocks, [(now, "escalate", "submitted")], now, rules.calendar, rules.warning_fraction
+        clocks, [(now, "escalate", "submitted")], now, rules.calendars, rules.warning_fraction
     )
     return {
         "b_clocks": clocks,
@@ -111,6 +116,9 @@ def escalate_group(
     """
     kind = rules.layer(group.target).unit_kind
     ids = [row.id for row in rows]
+    calendar = kind_calendar(rules, kind)
+    if calendar is False:
+        return 0, ids  # calendars given by unit code: the per-case path resolves each unit
     data = {"reason": group.reason, "clocks": list(group.clocks)}
     created = insert_events(session, ids, "escalate", now, data, to_state="submitted",
                             to_layer=group.target, holder_kind=kind)
@@ -119,7 +127,8 @@ def escalate_group(
     ready = [case_id for _, case_id in created]
     event_ids = [event_id for event_id, _ in created]
     submitted = {row.id for row in rows if row.state == "submitted"}
-    values = {"b_layer": group.target, "b_now": now, **fresh_clocks(rules, group, now)}
+    values = {"b_layer": group.target, "b_now": now,
+              **fresh_clocks(rules, group, now, calendar)}
     pg = is_postgres(session)
     charge_late_clocks(session, ready, now)  # before the UPDATE: where the clocks ran
     for set_state in (True, False):
