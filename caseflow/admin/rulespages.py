@@ -15,6 +15,7 @@ from caseflow.domain.errors import NotFound
 from caseflow.rules import check_rules
 from caseflow.services import rulesets
 from caseflow.services.cases import CHANNELS, PRIORITIES
+from caseflow.services.explain import explain_facts
 from caseflow.services.places import places
 from caseflow.services.units import find_unit
 
@@ -109,14 +110,11 @@ def diff() -> str:
 def dry_run() -> str:
     """Fill in a case and see where the active rules would send it, and why."""
     rt = runtime()
-    rules, decision, clocks = rt.rules(), None, ()
+    rules, explained = rt.rules(), None
     with rt.uow() as uow:
         if request.method == "POST":
             place = find_unit(uow, request.form.get("unit", ""))
-            decision = rules.route(dry_run_facts(request.form, place), explain=True)
-            clocks = rules.clocks_for(decision.start_layer, request.form.get("category"),
-                                      decision.priority, decision.green_channel,
-                                      dict(decision.clock_overrides))
+            explained = explain_facts(rules, dry_run_facts(request.form, place))
         return render_template("admin/rules_dry_run.html", rules=rules, places=places(uow),
                                channels=CHANNELS, priorities=PRIORITIES, form=request.form,
-                               decision=decision, clocks=clocks)
+                               explained=explained)

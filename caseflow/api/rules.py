@@ -15,7 +15,7 @@ from caseflow.api.schemas import (
     RulesInfoSchema,
 )
 from caseflow.rules import RuleSet, check_rules, content_version, load_rules_from_texts
-from caseflow.services.queries import explain_route
+from caseflow.services.explain import explain_route
 
 blp = Blueprint("rules", __name__, url_prefix="/api/v1/rules", description="Rules (规则)")
 

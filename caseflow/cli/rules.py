@@ -10,6 +10,7 @@ from caseflow.cli.common import echo_json, plain_errors, read_json, runtime
 from caseflow.config import rules_dir
 from caseflow.rules import check_rules, load_rules
 from caseflow.services import rulesets
+from caseflow.services.explain import explain_facts
 
 
 @click.group()
@@ -47,20 +48,11 @@ def explain(source: str, directory: str | None) -> None:
         facts["text"] = f"{facts.get('title', '')}\n{facts.get('description', '')}"
     with plain_errors():
         ruleset = load_rules(directory) if directory else runtime().rules()
-        decision = ruleset.route(facts, explain=True)
-    for step in decision.trace:
-        mark = "✔" if step.matched else "✘"
-        click.echo(f"{mark} {step.rule_id}: {step.reason}")
-    echo_json(
-        {
-            "rule": decision.rule_id,
-            "start_layer": decision.start_layer,
-            "green_channel": decision.green_channel,
-            "tags": list(decision.tags),
-            "priority": decision.priority,
-            "rules_version": ruleset.version,
-        }
-    )
+        explained = explain_facts(ruleset, facts)
+    for line in explained.pop("trace"):
+        click.echo(line)
+    explained["rules_version"] = explained.pop("version")
+    echo_json(explained)
 
 
 @rules.command("activate")
