@@ -278,8 +278,22 @@ def _ancestors(category: str, parents: Mapping[str, str | None]) -> set[str]:
 def _meet(a: FieldSet, b: FieldSet) -> FieldSet:
     values = b.values if a.values is None else a.values if b.values is None \
         else a.values & b.values
+    opaque = a.opaque | b.opaque
+    for mine, theirs in ((a.low, b.low), (a.high, b.high)):
+        if mine and theirs and not _comparable(mine[0], theirs[0]):
+            # A number bound and a text bound: one is kept, the other stays "as written" so
+            # the set is never wider than the tests (a wider earlier rule could hide a rule).
+            opaque |= {f"range {mine!r} {theirs!r}"}
     return FieldSet(values, a.excluded | b.excluded, _tighter(a.low, b.low, low=True),
-                    _tighter(a.high, b.high, low=False), a.words + b.words, a.opaque | b.opaque)
+                    _tighter(a.high, b.high, low=False), a.words + b.words, opaque)
+
+
+def _comparable(a: Any, b: Any) -> bool:
+    try:
+        a < b  # noqa: B015  (only whether it can be compared)
+    except TypeError:
+        return False
+    return True
 
 
 def _tighter(a: Bound, b: Bound, low: bool) -> Bound:
