@@ -47,3 +47,25 @@ def test_whatif_as_json_counts_the_replayed_and_moved_cases(cli, tmp_path) -> No
 def test_whatif_refuses_a_bad_period(cli) -> None:  # noqa: F811
     result = cli("rules", "whatif", str(RULES_DIR), "--since", "soon")
     assert result.exit_code != 0 and "since" in result.output
+
+
+def test_whatif_on_the_demo_data_shows_a_moved_case(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("CASEFLOW_INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.delenv("CASEFLOW_DATABASE_URL", raising=False)
+    monkeypatch.setenv("CASEFLOW_NOW", "2026-11-23T09:00:00+08:00")
+    runner = CliRunner()
+    assert runner.invoke(main, ["init-db"]).exit_code == 0
+    seeded = runner.invoke(main, ["seed-demo"])
+    assert seeded.exit_code == 0, seeded.output
+    candidate = tmp_path / "candidate"
+    shutil.copytree(RULES_DIR, candidate)
+    routing = (candidate / "routing.yaml").read_text(encoding="utf-8")
+    at = routing.index("  # 安全隐患直报街道")
+    (candidate / "routing.yaml").write_text(routing[:at] + NOISE_FIRST + routing[at:],
+                                            encoding="utf-8")
+    result = runner.invoke(main, ["rules", "whatif", str(candidate), "--since", "365d",
+                                  "--format", "json"])
+    assert result.exit_code == 0, result.output
+    replayed = json.loads(result.output)
+    assert replayed["cases"] > 0 and replayed["moved"] >= 1
+    assert replayed["examples"] and replayed["examples"][0]["layer_after"] == "community"
