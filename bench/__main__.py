@@ -13,7 +13,8 @@ from bench import dataset
 from bench.context import Context
 from bench.harness import Result, table, write_json
 
-SCENARIOS = ("act", "api", "submit", "routing", "sweep", "reports", "summary", "memory")
+SCENARIOS = ("act", "api", "submit", "routing", "sweep", "reports", "summary", "memory",
+             "whatif")
 
 
 def parse(argv: list[str]) -> argparse.Namespace:

@@ -78,12 +78,17 @@ class GeneratedRule:
 
 
 def generated_rules(rules: RuleSet, count: int = 200, seed: int = 8) -> list[GeneratedRule]:
-    """`count - 1` specific rules and a catch-all last."""
+    """`count - 1` specific rules and a catch-all last.
+
+    Each later rule of a category asks for fewer households than the earlier ones, so no rule
+    is shadowed by an earlier one (`rules check` refuses a table with a shadowed rule).
+    """
     r = random.Random(seed)
     categories = list(rules.categories)
+    step = 2900 // (count // len(categories) + 1)
     return [
         GeneratedRule(f"gen_{n:03d}", categories[n % len(categories)], r.choice(CHANNEL_SETS),
-                      r.randrange(100, 3000, 100))
+                      3000 - step * (n // len(categories)) - r.randrange(0, max(step // 2, 1)))
         for n in range(count - 1)
     ]
 

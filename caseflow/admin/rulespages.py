@@ -11,12 +11,14 @@ from caseflow.admin.rulesdata import diff_tables, dry_run_facts, numbered, uploa
 from caseflow.admin.runtime import runtime
 from caseflow.admin.security import requires
 from caseflow.domain.errors import NotFound
-from caseflow.rules import check_rules
-from caseflow.services import rulesets
+from caseflow.rules import check_rules_with_warnings
+from caseflow.services import rulesets, whatif
 from caseflow.services.cases import CHANNELS, PRIORITIES
+from caseflow.services.explain import explain_facts
 from caseflow.services.places import places
 from caseflow.services.units import find_unit
 
+PERIODS = ("7d", "30d", "90d")  # what-if replays the submissions of one of these
 bp = Blueprint("admin_rules", __name__, url_prefix="/admin/rules")
 
 
@@ -38,21 +40,30 @@ def _candidate(rt_files: dict[str, str], texts: dict[str, str]) -> dict[str, str
 
 
 def _check_or_activate(files: dict[str, str], focus: str | None) -> str | Response:
-    """Check a candidate set; activate it when asked and valid; else show issues at lines."""
-    issues = check_rules(files)
+    """Check a candidate set; activate it when asked and valid; else show issues at lines,
+    warnings, and what the set would have done to the last period's submissions."""
+    issues, warnings = check_rules_with_warnings(files)
+    rt = runtime()
     if request.form.get("op") == "activate" and not issues:
-        rt = runtime()
         with rt.uow() as uow:
             ruleset = rulesets.activate_rules(uow, files, by=current_user.username,
                                               now=rt.now(), source="admin UI")
         rt.forget_rules()
         flash(_("Activated version %(version)s.", version=ruleset.version), "ok")
         return redirect(url_for("admin_rules.rules"))
-    shown = [focus] if focus else sorted({i.file for i in issues if i.file in files})
-    views = [(name, numbered(files[name], issues, name)) for name in shown if name in files]
-    return render_template("admin/rules_check.html", issues=issues, views=views, focus=focus,
-                           text=files.get(focus or "", ""), files=sorted(files),
-                           status_ok=not issues)
+    since = request.form.get("since") or "30d"
+    impact = None
+    if not issues:
+        with rt.uow() as uow:
+            impact = whatif.preview(uow, rt.rules(), files, rt.now(), since)
+    shown = [focus] if focus else sorted({i.file for i in [*issues, *warnings]
+                                          if i.file in files})
+    views = [(name, numbered(files[name], [*issues, *warnings], name))
+             for name in shown if name in files]
+    return render_template("admin/rules_check.html", issues=issues, warnings=warnings,
+                           views=views, focus=focus, text=files.get(focus or "", ""),
+                           files=sorted(files), status_ok=not issues, impact=impact,
+                           since=since, periods=PERIODS)
 
 
 @bp.route("/edit", methods=["GET", "POST"])
@@ -62,8 +73,9 @@ def edit() -> str | Response | tuple[str, int]:
     active = dict(runtime().rules().files)
     name = request.values.get("file") or sorted(active)[0]
     if request.method == "GET":
-        return render_template("admin/rules_check.html", issues=None, views=[], focus=name,
-                               text=active.get(name, ""), files=sorted(active), status_ok=None)
+        return render_template("admin/rules_check.html", issues=None, warnings=[], views=[],
+                               focus=name, text=active.get(name, ""), files=sorted(active),
+                               status_ok=None, impact=None, since="30d", periods=PERIODS)
     text = request.form.get("text", "").replace("\r\n", "\n")
     return _check_or_activate(_candidate(active, {name: text}), name)
 
@@ -107,14 +119,11 @@ def diff() -> str:
 def dry_run() -> str:
     """Fill in a case and see where the active rules would send it, and why."""
     rt = runtime()
-    rules, decision, clocks = rt.rules(), None, ()
+    rules, explained = rt.rules(), None
     with rt.uow() as uow:
         if request.method == "POST":
             place = find_unit(uow, request.form.get("unit", ""))
-            decision = rules.route(dry_run_facts(request.form, place), explain=True)
-            clocks = rules.clocks_for(decision.start_layer, request.form.get("category"),
-                                      decision.priority, decision.green_channel,
-                                      dict(decision.clock_overrides))
+            explained = explain_facts(rules, dry_run_facts(request.form, place))
         return render_template("admin/rules_dry_run.html", rules=rules, places=places(uow),
                                channels=CHANNELS, priorities=PRIORITIES, form=request.form,
-                               decision=decision, clocks=clocks)
+                               explained=explained)

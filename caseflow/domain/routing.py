@@ -32,6 +32,11 @@ class TraceStep:
     reason: str
 
 
+def trace_lines(trace: Sequence[TraceStep]) -> list[str]:
+    """The trace as shown everywhere (CLI, API, rules page): one line per rule tried."""
+    return [f"{'✔' if step.matched else '✘'} {step.rule_id}: {step.reason}" for step in trace]
+
+
 @dataclass(frozen=True, slots=True)
 class RouteDecision:
     """Where a new case starts, with what role, channel, tags, clock overrides and priority."""

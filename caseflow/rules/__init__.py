@@ -54,7 +54,8 @@ from caseflow.rules.validate import (
 __all__ = [
     "Category", "ClockOverride", "DeadlineTable", "EscalationPolicy", "KNOWN_FILES", "Layer",
     "OPTIONAL_FILES", "REQUIRED_FILES", "RouteDecision", "RuleIssue", "RuleSet", "RulesInvalid",
-    "Settings", "SkipRule", "TraceStep", "check_rules", "load_rules", "load_rules_from_texts",
+    "Settings", "SkipRule", "TraceStep", "check_rules", "check_rules_with_warnings", "load_rules",
+    "load_rules_from_texts",
 ]
 
 
@@ -65,7 +66,7 @@ def load_rules(directory: str | os.PathLike[str]) -> RuleSet:
 
 def load_rules_from_texts(files: Mapping[str, str]) -> RuleSet:
     """Validate and compile {filename: text}; raise RulesInvalid with every issue."""
-    ruleset, issues = _build(dict(files))
+    ruleset, issues, _warnings = _build(dict(files))
     if issues or ruleset is None:
         raise RulesInvalid(issues or [RuleIssue("-", 0, "rules could not be compiled")])
     return ruleset
@@ -74,6 +75,14 @@ def load_rules_from_texts(files: Mapping[str, str]) -> RuleSet:
 def check_rules(source: str | os.PathLike[str] | Mapping[str, str]) -> list[RuleIssue]:
     """Every issue in a rules directory or {filename: text} mapping ([] when valid)."""
     return _build(as_texts(source))[1]
+
+
+def check_rules_with_warnings(
+    source: str | os.PathLike[str] | Mapping[str, str],
+) -> tuple[list[RuleIssue], list[RuleIssue]]:
+    """(errors, warnings): warnings (e.g. overlapping routing rules) never block activation."""
+    _, issues, warnings = _build(as_texts(source))
+    return issues, sorted(warnings, key=_issue_order)
 
 
 def _parse_all(files: dict[str, str], issues: list[RuleIssue]) -> dict[str, LDict | None]:
@@ -101,7 +110,7 @@ def _parse_all(files: dict[str, str], issues: list[RuleIssue]) -> dict[str, LDic
     return parsed
 
 
-def _build(files: dict[str, str]) -> tuple[RuleSet | None, list[RuleIssue]]:
+def _build(files: dict[str, str]) -> tuple[RuleSet | None, list[RuleIssue], list[RuleIssue]]:
     issues: list[RuleIssue] = []
     parsed = _parse_all(files, issues)
     refs = Refs()
@@ -132,7 +141,7 @@ def _build(files: dict[str, str]) -> tuple[RuleSet | None, list[RuleIssue]]:
     check_meetings_and_voting(parsed.get("meetings.yaml"), parsed.get("voting.yaml"), issues)
     check_ratings_and_ranking(parsed.get("ratings.yaml"), parsed.get("ranking.yaml"), issues)
     if issues or None in (cats, roles, esc, *out.values()):
-        return None, sorted(issues, key=_issue_order)
+        return None, sorted(issues, key=_issue_order), refs.warnings
     return RuleSet(
         version=content_version(files), files=MappingProxyType(dict(files)),
         layers=out["layers"], categories=MappingProxyType({c.id: c for c in cats}),
@@ -140,7 +149,7 @@ def _build(files: dict[str, str]) -> tuple[RuleSet | None, list[RuleIssue]]:
         roles=freeze(roles[0]), grants=roles[1], routing=out["routing"],
         deadlines=out["deadlines"], escalation=esc[0], settings=esc[1],
         calendar=out["calendar"], extras=MappingProxyType(extras), calendars=book,
-    ), []
+    ), [], refs.warnings
 
 
 def _issue_order(issue: RuleIssue) -> tuple[int, str, int]:

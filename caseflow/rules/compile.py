@@ -9,8 +9,9 @@ from typing import Any
 from caseflow.domain.clocks import ClockSpec
 from caseflow.domain.conditions import compile_condition, is_unconditional
 from caseflow.domain.durations import Duration
+from caseflow.domain.overlap import RuleShape, analyse, shape
 from caseflow.domain.routing import CATEGORY_LAYER, RoutingRule
-from caseflow.rules.loader import FileCheck, LDict
+from caseflow.rules.loader import FileCheck, LDict, RuleIssue
 from caseflow.rules.ruleset import (
     ClockOverride,
     DeadlineTable,
@@ -163,9 +164,12 @@ def _override(fc: FileCheck, item: Any, line: int, refs: Refs,
 
 
 def build_routing(fc: FileCheck, data: LDict, refs: Refs) -> tuple[RoutingRule, ...]:
-    """routing.yaml: ordered first-match rules, with an unreachable-rule check."""
-    fc.keys(data, ["rules"], ["rules"], "routing.yaml")
+    """routing.yaml: ordered first-match rules, with the unreachable and overlap checks."""
+    fc.keys(data, ["rules", "hit_policy"], ["rules"], "routing.yaml")
+    policy = data.get("hit_policy", "first")
+    _one_of(fc, policy, HIT_POLICIES, data.line_of("hit_policy"))
     rules: list[RoutingRule] = []
+    shapes: list[RuleShape] = []
     seen: dict[str, int] = {}
     catch_all: tuple[str, int] | None = None
     for line, item in fc.items(data.get("rules", []), data.line_of("rules"), "rules"):
@@ -187,9 +191,40 @@ def build_routing(fc: FileCheck, data: LDict, refs: Refs) -> tuple[RoutingRule, 
             seen[rid] = line
             if len(fc.issues) == before and then is not None:
                 rules.append(RoutingRule(rid, compile_condition(when), line=line, **then))
+                shapes.append(shape(rid, line, when, _result(then), refs.category_parents or {}))
         if is_unconditional(when) and catch_all is None:
             catch_all = (rid or "?", line)
+    _report_overlaps(fc, shapes, policy == "unique", refs)
     return tuple(rules)
+
+
+HIT_POLICIES = ("first", "unique")
+
+
+def _result(then: Mapping[str, Any]) -> tuple[Any, ...]:
+    """What a rule decides, comparable between rules (tags in any order)."""
+    return (then["start_layer"], then["role"], then["green_channel"], frozenset(then["tags"]),
+            then["priority"], tuple(sorted((k, str(v)) for k, v in
+                                           then["clock_overrides"].items())))
+
+
+def _report_overlaps(fc: FileCheck, shapes: list[RuleShape], unique: bool, refs: Refs) -> None:
+    """Shadowed rules are errors; overlaps are warnings, or errors under `hit_policy: unique`."""
+    for found in analyse(shapes, unique=unique):
+        rule, where = found.rule, f"{fc.file}:{found.rule.line}"
+        others = ", ".join(f"{r.id!r} ({fc.file}:{r.line})" for r in found.earlier)
+        if found.kind == "shadowed":
+            fc.issue(rule.line, f"shadowed: rule {rule.id!r} ({where}) can never match, every "
+                                f"case it matches is taken first by {others}")
+            continue
+        on = f" on {', '.join(found.fields)}" if found.fields else ""
+        if unique:
+            fc.issue(rule.line, f"overlap under hit_policy unique: rule {rule.id!r} ({where}) "
+                                f"and {others} may both match{on}")
+        else:
+            refs.warnings.append(RuleIssue(
+                fc.file, rule.line, f"overlap: rule {rule.id!r} ({where}) and {others} may both "
+                                    f"match{on} with different results; the earlier one wins"))
 
 
 def _empty(near: LDict) -> LDict:

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
 from caseflow.domain import lifecycle
 from caseflow.domain.conditions import COMBINATORS, OPERATORS
-from caseflow.rules.loader import FileCheck, LDict, line_of
+from caseflow.rules.loader import FileCheck, LDict, RuleIssue, line_of
 
 ACTIONS = frozenset(lifecycle.ACTIONS) | frozenset(
     "accept start hold resume deliberate record_decision resolve evaluate escalate return "
@@ -64,6 +64,10 @@ class Refs:
     natures: tuple[str, ...] = DEFAULT_NATURES
     roles: frozenset[str] | None = None
     clocks: frozenset[str] | None = None
+    # Category tree (child -> parent) for the routing overlap analysis; None when it failed.
+    category_parents: Mapping[str, str | None] | None = None
+    # Findings that do not block activation (e.g. overlapping routing rules).
+    warnings: list[RuleIssue] = field(default_factory=list)
 
 
 def check_condition(fc: FileCheck, spec: Any, line: int, refs: Refs, what: str = "when") -> None:
@@ -177,6 +181,7 @@ def build_categories(fc: FileCheck, data: LDict, refs: Refs) -> tuple[Category, 
     seen: dict[str, int] = {}
     for line, item in fc.items(data.get("categories"), data.line_of("categories"), "categories"):
         _category(fc, item, line, None, refs, out, seen)
+    refs.category_parents = MappingProxyType({c.id: c.parent for c in out})
     return tuple(out)
 
 

@@ -13,9 +13,8 @@ from sqlalchemy.orm import Session
 
 from caseflow.domain.errors import InvalidInput, NotFound, PermissionDenied
 from caseflow.models import Case, Unit, UnitClosure, User
-from caseflow.rules import RuleSet
 from caseflow.services import due
-from caseflow.services.cases import get_case, hash_token, parse_submission, routing_facts
+from caseflow.services.cases import get_case, hash_token
 from caseflow.services.units import get_unit
 from caseflow.services.uow import UnitOfWork
 
@@ -266,33 +265,3 @@ def case_for_resident(uow: UnitOfWork, key: str | int, tracking_token: str) -> C
     if not hmac.compare_digest(case.tracking_token_hash, hash_token(tracking_token)):
         raise PermissionDenied("the tracking token does not match this case")
     return case
-
-
-def explain_route(uow: UnitOfWork, rules: RuleSet, raw: dict[str, Any]) -> dict[str, Any]:
-    """Where `rules` would send this grievance, with the trace; nothing is stored."""
-    sub = parse_submission(raw, rules)
-    try:
-        place = get_unit(uow.session, sub.unit)
-    except NotFound:
-        raise InvalidInput("case.unit", f"unknown unit {sub.unit!r}") from None
-    priority = sub.priority or rules.categories[sub.category].priority
-    facts = routing_facts(sub, place, priority, repeat_count=0)
-    decision = rules.route(facts)
-    priority = decision.priority or facts["priority"]
-    specs = rules.clocks_for(
-        decision.start_layer, sub.category, priority, decision.green_channel,
-        dict(decision.clock_overrides),
-    )
-    return {
-        "version": rules.version,
-        "rule": decision.rule_id,
-        "start_layer": decision.start_layer,
-        "green_channel": decision.green_channel,
-        "priority": decision.priority,
-        "tags": list(decision.tags),
-        "clocks": {spec.name: str(spec.within) for spec in specs},
-        "trace": [
-            f"{step.rule_id}: {'matched' if step.matched else 'skipped'} — {step.reason}"
-            for step in decision.trace
-        ],
-    }

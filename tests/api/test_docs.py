@@ -12,6 +12,7 @@ OPERATIONS = {
     ("get", "/api/v1/cases/{key}/attachments"),
     ("get", "/api/v1/cases/{key}/attachments/{attachment_id}"), ("get", "/api/v1/units"),
     ("get", "/api/v1/rules"), ("post", "/api/v1/rules/check"), ("post", "/api/v1/rules/explain"),
+    ("post", "/api/v1/rules/whatif"),
 }
 
 
