@@ -12,6 +12,7 @@ from caseflow.admin import dashboard, public_ratings
 from caseflow.admin import meetings as meeting_pages
 from caseflow.config import instance_path, rules_dir, secret_key
 from caseflow.db import default_url
+from caseflow.ops import limits
 from caseflow.ops import web as ops_web
 from caseflow.services.runtime import Runtime
 
@@ -31,6 +32,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config["CLOCK"],
     )
     app.extensions["caseflow"] = runtime
+    limits.install(app)  # first: body size and input cleaning before any hook reads the body
     for register in (open311.register, admin.register, meeting_pages.register,
                      dashboard.register, public_ratings.register, api.register):
         register(app)

@@ -21,7 +21,6 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from caseflow.admin.labels import ACTIONS, FIELDS, STATES, label
 from caseflow.domain.errors import (
     AccountLocked,
     ActionNotAllowed,
@@ -143,6 +142,10 @@ def open311_status(error: CaseflowError) -> int:
 
 def explain(error: CaseflowError) -> str:
     """The error in the reader's language, as one sentence."""
+    # Imported here: `caseflow.admin` imports this module, and the CLI imports this module
+    # first (for `cli_message`), which would otherwise be a circular import.
+    from caseflow.admin.labels import ACTIONS, FIELDS, STATES, label
+
     if isinstance(error, StaleVersion):
         return _("This case has been updated by someone else.")
     if isinstance(error, NotFound):
