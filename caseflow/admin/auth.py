@@ -80,6 +80,7 @@ def login() -> str | Response:
     with runtime().uow() as uow:
         user = accounts.sign_in(uow, request.form.get("username", ""),
                                 request.form.get("password", ""), runtime().now(),
+                                request.remote_addr or "-",
                                 config["LOGIN_MAX_FAILURES"], config["LOGIN_LOCKOUT"])
         staff = StaffUser.of(user) if user else None
     if staff is None:

@@ -15,7 +15,7 @@ from caseflow.models.rollups import (
 )
 from caseflow.models.rulesets import RuleActivation, RuleSetVersion
 from caseflow.models.units import PropertyCompany, Unit, UnitClosure
-from caseflow.models.users import User
+from caseflow.models.users import SignInFailures, User
 from caseflow.models.voting import Ballot, ExclusivePart, Vote
 
 __all__ = [
@@ -36,6 +36,7 @@ __all__ = [
     "PropertyCompany",
     "RuleActivation",
     "RuleSetVersion",
+    "SignInFailures",
     "Unit",
     "UnitClosure",
     "User",
