@@ -118,6 +118,6 @@ def test_a_vote_closing_before_it_opens_is_refused(client: FlaskClient, auth: di
     load_ballot_list(runtime, users["admin"])
     before = (runtime.now() - timedelta(days=1)).isoformat()
     body = refused(client, 422, lambda: client.post("/api/v1/votes", json={
-        "complex": "rhine", "title": "换电梯", "matter": "ordinary_matter",
+        "complex": "rhine", "title": "换电梯", "matter": "rules_of_procedure",
         "closes_at": before}, headers=auth["admin"]))
-    assert body["field"] in ("closes_at", "matter")
+    assert body["field"] == "closes_at" and "after the opening time" in body["detail"]
