@@ -93,3 +93,22 @@ def test_unknown_usernames_are_counted_too(app: Flask) -> None:
         assert token(attacker, "nobody", "guess").status_code == 401
     assert token(attacker, "nobody", "guess").status_code == 403
     healthy(attacker)
+
+
+def test_behind_a_trusted_proxy_the_source_is_the_forwarded_address(
+        database_url: str, clock: FrozenClock) -> None:
+    from caseflow.app import create_app
+    from tests.conftest import RULES_DIR
+
+    app = create_app({"DATABASE_URL": database_url, "RULES_DIR": str(RULES_DIR),
+                      "CLOCK": clock, "TESTING": True, "TRUSTED_PROXIES": 1})
+    client = app.test_client()
+    for _ in range(5):
+        client.post("/api/v1/auth/token", json={"username": "x", "password": "y"},
+                    headers={"X-Forwarded-For": ATTACKER})
+    locked = client.post("/api/v1/auth/token", json={"username": "x", "password": "y"},
+                         headers={"X-Forwarded-For": ATTACKER})
+    other = client.post("/api/v1/auth/token", json={"username": "x", "password": "y"},
+                        headers={"X-Forwarded-For": OWNER})
+    assert (locked.status_code, other.status_code) == (403, 401)
+    app.extensions["caseflow"].engine.dispose()
