@@ -5,7 +5,7 @@ from caseflow.models.base import Base
 from caseflow.models.cases import Case, CaseEvent
 from caseflow.models.intake import IntakeRequest
 from caseflow.models.meetings import Meeting
-from caseflow.models.outbox import OutboxMessage
+from caseflow.models.outbox import OutboxDelivery, OutboxMessage
 from caseflow.models.ratings import OwnerEvaluation
 from caseflow.models.rollups import (
     CaseClockSeconds,
@@ -22,6 +22,7 @@ __all__ = [
     "ApiToken",
     "Attachment",
     "IdempotencyRecord",
+    "OutboxDelivery",
     "OutboxMessage",
     "OwnerEvaluation",
     "ReadAudit",
