@@ -176,7 +176,7 @@ def serve(host: str, port: int, production: bool, workers: int) -> None:
     click.echo(f"caseflow is serving at http://{host}:{port}/")
     if production:
         gunicorn = gunicorn_path()
-        os.execv(gunicorn, [
+        os.execv(gunicorn, [  # noqa: S606 (our own gunicorn, fixed arguments, no shell)
             gunicorn, "-c", "python:caseflow.ops.gunicorn_conf", "--bind", f"{host}:{port}",
             "--workers", str(workers), "caseflow.app:create_app()",
         ])
