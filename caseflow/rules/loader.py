@@ -107,6 +107,29 @@ class _TooBig(Exception):
         self.reason = reason
 
 
+def _check_expansion(root: yaml.Node) -> None:
+    """Refuse a document whose aliases would expand past MAX_NODES values, before any is
+    built: sizes are summed over the graph of nodes, each node once (aliases share nodes)."""
+    sizes: dict[int, int] = {}
+
+    def size(node: yaml.Node) -> int:
+        known = sizes.get(id(node))
+        if known is None:
+            children: list[yaml.Node] = []
+            if isinstance(node, yaml.MappingNode):
+                children = [part for pair in node.value for part in pair]
+            elif isinstance(node, yaml.SequenceNode):
+                children = list(node.value)
+            known = 1 + sum(size(child) for child in children)
+            sizes[id(node)] = known
+            if known > MAX_NODES:
+                raise _TooBig(node.start_mark.line + 1,
+                              f"the file expands to more than {MAX_NODES} values (aliases?)")
+        return known
+
+    size(root)
+
+
 def decode_rules(name: str, raw: bytes) -> tuple[str, list[RuleIssue]]:
     """A rules file's bytes as text; undecodable bytes are an issue at their line."""
     try:
@@ -124,6 +147,8 @@ def parse_yaml(name: str, text: str) -> tuple[Any, list[RuleIssue]]:
         loader = _Bounded(text)
         try:
             node = loader.get_single_node()
+            if node is not None:
+                _check_expansion(node)
             issues: list[RuleIssue] = []
             data = _convert(loader, node, name, issues) if node is not None else None
             return data, issues
@@ -131,6 +156,8 @@ def parse_yaml(name: str, text: str) -> tuple[Any, list[RuleIssue]]:
             loader.dispose()
     except _TooBig as exc:
         return None, [RuleIssue(name, exc.line, f"refused: {exc.reason}")]
+    except RecursionError:  # PyYAML composes recursively: thousands of nested [ or {
+        return None, [RuleIssue(name, 0, "refused: nested too deeply")]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 0

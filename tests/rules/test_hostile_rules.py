@@ -93,3 +93,8 @@ def test_a_file_that_is_not_utf8_is_file_line_not_a_traceback(tmp_path: Path) ->
     assert [str(i) for i in issues] == ["ranking.yaml:2: not UTF-8 (save the file as UTF-8)"]
     with pytest.raises(Exception, match="ranking.yaml:2: not UTF-8"):
         read_directory(tmp_path)
+
+
+def test_yaml_nested_thousands_deep_is_refused_not_a_traceback() -> None:
+    data, [issue] = timed(lambda: parse_yaml("ranking.yaml", "a: " + "[" * 5000 + "]" * 5000))
+    assert data is None and "nested too deeply" in issue.message
