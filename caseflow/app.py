@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask, jsonify
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from caseflow import admin, api, open311
 from caseflow.admin import dashboard, public_ratings
 from caseflow.admin import meetings as meeting_pages
 from caseflow.config import instance_path, rules_dir, secret_key
 from caseflow.db import default_url
+from caseflow.ops import limits
 from caseflow.ops import web as ops_web
 from caseflow.services.runtime import Runtime
 
@@ -31,6 +34,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config["CLOCK"],
     )
     app.extensions["caseflow"] = runtime
+    limits.install(app)  # first: body size and input cleaning before any hook reads the body
+    proxies = int(app.config.get("TRUSTED_PROXIES") or os.environ.get("CASEFLOW_TRUSTED_PROXIES")
+                  or 0)
+    if proxies:  # behind nginx: the client's address (lockouts, rate limits) from X-Forwarded-For
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies)  # type: ignore[method-assign]
     for register in (open311.register, admin.register, meeting_pages.register,
                      dashboard.register, public_ratings.register, api.register):
         register(app)

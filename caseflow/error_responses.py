@@ -26,6 +26,7 @@ from caseflow.domain.errors import (
     ActionNotAllowed,
     CaseflowError,
     InvalidInput,
+    MalformedInput,
     NotFound,
     PermissionDenied,
     RulesInvalid,
@@ -158,6 +159,9 @@ def explain(error: CaseflowError) -> str:
     if isinstance(error, ActionNotAllowed):
         return _("“%(action)s” is not possible while the case is “%(state)s”.",
                  action=label(ACTIONS, error.action), state=label(STATES, error.state))
+    if isinstance(error, MalformedInput):
+        return _("Please check “%(field)s”: it contains characters that cannot be stored.",
+                 field=label(FIELDS, error.field))
     if isinstance(error, InvalidInput):
         return _("Please check “%(field)s”: %(message)s", field=label(FIELDS, error.field),
                  message=error.reason)
@@ -179,6 +183,9 @@ def _csrf_page() -> tuple[str, int]:
 
 def _http_page(error: HTTPException) -> tuple[str, int]:
     message = _("Not found.") if error.code == 404 else error.description
+    if error.code == 413:
+        message = _("What was sent is larger than the limit of %(size)d kB.",
+                    size=(request.max_content_length or 0) // 1024)
     return render_template("admin/error.html", message=message), error.code or 500
 
 

@@ -56,7 +56,7 @@ class StaffUser:
     @classmethod
     def of(cls, viewer: Viewer) -> StaffUser:
         """The signed-in user from who services say they are."""
-        assert viewer.id is not None  # staff viewers carry their user id
+        assert viewer.id is not None  # noqa: S101 (type narrowing: staff viewers carry their id)
         return cls(viewer.id, viewer.username, viewer.display_name, viewer.role,
                    viewer.unit_id, viewer.unit_name)
 
@@ -80,6 +80,7 @@ def login() -> str | Response:
     with runtime().uow() as uow:
         user = accounts.sign_in(uow, request.form.get("username", ""),
                                 request.form.get("password", ""), runtime().now(),
+                                request.remote_addr or "-",
                                 config["LOGIN_MAX_FAILURES"], config["LOGIN_LOCKOUT"])
         staff = StaffUser.of(user) if user else None
     if staff is None:

@@ -34,7 +34,6 @@ DEFAULTS = {
     "OPENAPI_VERSION": "3.0.3",
     "OPENAPI_URL_PREFIX": "/api",
     "OPENAPI_JSON_PATH": "openapi.json",
-    "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": True,
     "SUBMIT_RATE_LIMIT": "10 per minute",

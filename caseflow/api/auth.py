@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 from flask import current_app, g, request
 
-from caseflow.api.common import Blueprint, rate_limit, runtime
+from caseflow.api.common import Blueprint, problems, rate_limit, runtime
 from caseflow.api.schemas import LoginSchema, TokenSchema
 from caseflow.domain.errors import PermissionDenied, Unauthenticated
 from caseflow.services import tokens
@@ -64,12 +64,16 @@ def requires(roles: Iterable[str] | None = None) -> Callable[[F], F]:
 @blp.arguments(LoginSchema)
 @blp.response(201, TokenSchema)
 @blp.alt_response(401, description="Wrong username or password")
+@problems(blp, 403)
 def issue_token(body: dict[str, Any]) -> dict[str, Any]:
     """Exchange a username and password for a bearer token."""
     rt = runtime()
     with rt.uow() as uow:
-        days = int(current_app.config["TOKEN_DAYS"])
-        token, secret = tokens.login(uow, body["username"], body["password"], rt.now(), days)
+        config = current_app.config
+        token, secret = tokens.login(
+            uow, body["username"], body["password"], rt.now(), int(config["TOKEN_DAYS"]),
+            request.remote_addr or "-", max_failures=config["LOGIN_MAX_FAILURES"],
+            lockout=config["LOGIN_LOCKOUT"])
     return {"token": secret, "expires_at": token.expires_at}
 
 

@@ -107,7 +107,9 @@ class VoteSchema(Schema):
     title = Text()
     matter = Text()
     threshold = Text()
-    fund_amount = fields.Decimal(as_string=True, allow_none=True)
+    # A string keeps the fen exact ("1200.00"); documented as what it is, not a number.
+    fund_amount = fields.Decimal(as_string=True, allow_none=True,
+                                 metadata={"type": "string", "format": "decimal"})
     status = Text()
     ballots_cast = fields.Integer()
     opened_at = fields.DateTime()

@@ -6,6 +6,7 @@ import logging
 import os
 import shutil
 import signal
+import sys
 import time
 from pathlib import Path
 from types import FrameType
@@ -13,6 +14,7 @@ from types import FrameType
 import click
 
 from caseflow.cli.common import plain_errors, runtime
+from caseflow.config import instance_path
 from caseflow.services import migrations
 from caseflow.services.runtime import Runtime
 from caseflow.services.units import import_unit_file
@@ -154,6 +156,16 @@ def _loop(rt: Runtime, steps: list, interval: float) -> None:  # type: ignore[ty
     click.echo("worker stopped")
 
 
+def gunicorn_path() -> str:
+    """gunicorn beside this Python (the virtualenv's bin/), else on the PATH, else one line."""
+    beside = Path(sys.executable).parent / "gunicorn"  # not resolved: a venv's python links
+    found = str(beside) if beside.is_file() else shutil.which("gunicorn")
+    if not found:
+        raise click.ClickException(f"gunicorn not found beside {sys.executable} nor on the "
+                                   "PATH: pip install gunicorn into caseflow's environment")
+    return found
+
+
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True)
@@ -163,8 +175,8 @@ def serve(host: str, port: int, production: bool, workers: int) -> None:
     """Serve the app: the development server, or gunicorn with --production."""
     click.echo(f"caseflow is serving at http://{host}:{port}/")
     if production:
-        gunicorn = shutil.which("gunicorn") or "gunicorn"
-        os.execvp(gunicorn, [
+        gunicorn = gunicorn_path()
+        os.execv(gunicorn, [  # noqa: S606 (our own gunicorn, fixed arguments, no shell)
             gunicorn, "-c", "python:caseflow.ops.gunicorn_conf", "--bind", f"{host}:{port}",
             "--workers", str(workers), "caseflow.app:create_app()",
         ])
@@ -175,22 +187,32 @@ def serve(host: str, port: int, production: bool, workers: int) -> None:
     run_simple(host, port, create_app(), threaded=True)
 
 
+ATTACHMENTS_HELP = "The photos' folder (default: attachments/ in the instance folder)."
+
+
+def _attachments(folder: str | None) -> Path:
+    return Path(folder) if folder else instance_path() / "attachments"
+
+
 @click.command()
 @click.argument("target", type=click.Path(dir_okay=False))
-def backup(target: str) -> None:
-    """Write a consistent backup to TARGET (SQLite copy, or pg_dump custom format)."""
+@click.option("--attachments", type=click.Path(file_okay=False), help=ATTACHMENTS_HELP)
+def backup(target: str, attachments: str | None) -> None:
+    """Write one archive to TARGET: the database, the photos and a manifest of their hashes."""
     from caseflow.services.backup import backup as run_backup
 
     rt = runtime()
     with plain_errors():
-        click.echo(f"backup written to {run_backup(rt.engine, target)}")
+        click.echo(f"backup written to {run_backup(rt.engine, target, _attachments(attachments))}")
 
 
 @click.command()
 @click.argument("source", type=click.Path(exists=True, dir_okay=False))
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
-def restore(source: str, yes: bool) -> None:
-    """Replace the database with the backup SOURCE (stop app processes and workers first)."""
+@click.option("--attachments", type=click.Path(file_okay=False), help=ATTACHMENTS_HELP)
+def restore(source: str, yes: bool, attachments: str | None) -> None:
+    """Replace the database and photos with the archive SOURCE, once its hashes check out
+    (stop app processes and workers first)."""
     from caseflow.services.backup import restore as run_restore
 
     rt = runtime()
@@ -198,7 +220,7 @@ def restore(source: str, yes: bool) -> None:
     if not yes:
         click.confirm(f"replace every table of {url} with {source}?", abort=True)
     with plain_errors():
-        run_restore(rt.engine, source)
+        run_restore(rt.engine, source, _attachments(attachments))
     click.echo(f"restored {source} into {url}")
 
 

@@ -141,7 +141,7 @@ class BusinessCalendar:
 
     def periods_of(self, day: date) -> tuple[Period, ...]:
         """The local work periods of `day`: none on a day off."""
-        assert self.weekly is not None  # set by __post_init__
+        assert self.weekly is not None  # noqa: S101 - set by __post_init__, a type narrowing
         if day in self.extra_workdays:
             return self.weekly[day.weekday()] or self.work_periods
         if day in self.extra_holidays:

@@ -205,7 +205,7 @@ def clock_status(
     if timeline.paused:
         # Paused clocks have no deadline to chase; the sweep must not pick them up.
         return ClockStatus(spec.name, None, None, True, remaining, False, None)
-    assert due_at is not None  # not paused, so _project always projects a moment
+    assert due_at is not None  # noqa: S101 (narrowing: not paused, so _project projects)
     if timeline.stopped_at is not None:
         overdue = timeline.stopped_at > due_at
     else:

@@ -52,6 +52,13 @@ class InvalidInput(CaseflowError):
         return {"field": self.field}
 
 
+class MalformedInput(InvalidInput):
+    """A request field no database can store or no parser should read (NUL, surrogate, depth)."""
+
+    code = "malformed_input"
+    status = 400
+
+
 class NotFound(CaseflowError):
     """Something looked up by id or reference does not exist (or is not visible)."""
 

@@ -6,7 +6,7 @@ from caseflow.models.cases import Case, CaseEvent
 from caseflow.models.charges import ClockCharge
 from caseflow.models.intake import IntakeRequest
 from caseflow.models.meetings import Meeting
-from caseflow.models.outbox import OutboxMessage
+from caseflow.models.outbox import OutboxDelivery, OutboxMessage
 from caseflow.models.ratings import OwnerEvaluation
 from caseflow.models.rollups import (
     CaseClockSeconds,
@@ -16,13 +16,14 @@ from caseflow.models.rollups import (
 )
 from caseflow.models.rulesets import RuleActivation, RuleSetVersion
 from caseflow.models.units import PropertyCompany, Unit, UnitClosure
-from caseflow.models.users import User
+from caseflow.models.users import SignInFailures, User
 from caseflow.models.voting import Ballot, ExclusivePart, Vote
 
 __all__ = [
     "ApiToken",
     "Attachment",
     "IdempotencyRecord",
+    "OutboxDelivery",
     "OutboxMessage",
     "OwnerEvaluation",
     "ReadAudit",
@@ -38,6 +39,7 @@ __all__ = [
     "PropertyCompany",
     "RuleActivation",
     "RuleSetVersion",
+    "SignInFailures",
     "Unit",
     "UnitClosure",
     "User",

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseflow.models.base import Base
@@ -39,3 +39,25 @@ class OutboxMessage(Base):
 
     # The delivery worker's claim query: pending rows whose next attempt is due.
     __table_args__ = (Index("ix_outbox_status_next", "status", "next_attempt_at"),)
+
+
+class OutboxDelivery(Base):
+    """How one message went to one webhook: each endpoint is retried on its own, so that a
+    failing one never makes the message go again to those that took it."""
+
+    __tablename__ = "outbox_deliveries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The outbox's id, without a foreign key: the outbox table is made on another branch of
+    # the migrations; the unique key below indexes it.
+    message_id: Mapped[int]
+    webhook: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime]
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    delivered_at: Mapped[datetime | None]
+
+    __table_args__ = (
+        UniqueConstraint("message_id", "webhook", name="uq_outbox_deliveries_message_webhook"),
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseflow.models.base import Base
@@ -29,3 +29,23 @@ class User(Base):
     password_changed_at: Mapped[datetime | None]
 
     unit: Mapped[Unit | None] = relationship()
+
+
+class SignInFailures(Base):
+    """Wrong passwords typed for one username from one source (an address), and its lockout.
+
+    Keyed by both, so that someone guessing from one address locks only that address out:
+    the account's owner, signing in from elsewhere, is never locked out by a stranger.
+    """
+
+    __tablename__ = "sign_in_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(64))
+    failures: Mapped[int] = mapped_column(default=0)
+    lockouts: Mapped[int] = mapped_column(default=0)  # in a row: each one lasts twice as long
+    locked_until: Mapped[datetime | None]
+    last_failure_at: Mapped[datetime]
+
+    __table_args__ = (UniqueConstraint("username", "source", name="uq_sign_in_failures_key"),)

@@ -44,7 +44,7 @@ def window(
     if start is None and end is None:
         return now - WINDOW, now
     if start is None:
-        assert end is not None
+        assert end is not None  # noqa: S101 (type narrowing: both None returned above)
         return end - WINDOW, end
     if end is None:
         return start, start + WINDOW

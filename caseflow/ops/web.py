@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import hmac
 import logging
+import os
 import re
 import time
 import uuid
 from typing import Any
 
 from flask import Flask, Response, g, jsonify, request
+from werkzeug.exceptions import NotFound
 
 from caseflow.ops.metrics import CONTENT_TYPE_LATEST, REQUEST_SECONDS, exposition
 from caseflow.services.health import readiness, readiness_warnings
@@ -40,6 +43,7 @@ def _finish(response: Response) -> Response:
 
 def install(app: Flask, runtime: Runtime) -> None:
     """Add the request-id and metrics hooks and the /readyz and /metrics endpoints."""
+    app.config.setdefault("METRICS_TOKEN", os.environ.get("CASEFLOW_METRICS_TOKEN", ""))
     app.before_request(_start)
     app.after_request(_finish)
 
@@ -55,6 +59,19 @@ def install(app: Flask, runtime: Runtime) -> None:
 
     @app.get("/metrics")
     def metrics() -> Any:
-        """Prometheus exposition of caseflow_* metrics."""
+        """Prometheus exposition of caseflow_* metrics, to the holder of METRICS_TOKEN only.
+
+        Without a token configured the endpoint does not exist (404): metrics name units and
+        counts that are nobody else's business. Prometheus sends the token as a bearer token.
+        """
+        expected = str(app.config.get("METRICS_TOKEN") or "")
+        if not expected:
+            raise NotFound()
+        scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(),
+                                                                 expected.encode()):
+            return Response("metrics need 'Authorization: Bearer <METRICS_TOKEN>'\n",
+                            status=401, mimetype="text/plain",
+                            headers={"WWW-Authenticate": 'Bearer realm="metrics"'})
         return Response(exposition(runtime.uow, runtime.now, runtime.rules),
                         mimetype=CONTENT_TYPE_LATEST)

@@ -74,7 +74,11 @@ def load_rules_from_texts(files: Mapping[str, str]) -> RuleSet:
 
 def check_rules(source: str | os.PathLike[str] | Mapping[str, str]) -> list[RuleIssue]:
     """Every issue in a rules directory or {filename: text} mapping ([] when valid)."""
-    return _build(as_texts(source))[1]
+    try:
+        texts = as_texts(source)
+    except RulesInvalid as error:  # undecodable files: nothing more can be read
+        return list(error.issues)
+    return _build(texts)[1]
 
 
 def check_rules_with_warnings(

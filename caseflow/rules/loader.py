@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from caseflow.domain.durations import Duration, parse_duration
+from caseflow.domain.errors import RulesInvalid
 
 REQUIRED_FILES = (
     "layers.yaml",
@@ -25,6 +26,11 @@ REQUIRED_FILES = (
 OPTIONAL_FILES = ("meetings.yaml", "voting.yaml", "ratings.yaml", "ranking.yaml",
                   "notifications.yaml", "retention.yaml")
 KNOWN_FILES = REQUIRED_FILES + OPTIONAL_FILES
+# Bounds on a rules file: the shipped ones are under 10 kB, use no aliases and at most ~430
+# values (categories.yaml); a city with a hundred times as many categories still fits.
+MAX_FILE_CHARS = 1_000_000
+MAX_ALIASES = 100
+MAX_NODES = 50_000
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _TYPE_NAMES = {str: "text", int: "a whole number", float: "a number", bool: "true or false",
                list: "a list", dict: "a mapping"}
@@ -69,17 +75,89 @@ def line_of(value: Any, default: int = 0) -> int:
     return getattr(value, "line", default)
 
 
+class _Bounded(yaml.SafeLoader):
+    """A safe loader that refuses documents whose aliases would expand without bound.
+
+    Rules files come from users (an upload, `rules/explain`): a few hundred bytes of nested
+    aliases (a "billion laughs") expand to gigabytes. Aliases are counted as they are read
+    and the expanded size is counted as it is converted; either bound ends the reading.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.aliases = 0
+        self.budget = MAX_NODES
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        """Count each alias (`*name`) before it is resolved."""
+        if self.check_event(yaml.AliasEvent):
+            self.aliases += 1
+            if self.aliases > MAX_ALIASES:
+                mark = self.peek_event().start_mark
+                raise _TooBig(mark.line + 1, f"more than {MAX_ALIASES} aliases (*name)")
+        return super().compose_node(parent, index)
+
+
+class _TooBig(Exception):
+    """A document over one of the bounds, at a line."""
+
+    def __init__(self, line: int, reason: str) -> None:
+        super().__init__(reason)
+        self.line = line
+        self.reason = reason
+
+
+def _check_expansion(root: yaml.Node) -> None:
+    """Refuse a document whose aliases would expand past MAX_NODES values, before any is
+    built: sizes are summed over the graph of nodes, each node once (aliases share nodes)."""
+    sizes: dict[int, int] = {}
+
+    def size(node: yaml.Node) -> int:
+        known = sizes.get(id(node))
+        if known is None:
+            children: list[yaml.Node] = []
+            if isinstance(node, yaml.MappingNode):
+                children = [part for pair in node.value for part in pair]
+            elif isinstance(node, yaml.SequenceNode):
+                children = list(node.value)
+            known = 1 + sum(size(child) for child in children)
+            sizes[id(node)] = known
+            if known > MAX_NODES:
+                raise _TooBig(node.start_mark.line + 1,
+                              f"the file expands to more than {MAX_NODES} values (aliases?)")
+        return known
+
+    size(root)
+
+
+def decode_rules(name: str, raw: bytes) -> tuple[str, list[RuleIssue]]:
+    """A rules file's bytes as text; undecodable bytes are an issue at their line."""
+    try:
+        return raw.decode("utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        return "", [RuleIssue(name, line, "not UTF-8 (save the file as UTF-8)")]
+
+
 def parse_yaml(name: str, text: str) -> tuple[Any, list[RuleIssue]]:
     """Parse one file; syntax errors become issues at their line (data is then None)."""
+    if len(text) > MAX_FILE_CHARS:
+        return None, [RuleIssue(name, 0, f"the file is larger than {MAX_FILE_CHARS} characters")]
     try:
-        loader = yaml.SafeLoader(text)
+        loader = _Bounded(text)
         try:
             node = loader.get_single_node()
+            if node is not None:
+                _check_expansion(node)
             issues: list[RuleIssue] = []
             data = _convert(loader, node, name, issues) if node is not None else None
             return data, issues
         finally:
             loader.dispose()
+    except _TooBig as exc:
+        return None, [RuleIssue(name, exc.line, f"refused: {exc.reason}")]
+    except RecursionError:  # PyYAML composes recursively: thousands of nested [ or {
+        return None, [RuleIssue(name, 0, "refused: nested too deeply")]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 0
@@ -92,7 +170,11 @@ def parse_yaml(name: str, text: str) -> tuple[Any, list[RuleIssue]]:
         return None, [RuleIssue(name, 0, f"YAML error: {exc}")]
 
 
-def _convert(loader: yaml.SafeLoader, node: yaml.Node, name: str, issues: list[RuleIssue]) -> Any:
+def _convert(loader: _Bounded, node: yaml.Node, name: str, issues: list[RuleIssue]) -> Any:
+    loader.budget -= 1  # every node as expanded: an alias used twice costs twice
+    if loader.budget < 0:
+        raise _TooBig(node.start_mark.line + 1,
+                      f"the file expands to more than {MAX_NODES} values (aliases?)")
     if isinstance(node, yaml.MappingNode):
         loader.flatten_mapping(node)  # resolve `<<: *anchor` merge keys like PyYAML does
         out = LDict()
@@ -123,7 +205,14 @@ def read_directory(directory: str | os.PathLike[str]) -> dict[str, str]:
     path = Path(directory)
     if not path.is_dir():
         raise FileNotFoundError(f"rules directory {str(path)!r} does not exist")
-    return {p.name: p.read_text(encoding="utf-8") for p in sorted(path.glob("*.yaml"))}
+    texts, issues = {}, []
+    for file in sorted(path.glob("*.yaml")):
+        text, found = decode_rules(file.name, file.read_bytes())
+        texts[file.name] = text
+        issues += found
+    if issues:
+        raise RulesInvalid(issues)
+    return texts
 
 
 def as_texts(source: str | os.PathLike[str] | Mapping[str, str]) -> dict[str, str]:

@@ -4,14 +4,16 @@ collected; nothing stops early."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+import re2
+
 from caseflow.domain import lifecycle
 from caseflow.domain.conditions import COMBINATORS, OPERATORS
+from caseflow.domain.operators import compile_regex
 from caseflow.rules.loader import FileCheck, LDict, RuleIssue, line_of
 
 ACTIONS = frozenset(lifecycle.ACTIONS) | frozenset(
@@ -133,9 +135,10 @@ def _check_operand(fc: FileCheck, field: str, op: str, operand: Any, line: int, 
     elif op == "matches":
         if fc.typed(operand, str, line, what):
             try:
-                re.compile(operand)
-            except re.error as exc:
-                fc.issue(line, f"{what}: bad regular expression: {exc}")
+                compile_regex(operand)  # RE2, as evaluation does: no catastrophic backtracking
+            except re2.error as exc:
+                fc.issue(line, f"{what}: bad regular expression (RE2 has no backreferences "
+                               f"or lookaround): {exc}")
     elif fc.typed(operand, _SCALAR, line, what) and operand is not None:
         _check_value(fc, field, operand, line, refs)
 

@@ -5,42 +5,75 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import joinedload
 from werkzeug.security import generate_password_hash
 
 from caseflow.domain.errors import AccountLocked, InvalidInput, NotFound
-from caseflow.models import User
+from caseflow.models import SignInFailures, User
 from caseflow.services.uow import UnitOfWork
 from caseflow.services.users import MIN_PASSWORD, check_password, create_user, find_user
 from caseflow.services.visibility import Viewer, staff_of
 
 MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=15)
+MAX_LOCKOUT = timedelta(hours=24)
+FORGET_AFTER = timedelta(hours=24)  # a source quiet this long starts again from nothing
+security_log = logging.getLogger("caseflow.security")
 
 
-
-
-def sign_in(uow: UnitOfWork, username: str, password: str, now: datetime,
+def sign_in(uow: UnitOfWork, username: str, password: str, now: datetime, source: str = "-",
             max_failures: int = MAX_FAILURES, lockout: timedelta = LOCKOUT) -> Viewer | None:
-    """Who signed in when the password is right; counts failures and locks the account
-    (and commits)."""
+    """The one lockout policy of every sign-in door (web form, API token, CLI), and commit.
+
+    Failures count per username AND source address: after `max_failures` wrong passwords
+    that source is locked out of that username for `lockout`, doubling with each lockout in
+    a row (at most a day); other sources, the owner's among them, are not affected. Each
+    lockout is logged at WARNING on `caseflow.security`, the administrators' alert.
+    """
+    username = username if isinstance(username, str) else ""
+    key = (username.strip().lower()[:64], (source or "-")[:64])
+    record = uow.session.scalars(select(SignInFailures).where(
+        SignInFailures.username == key[0], SignInFailures.source == key[1])).first()
+    if record is not None and record.locked_until is not None and record.locked_until > now:
+        raise AccountLocked(record.locked_until)
     user = find_user(uow.session, username)
-    if user is None or not user.active:
-        return None
-    if user.locked_until is not None and user.locked_until > now:
-        raise AccountLocked(user.locked_until)
-    if check_password(user, password):
-        user.failed_logins, user.locked_until = 0, None
+    if user is not None and user.active and check_password(user, password):
+        if record is not None:
+            uow.session.delete(record)
         uow.commit()
         return staff_of(user)
-    user.failed_logins += 1
-    if user.failed_logins >= max_failures:
-        user.failed_logins, user.locked_until = 0, now + lockout
+    _count_failure(uow, record, key, now, max_failures, lockout)
     uow.commit()
     return None
+
+
+def _count_failure(uow: UnitOfWork, record: SignInFailures | None, key: tuple[str, str],
+                   now: datetime, max_failures: int, lockout: timedelta) -> None:
+    if record is None:
+        record = SignInFailures(username=key[0], source=key[1], failures=0, lockouts=0,
+                                last_failure_at=now)
+        uow.session.add(record)
+    elif record.last_failure_at < now - FORGET_AFTER:
+        record.failures, record.lockouts = 0, 0
+    record.failures += 1
+    record.last_failure_at = now
+    if record.failures >= max_failures:
+        record.failures, record.lockouts = 0, record.lockouts + 1
+        record.locked_until = now + min(lockout * 2 ** (record.lockouts - 1), MAX_LOCKOUT)
+        security_log.warning(
+            "sign-in locked: %s from %s until %s (lockout %d in a row)",
+            key[0], key[1], record.locked_until.isoformat(), record.lockouts,
+            extra={"alert": "sign_in_locked", "username": key[0], "source": key[1]})
+
+
+def lift_lockouts(uow: UnitOfWork, username: str) -> None:
+    """Forget every failure and lockout of a username (a password reset does this)."""
+    uow.session.execute(delete(SignInFailures).where(
+        SignInFailures.username == username.strip().lower()[:64]))
 
 
 def _set_password(user: User, password: str, now: datetime) -> None:
@@ -63,6 +96,7 @@ def change_password(uow: UnitOfWork, user_id: int, old: str, new: str, now: date
 def reset_password(uow: UnitOfWork, username: str, new: str, now: datetime) -> None:
     """An administrator sets a new password and lifts any lockout (commits)."""
     _set_password(_by_name(uow, username), new, now)
+    lift_lockouts(uow, username)
     uow.commit()
 
 

@@ -32,8 +32,9 @@ from caseflow.services.units import import_units, parse_units
 from caseflow.services.users import create_user, find_user
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "demo"
-ADMIN_PASSWORD = "admin-demo-2026"
-DEMO_PASSWORD = "caseflow-demo"
+# The demo's published sign-ins (README); `seed-demo` is for trial installs, never production.
+ADMIN_PASSWORD = "admin-demo-2026"  # noqa: S105
+DEMO_PASSWORD = "caseflow-demo"  # noqa: S105
 # Days of history before the runtime's clock; day 0 of cases.yaml is this many days ago.
 HISTORY_DAYS = 30
 

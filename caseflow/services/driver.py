@@ -97,7 +97,7 @@ class DriverStatement:
         if conn.dispatch.before_cursor_execute or conn.engine.echo:
             return plan, conn.exec_driver_sql(plan.sql, args)
         dbapi = conn.connection.dbapi_connection
-        assert dbapi is not None
+        assert dbapi is not None  # noqa: S101 (type narrowing: a checked-out connection)
         cursor = dbapi.cursor()
         try:
             cursor.execute(plan.sql, args)

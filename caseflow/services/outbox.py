@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from caseflow.models import Case, CaseEvent, OutboxMessage
+from caseflow.models import Case, CaseEvent, OutboxDelivery, OutboxMessage
 from caseflow.models.outbox import OUTBOX_STATUSES as OUTBOX_STATUSES  # for the edges
 from caseflow.services.uow import UnitOfWork
 
@@ -125,14 +125,21 @@ def list_messages(
 def replay(
     uow: UnitOfWork, now: datetime, ids: Sequence[int] = (), all_dead: bool = False
 ) -> int:
-    """Send messages again from the first attempt: the given ids, or every dead one."""
+    """Send messages again from the first attempt, and commit: the given ids (to every
+    endpoint again), or every dead one (only to the endpoints that gave up on it)."""
     query = update(OutboxMessage).values(
         status="pending", attempts=0, next_attempt_at=now, last_error=""
     )
+    rows = update(OutboxDelivery).values(status="pending", attempts=0, next_attempt_at=now,
+                                         last_error="", delivered_at=None)
     if all_dead:
+        dead = select(OutboxMessage.id).where(OutboxMessage.status == "dead")
+        rows = rows.where(OutboxDelivery.message_id.in_(dead), OutboxDelivery.status == "dead")
         query = query.where(OutboxMessage.status == "dead")
     else:
+        rows = rows.where(OutboxDelivery.message_id.in_(list(ids)))
         query = query.where(OutboxMessage.id.in_(list(ids)))
+    uow.session.execute(rows.execution_options(synchronize_session=False))
     count = uow.session.execute(query.execution_options(synchronize_session=False)).rowcount
     uow.commit()
     return int(count or 0)

@@ -80,5 +80,5 @@ class Runtime:
             )
         with self.uow() as uow:
             active = rulesets.active_rules(uow)
-            assert active is not None and active[1].version == ruleset.version
+            assert active is not None and active[1].version == ruleset.version  # noqa: S101
             return active

@@ -7,13 +7,14 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, select, update
 
 from caseflow.domain.errors import InvalidInput, NotFound, Unauthenticated
 from caseflow.models import ApiToken, User
+from caseflow.services import accounts
 from caseflow.services.uow import UnitOfWork
-from caseflow.services.users import check_password, find_user
 from caseflow.services.visibility import Viewer
 
 PREFIX = "cf_"
@@ -54,12 +55,15 @@ def issue_token(
 
 
 def login(
-    uow: UnitOfWork, username: str, password: str, now: datetime, days: int
+    uow: UnitOfWork, username: str, password: str, now: datetime, days: int,
+    source: str = "-", **policy: Any,
 ) -> tuple[ApiToken, str]:
-    """Check a username and password and issue a token for them, or Unauthenticated."""
-    user = find_user(uow.session, username) if isinstance(username, str) else None
-    if user is None or not check_password(user, password):
+    """Check a username and password under the sign-in lockout policy (`accounts.sign_in`,
+    the web form's) and issue a token, and commit; Unauthenticated or AccountLocked."""
+    viewer = accounts.sign_in(uow, username, password, now, source, **policy)
+    if viewer is None:
         raise Unauthenticated("wrong username or password")
+    user = uow.session.get(User, viewer.id)
     return issue_token(uow, user, now, name="login", days=days)
 
 

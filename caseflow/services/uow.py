@@ -50,7 +50,7 @@ class UnitOfWork:
         if self._session is not None:
             return self._session.connection()
         engine = self._factory.kw["bind"]
-        assert isinstance(engine, Engine)
+        assert isinstance(engine, Engine)  # noqa: S101 (type narrowing: a sessionmaker's bind)
         self._conn = engine.connect()
         self._conn.begin()
         return self._conn

@@ -178,6 +178,8 @@ def create_vote(
     _short(matter, "matter", 64)
     if not ballot_list(session, complex_unit.id):
         raise Conflict("import the complex's ballot list before opening a vote")
+    if closes_at is not None and closes_at.tzinfo is not None and closes_at <= now:
+        raise InvalidInput("closes_at", "must be after the opening time (now)")
     if meeting_id is not None and session.get(Meeting, meeting_id) is None:
         raise InvalidInput("meeting_id", f"unknown meeting {meeting_id}")
     vote = Vote(

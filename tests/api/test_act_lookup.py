@@ -29,7 +29,8 @@ def test_a_case_outside_the_jurisdiction_is_forbidden_and_left_alone(client, aut
 @pytest.mark.parametrize("key", ["999999", "2147483647", "CF-NOSUCHCASE", "x%00y"])
 def test_an_unknown_case_is_not_found(client, auth, case, key):
     response = act(client, auth, "butler", key)
-    assert response.status_code == 404
+    # A NUL byte cannot name any case: the input cleaning refuses it first (400, the field).
+    assert response.status_code == (400 if "%00" in key else 404)
     assert response.headers["Content-Type"].startswith("application/problem+json")
 
 

@@ -125,13 +125,13 @@ def test_paths_outside_the_api_keep_their_own_pages(client):
     assert response.status_code == 404 and response.mimetype != PROBLEM
 
 
-def test_nul_characters_are_a_422_or_404_not_a_database_error(client, auth, case):
-    body = problem_of(client.post("/api/v1/cases", json=submission(title="噪音\x00")), 422)
+def test_nul_characters_are_a_400_naming_the_field_not_a_database_error(client, auth, case):
+    body = problem_of(client.post("/api/v1/cases", json=submission(title="噪音\x00")), 400)
     assert body["field"] == "title"
     body = problem_of(client.post(f"/api/v1/cases/{case['ref']}/actions", headers=auth["butler"],
                                   json={"action": "comment", "note": "x", "version": 1,
-                                        "data": {"k": ["a\x00"]}}), 422)
-    assert body["field"] == "data.k"
+                                        "data": {"k": ["a\x00"]}}), 400)
+    assert body["field"] == "data.k[0]"
     problem_of(client.get("/api/v1/cases", query_string={"text": "a\x00b"},
-                          headers=auth["admin"]), 422)
-    problem_of(client.get("/api/v1/cases/CF%00X", headers=auth["admin"]), 404)
+                          headers=auth["admin"]), 400)
+    problem_of(client.get("/api/v1/cases/CF%00X", headers=auth["admin"]), 400)

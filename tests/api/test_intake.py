@@ -77,7 +77,7 @@ def test_a_second_decision_is_409_and_changes_nothing(
         ({"unit": ""}, 422, "unit"),
         ({"unit": "nowhere"}, 422, "unit"),
         ({"unit": "jiazhou-community"}, 422, "unit"),
-        ({"unit": "rhine\x00"}, 422, "unit"),
+        ({"unit": "rhine\x00"}, 400, "unit"),  # refused by the input cleaning
         ({"unit": 7}, 422, "unit"),
     ],
 )

@@ -1,13 +1,13 @@
 """Schemathesis over /api/openapi.json: no input makes the API answer 500 or break its schema.
 
-SQLite only (the brief's bar); the data is seeded so that ids and references exist.
+On SQLite with the full budget, and on PostgreSQL with a short one (its own failures are of
+another kind: NUL bytes, integer sizes); the data is seeded so that ids and references exist.
 """
 
 from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import schemathesis
@@ -26,16 +26,24 @@ from tests.conftest import RULES_DIR, START
 from tests.factories import RESIDENT, build_tree, submission
 
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
-EXAMPLES = 50
+EXAMPLES = {"sqlite": 50, "postgresql": 12}
 
 
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Iterator[tuple]:
-    """One SQLite app with the Leshan tree, two cases (ids 1 and 2) and an admin token."""
+@pytest.fixture(scope="module",
+                params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def seeded(request: pytest.FixtureRequest,
+           tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple]:
+    """One app with the Leshan tree, two cases (ids 1 and 2) and an admin token."""
     folder = tmp_path_factory.mktemp("fuzz")
-    shutil.copy(sqlite_template, folder / "db.sqlite")
+    if request.param == "sqlite":
+        shutil.copy(request.getfixturevalue("sqlite_template"), folder / "db.sqlite")
+        url = f"sqlite:///{folder / 'db.sqlite'}"
+    else:
+        scratch = request.getfixturevalue("pg_scratch")
+        scratch.reset()
+        url = scratch.url
     app = create_app({
-        "TESTING": True, "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite'}",
+        "TESTING": True, "DATABASE_URL": url,
         "RULES_DIR": str(RULES_DIR), "CLOCK": FrozenClock(START),
         "ATTACHMENTS_DIR": str(folder / "attachments"), "SUBMIT_RATE_LIMIT": "100000 per minute",
         "TOKEN_RATE_LIMIT": "100000 per minute",
@@ -46,7 +54,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> I
         for _ in range(2):
             submit_case(uow, runtime.rules(), submission(), RESIDENT, runtime.now())
         _, secret = tokens.issue_token(uow, users["admin"], runtime.now())
-    yield app, {"Authorization": f"Bearer {secret}"}
+    yield app, {"Authorization": f"Bearer {secret}"}, EXAMPLES[request.param]
     runtime.engine.dispose()
 
 
@@ -56,7 +64,7 @@ CORE = ("/api/v1/auth", "/api/v1/cases", "/api/v1/units", "/api/v1/rules")
 
 def fuzz_operations(seeded: tuple, core: bool) -> tuple[list[str], dict[str, str]]:
     """Run every selected operation with EXAMPLES generated requests; collect failures."""
-    app, headers = seeded
+    app, headers, examples = seeded
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", app)
     failures, covered = {}, []
     for result in schema.get_all_operations():
@@ -65,7 +73,7 @@ def fuzz_operations(seeded: tuple, core: bool) -> tuple[list[str], dict[str, str
             continue
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
+        @settings(max_examples=examples, deadline=None, derandomize=True, database=None,
                   suppress_health_check=list(HealthCheck))
         def fuzz(case: schemathesis.Case) -> None:
             case.call_and_validate(headers=headers, checks=CHECKS)

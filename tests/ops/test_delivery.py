@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import json
@@ -60,10 +61,11 @@ def test_delivery_retries_with_backoff_until_the_receiver_recovers(runtime, subm
     assert (message.status, message.attempts) == ("delivered", 3)
     assert len(receiver.requests) == 3 and len(receiver.accepted) == 1
     headers, body = receiver.accepted[0]
-    expected = "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
-    assert hmac.compare_digest(headers["x-caseflow-signature"], expected)
-    ids = {h["x-caseflow-idempotency-id"] for h, _ in receiver.requests}
-    assert ids == {str(message.idempotency_id)} == {json.loads(body)["idempotency_id"]}
+    signed = f"{headers['webhook-id']}.{headers['webhook-timestamp']}.".encode() + body
+    digest = hmac.new(SECRET.encode(), signed, hashlib.sha256).digest()
+    assert headers["webhook-signature"] == "v1," + base64.b64encode(digest).decode()
+    ids = {h["webhook-id"] for h, _ in receiver.requests}
+    assert len(ids) == 1 and json.loads(body)["idempotency_id"] == str(message.idempotency_id)
     assert json.loads(body)["case"]["ref"] == submitted.ref
 
 

@@ -16,7 +16,8 @@ from tests.conftest import RULES_DIR
 @pytest.fixture
 def client(database_url, clock):
     app = create_app({"DATABASE_URL": database_url, "RULES_DIR": str(RULES_DIR),
-                      "CLOCK": clock, "TESTING": True, "SECRET_KEY": "test"})
+                      "CLOCK": clock, "TESTING": True, "SECRET_KEY": "test",
+                      "METRICS_TOKEN": "t0ken"})
     yield app.test_client()
     app.extensions["caseflow"].engine.dispose()
 
@@ -48,7 +49,7 @@ def test_readyz_reports_an_unreachable_database(tmp_path, clock):
 
 def test_metrics_are_prefixed_and_count_open_cases(client):
     client.get("/healthz")
-    text = client.get("/metrics").get_data(as_text=True)
+    text = client.get("/metrics", headers={"Authorization": "Bearer t0ken"}).get_data(True)
     assert "caseflow_http_request_duration_seconds_bucket" in text
     assert "caseflow_overdue_cases 0.0" in text
     assert 'caseflow_outbox_messages{status="pending"} 0.0' in text

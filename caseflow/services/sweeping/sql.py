@@ -265,9 +265,8 @@ def insert_events(
 # Every running clock past its deadline ends with the escalation: one charge per clock to the
 # unit and layer the case leaves (docs/metrics.md §On time), read from the case rows before
 # the UPDATE moves them, in one statement per batch group like the events.
-_CHARGE_COLUMNS = "case_id, unit_id, layer, clock, due_at, ended_at, ended_by"
-_CHARGE_SQLITE = f"""
-INSERT INTO clock_charges ({_CHARGE_COLUMNS})
+_CHARGE_SQLITE = """
+INSERT INTO clock_charges (case_id, unit_id, layer, clock, due_at, ended_at, ended_by)
 SELECT cases.id, cases.unit_id, cases.layer, c.key,
        strftime('%Y-%m-%d %H:%M:%f', json_extract(c.value, '$.due_at')) || '000',
        :b_at, 'escalate'
@@ -278,8 +277,8 @@ WHERE cases.id IN (SELECT value FROM json_each(:b_ids))
   AND NOT json_extract(c.value, '$.paused')
   AND julianday(json_extract(c.value, '$.due_at')) <= julianday(:b_iso)
 """
-_CHARGE_PG = f"""
-INSERT INTO clock_charges ({_CHARGE_COLUMNS})
+_CHARGE_PG = """
+INSERT INTO clock_charges (case_id, unit_id, layer, clock, due_at, ended_at, ended_by)
 SELECT cases.id, cases.unit_id, cases.layer, c.key, (c.value->>'due_at')::timestamptz,
        :b_at, 'escalate'
 FROM cases, jsonb_each(cases.deadlines) AS c
