@@ -42,8 +42,11 @@ def test_readyz_warns_without_failing_and_the_metric_is_set(app, client, clock) 
     response = client.get("/readyz")
     assert response.status_code == 200 and response.json["status"] == "ready"
     assert "2027" in response.json["warnings"]["holidays"]
-    metrics = text(client.get("/metrics"))
+    app.config["METRICS_TOKEN"] = "scrape"
+    scrape = {"Authorization": "Bearer scrape"}
+    metrics = text(client.get("/metrics", headers=scrape))
     assert 'caseflow_holidays_next_year_unknown{year="2027"} 1.0' in metrics
     clock.set(datetime(2026, 10, 31, 8, 0, tzinfo=SH))
     assert client.get("/readyz").json["warnings"] == {}
-    assert 'caseflow_holidays_next_year_unknown{year="2027"} 0.0' in text(client.get("/metrics"))
+    metrics = text(client.get("/metrics", headers=scrape))
+    assert 'caseflow_holidays_next_year_unknown{year="2027"} 0.0' in metrics
