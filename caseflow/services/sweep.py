@@ -31,7 +31,13 @@ from caseflow.services.sweeping import rowwise
 from caseflow.services.sweeping.escalate import Group, escalate_group
 from caseflow.services.sweeping.marks import Mark, apply_marks, close_unevaluated
 from caseflow.services.sweeping.report import SweepReport
-from caseflow.services.sweeping.sql import checkpoint, claim, facts_of, take_write_lock
+from caseflow.services.sweeping.sql import (
+    checkpoint,
+    claim,
+    facts_of,
+    lock_summaries,
+    take_write_lock,
+)
 from caseflow.services.uow import UnitOfWork
 
 __all__ = ["BATCH", "SweepReport", "sweep"]
@@ -139,6 +145,7 @@ def _run(uow_factory: Callable[[], UnitOfWork], instant: Any, step: Step, ladder
         with uow_factory() as uow:
             take_write_lock(uow.session)
             rows = claim(uow.session, instant, now, batch, after)
+            lock_summaries(uow.session, rows)
             step(uow.session, rows, ladder, now, report)
             uow.commit()
         # The batch's cyclic garbage (its session, statements, rows) goes now, so memory

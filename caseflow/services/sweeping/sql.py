@@ -87,6 +87,27 @@ def take_write_lock(session: Session) -> None:
         session.execute(text("PRAGMA wal_autocheckpoint = 0"))
 
 
+# On PostgreSQL the summary trigger updates one case_month_counts row per (month, place) of
+# the cases a batch changes, in whatever order the UPDATE visits them: two workers whose
+# batches share such rows would deadlock. Locked first, in key order, the second one waits.
+# (SQLite has one writer: take_write_lock.) The month is the trigger's (migration 0008).
+_LOCK_SUMMARIES = text("""
+SELECT 1 FROM case_month_counts s
+JOIN (SELECT DISTINCT to_char(submitted_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM') AS month,
+             place_unit_id
+      FROM cases WHERE id = ANY(:ids)) k
+  ON s.month = k.month AND s.place_unit_id = k.place_unit_id
+ORDER BY s.month, s.place_unit_id
+FOR UPDATE OF s
+""")
+
+
+def lock_summaries(session: Session, rows: Sequence[Row[Any]]) -> None:
+    """On PostgreSQL, lock the summary rows the claimed cases count in, in key order."""
+    if rows and is_postgres(session):
+        session.execute(_LOCK_SUMMARIES, {"ids": [row.id for row in rows]})
+
+
 def checkpoint(session: Session) -> None:
     """On SQLite, after a sweep: checkpoint without waiting on anyone (PASSIVE)."""
     if not is_postgres(session):
