@@ -17,9 +17,9 @@ from caseflow.domain.lifecycle import IRREVERSIBLE_ACTIONS
 from caseflow.error_responses import caseflow_page, explain
 from caseflow.services.actions import act_on_case
 from caseflow.services.case_page import case_page
+from caseflow.services.visibility import STAFF_ROLES
 
 bp = Blueprint("admin_case", __name__)
-STAFF = ("admin", "dispatcher", "unit_lead", "caseworker", "leader", "owners_committee")
 
 
 def render_case(ref: str, status: int = 200, **extra: Any) -> tuple[str, int]:
@@ -32,7 +32,7 @@ def render_case(ref: str, status: int = 200, **extra: Any) -> tuple[str, int]:
 
 
 @bp.get("/cases/<ref>")
-@requires(*STAFF)
+@requires(*STAFF_ROLES)
 def show(ref: str) -> tuple[str, int]:
     """Read a case."""
     return render_case(ref)
@@ -58,7 +58,7 @@ def action_data(action: str, form: Any) -> dict[str, Any]:
 
 
 @bp.post("/cases/<ref>/act")
-@requires(*STAFF)
+@requires(*STAFF_ROLES)
 def act(ref: str) -> Response:
     """Take one action on the version of the case the user saw."""
     form, action = request.form, request.form.get("action", "")

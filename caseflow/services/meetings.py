@@ -24,10 +24,9 @@ from caseflow.rules import RuleSet
 from caseflow.services.actions import actor_for, apply_action
 from caseflow.services.cases import get_case
 from caseflow.services.deliberation import access
-from caseflow.services.deliberation.access import viewer_of
 from caseflow.services.units import get_unit, holder_for, relation
 from caseflow.services.uow import UnitOfWork
-from caseflow.services.visibility import Viewer
+from caseflow.services.visibility import Viewer, viewer_of
 
 DEFAULT_KINDS = ("roundtable", "five_party", "three_party", "owners_assembly")
 DEFAULT_NOTICE_DAYS = 7

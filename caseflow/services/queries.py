@@ -17,9 +17,9 @@ from caseflow.services import due
 from caseflow.services.cases import get_case, hash_token
 from caseflow.services.units import get_unit
 from caseflow.services.uow import UnitOfWork
+from caseflow.services.visibility import area_of
 
 SORTS = ("urgency", "submitted_at", "-submitted_at", "updated_at", "-updated_at")
-ALL_CASES_ROLES = frozenset({"admin"})
 # Trigram indexes (FTS5 trigram, pg_trgm) need three characters; shorter text uses LIKE.
 TRIGRAM = 3
 MAX_ID = 2**31 - 1  # ids are 32-bit integer columns
@@ -49,24 +49,15 @@ def _in_subtree(unit_id: int) -> ColumnElement[bool]:
     return or_(Case.unit_id.in_(area), Case.place_unit_id.in_(area))
 
 
-def scope_unit(viewer: User | None) -> int | None:
-    """The unit whose area a viewer reads: None means everything (admins, system callers)."""
-    if viewer is None or viewer.role in ALL_CASES_ROLES:
-        return None
-    if viewer.role == "resident" or viewer.unit_id is None:
-        raise PermissionDenied("residents follow their own case by reference and token")
-    return viewer.unit_id
-
-
 def scope_clause(viewer: User | None) -> ColumnElement[bool] | None:
     """The jurisdiction a viewer reads: None means everything (admins, system callers)."""
-    unit = scope_unit(viewer)
+    unit = area_of(viewer)
     return None if unit is None else _in_subtree(unit)
 
 
 def can_see(session: Session, viewer: User | None, case: Case) -> bool:
     """True when the case lies in the viewer's jurisdiction."""
-    unit = scope_unit(viewer)
+    unit = area_of(viewer)
     if unit is None:
         return True
     return session.scalar(_IN_AREA[True], {"key": case.id, "unit": unit}) is not None
@@ -211,7 +202,7 @@ def visible_case(uow: UnitOfWork, viewer: User | None, key: str | int) -> Case:
 def visible_case_id(uow: UnitOfWork, viewer: User | None, key: str | int) -> int:
     """`visible_case(...).id` in one SELECT of the id, for callers that load the case later."""
     by_id, value = _key(key)
-    unit = scope_unit(viewer)
+    unit = area_of(viewer)
     conn = uow.session.connection()  # plain Core: no ORM entity to load
     if unit is None:
         found = conn.scalar(_BY_KEY[by_id], {"key": value})

@@ -7,6 +7,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, select, update
@@ -15,7 +16,7 @@ from caseflow.domain.errors import InvalidInput, NotFound, Unauthenticated
 from caseflow.models import ApiToken, User
 from caseflow.services import accounts
 from caseflow.services.uow import UnitOfWork
-from caseflow.services.visibility import Viewer
+from caseflow.services.visibility import Viewer, viewer_of
 
 PREFIX = "cf_"
 # Writing last_used_at on every request would turn each read into a write; once a minute is enough.
@@ -112,9 +113,7 @@ def _verify(
     if last_used_at is None or now - last_used_at >= TOUCH_EVERY:
         conn.execute(TOUCH, {"key": token_id, "at": now})
         commit()
-    viewer = Viewer(role=user["role"], id=user["id"], unit_id=user["unit_id"],
-                    username=user["username"], display_name=user["display_name"])
-    return VerifiedToken(token_id, can_submit, viewer)
+    return VerifiedToken(token_id, can_submit, viewer_of(SimpleNamespace(**user)))
 
 
 def revoke_token(uow: UnitOfWork, token_id: int, now: datetime) -> ApiToken:

@@ -14,7 +14,7 @@ public (an anonymous page, an Open311 client). The policy, written once here:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from caseflow.domain.errors import PermissionDenied
@@ -69,18 +69,27 @@ def resident(case_id: int) -> Viewer:
     return Viewer(role=RESIDENT, case_id=case_id)
 
 
+def viewer_of(who: Viewer | Any) -> Viewer:
+    """The viewer a caller passed: a Viewer as is, a user row (or anything with its
+    attributes) as its viewer. The unit's name is not read: a row a closed session loaded
+    cannot load it, and no decision needs it."""
+    if isinstance(who, Viewer):
+        return who
+    return Viewer(role=who.role, id=who.id, unit_id=who.unit_id, username=who.username,
+                  display_name=who.display_name)
+
+
 def staff_of(user: Any) -> Viewer:
-    """The viewer a user row (or anything with its attributes) reads as."""
-    unit = getattr(user, "unit", None)
-    return Viewer(role=user.role, id=user.id, unit_id=user.unit_id, username=user.username,
-                  display_name=user.display_name, unit_name=unit.name if unit else "")
+    """`viewer_of` a user row in an open session, with its unit's name for the pages."""
+    return replace(viewer_of(user), unit_name=user.unit.name if user.unit else "")
 
 
-def area_of(viewer: Viewer | None) -> int | None:
+def area_of(who: Viewer | Any | None) -> int | None:
     """The unit whose area a staff viewer reads; None means everything (admins, the system).
 
     Residents and the public have no area: they read only what is theirs or published.
     """
+    viewer = None if who is None else viewer_of(who)
     if viewer is None or viewer.sees_everything:
         return None
     if not viewer.is_staff or viewer.unit_id is None:

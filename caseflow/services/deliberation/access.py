@@ -27,18 +27,6 @@ ACTING_ROLES = frozenset({"caseworker", "unit_lead", "owners_committee"})
 OPERATOR = Viewer(role="admin", id=0, username="operator", display_name="operator")
 
 
-def viewer_of(who: Viewer | Any) -> Viewer:
-    """The viewer a caller passed: a Viewer as is, a user row (or StaffUser) as its viewer.
-
-    Edges still hand over user rows until auth gives Viewers directly. The unit's name is
-    not read: a row loaded by a closed session cannot load it, and no check here needs it.
-    """
-    if isinstance(who, Viewer):
-        return who
-    return Viewer(role=who.role, id=who.id, unit_id=who.unit_id, username=who.username,
-                  display_name=who.display_name)
-
-
 def viewer_named(uow: UnitOfWork, username: str | None) -> Viewer:
     """The viewer a command-line `--as USER` names; the operator without one."""
     if not username:

@@ -28,10 +28,9 @@ from caseflow.services.deliberation.access import (
     reach_clause,
     reaches,
     require_reach,
-    viewer_of,
 )
 from caseflow.services.uow import UnitOfWork
-from caseflow.services.visibility import PUBLIC, Viewer, shown_name, shown_text
+from caseflow.services.visibility import PUBLIC, Viewer, shown_name, shown_text, viewer_of
 
 
 @dataclass(frozen=True)

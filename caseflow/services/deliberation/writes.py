@@ -14,7 +14,6 @@ from typing import Any
 
 from caseflow.rules import RuleSet
 from caseflow.services import meetings, voting
-from caseflow.services.deliberation.access import viewer_of
 from caseflow.services.deliberation.reads import (
     BallotView,
     MeetingView,
@@ -24,7 +23,7 @@ from caseflow.services.deliberation.reads import (
     vote_view,
 )
 from caseflow.services.uow import UnitOfWork
-from caseflow.services.visibility import Viewer
+from caseflow.services.visibility import Viewer, viewer_of
 
 
 def plan_meeting(uow: UnitOfWork, rules: RuleSet, viewer: Viewer, now: datetime,
