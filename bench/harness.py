@@ -70,6 +70,13 @@ def timed(fn: Callable[[], Any]) -> float:
     return time.perf_counter() - start
 
 
+def warm_samples(fn: Callable[[], Any], repeat: int) -> list[float]:
+    """`repeat` timings of `fn` after one untimed call: the page cache and the statement
+    caches are warm for every sample, as for a report read again and again."""
+    fn()
+    return [timed(fn) for _ in range(repeat)]
+
+
 def check(result: Result, minimum_ratio: float | None = None, maximum_ratio: float | None = None,
           minimum: float | None = None, maximum: float | None = None) -> Result:
     """Set `ok` from the bars that apply (ratio bounds and absolute bounds)."""

@@ -8,7 +8,6 @@ report by each dimension is compared with a GROUP BY written here.
 from __future__ import annotations
 
 import importlib
-import time
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -17,7 +16,7 @@ from sqlalchemy import text
 
 from bench.classes import NOW
 from bench.context import Context
-from bench.harness import Result, check
+from bench.harness import Result, check, warm_samples
 from caseflow.domain.clock import FrozenClock
 from caseflow.domain.lifecycle import OPEN_STATES
 from caseflow.services.reporting.unresolved import unresolved_counts
@@ -47,15 +46,6 @@ def hand_written(by: str) -> str:
             f"FROM cases WHERE state IN ({OPEN}) GROUP BY {key}")
 
 
-def _time(fn: Callable[[], Any], repeat: int) -> list[float]:
-    fn()  # warm the page cache and the statement caches: dashboards are read again and again
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
-    return samples
-
 
 def _baselines_module() -> Any | None:
     try:
@@ -83,8 +73,8 @@ def run(ctx: Context) -> list[Result]:
 
         assert sum(r["open"] for r in service()) == sum(r.open for r in baseline())
         results.append(check(Result(
-            f"report unresolved by {by} ({ctx.backend})", "s", _time(service, ctx.repeat),
-            "hand-written SQL", _time(baseline, ctx.repeat), "≤ 2× and < 1 s",
+            f"report unresolved by {by} ({ctx.backend})", "s", warm_samples(service, ctx.repeat),
+            "hand-written SQL", warm_samples(baseline, ctx.repeat), "≤ 2× and < 1 s",
             higher_is_better=False), maximum_ratio=2.0, maximum=1.0))
     module = _baselines_module()
     if module is None:
@@ -132,8 +122,8 @@ def dashboard(ctx: Context, runtime: Runtime, baselines: Any) -> list[Result]:
                 return sql(conn)
 
         results.append(check(Result(
-            f"report {name} ({ctx.backend})", "s", _time(service, ctx.repeat),
-            "reporting/baselines.py", _time(baseline, ctx.repeat), "≤ 2× and < 1 s",
+            f"report {name} ({ctx.backend})", "s", warm_samples(service, ctx.repeat),
+            "reporting/baselines.py", warm_samples(baseline, ctx.repeat), "≤ 2× and < 1 s",
             higher_is_better=False), maximum_ratio=2.0, maximum=1.0))
     results[0].note = f"period {YEAR[0]} – {YEAR[1]}, whole forest (no scope)"
     return results

@@ -7,7 +7,6 @@ each one by the active rules and by a candidate that sends noise to the communit
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -16,7 +15,7 @@ from sqlalchemy import select
 
 from bench.classes import NOW
 from bench.context import Context
-from bench.harness import Result, check
+from bench.harness import Result, check, warm_samples
 from caseflow.domain.clock import FrozenClock
 from caseflow.models import Case
 from caseflow.rules import load_rules_from_texts
@@ -30,15 +29,6 @@ NOISE_FIRST = """  - id: noise_to_community
     then: {start_layer: community}
 """
 
-
-def _time(fn: Callable[[], Any], repeat: int) -> list[float]:
-    fn()  # warm the page cache: both sides then read from memory alike
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
-    return samples
 
 
 def run(ctx: Context) -> list[Result]:
@@ -71,8 +61,8 @@ def run(ctx: Context) -> list[Result]:
 
     results = []
     for label, since in (("every case", SINCE), ("the last 30 days", LAST_MONTH)):
-        ours = _time(replay(since), ctx.repeat)
-        baseline = _time(read_rows(since), ctx.repeat)
+        ours = warm_samples(replay(since), ctx.repeat)
+        baseline = warm_samples(read_rows(since), ctx.repeat)
         results.append(check(Result(
             f"what-if: replay {label} ({ctx.backend})", "s", ours, "stream the same rows",
             baseline, "≤ 6×", higher_is_better=False,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 from click.testing import CliRunner
 
@@ -21,16 +22,22 @@ def test_check_prints_the_overlap_warning_and_still_passes() -> None:
     assert "ok, version" in result.output and "1 warning(s)" in result.output
 
 
-def test_whatif_as_json_counts_the_replayed_and_moved_cases(cli, tmp_path) -> None:  # noqa: F811
-    body = tmp_path / "case.json"
-    body.write_text(json.dumps(submission(), ensure_ascii=False), encoding="utf-8")
-    assert cli("submit", str(body)).exit_code == 0
+def noise_first(tmp_path) -> Path:
+    """The shipped rules with noise sent to the community first, as a directory."""
     candidate = tmp_path / "candidate"
     shutil.copytree(RULES_DIR, candidate)
     routing = (candidate / "routing.yaml").read_text(encoding="utf-8")
     at = routing.index("  # 安全隐患直报街道")
     (candidate / "routing.yaml").write_text(routing[:at] + NOISE_FIRST + routing[at:],
                                             encoding="utf-8")
+    return candidate
+
+
+def test_whatif_as_json_counts_the_replayed_and_moved_cases(cli, tmp_path) -> None:  # noqa: F811
+    body = tmp_path / "case.json"
+    body.write_text(json.dumps(submission(), ensure_ascii=False), encoding="utf-8")
+    assert cli("submit", str(body)).exit_code == 0
+    candidate = noise_first(tmp_path)
     later = "2026-11-23T12:00:00+08:00"
     result = cli("rules", "whatif", str(candidate), "--since", "1d", "--format", "json",
                  now=later)
@@ -57,12 +64,7 @@ def test_whatif_on_the_demo_data_shows_a_moved_case(tmp_path, monkeypatch) -> No
     assert runner.invoke(main, ["init-db"]).exit_code == 0
     seeded = runner.invoke(main, ["seed-demo"])
     assert seeded.exit_code == 0, seeded.output
-    candidate = tmp_path / "candidate"
-    shutil.copytree(RULES_DIR, candidate)
-    routing = (candidate / "routing.yaml").read_text(encoding="utf-8")
-    at = routing.index("  # 安全隐患直报街道")
-    (candidate / "routing.yaml").write_text(routing[:at] + NOISE_FIRST + routing[at:],
-                                            encoding="utf-8")
+    candidate = noise_first(tmp_path)
     result = runner.invoke(main, ["rules", "whatif", str(candidate), "--since", "365d",
                                   "--format", "json"])
     assert result.exit_code == 0, result.output

@@ -1,22 +1,18 @@
 """One definition of "overdue" and "warning": running clocks at the moment of asking."""
 
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from caseflow.domain.calendar import BusinessCalendar
 from caseflow.domain.clocks import ClockSpec, clock_status
 from caseflow.domain.deadlines import clocks_to_json, compute_deadlines
 from caseflow.domain.due import clock_due_status, due_status, running_instants
 from caseflow.domain.durations import parse_duration
 from caseflow.domain.lifecycle import FINAL_STATES
+from tests.domain.test_deadline_advance import CAL, FRACTION, PAUSES, START
 
-CAL = BusinessCalendar()
-START = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)  # Monday 09:00 in Shanghai
-FRACTION = 0.8
-PAUSES = frozenset({"on_hold", "deferred"})
 SPECS = (
     ClockSpec("accept", parse_duration("2h"), frozenset({"accept"}), PAUSES),
     ClockSpec("resolve", parse_duration("3 working days"), frozenset({"resolve"}), PAUSES),
