@@ -89,4 +89,5 @@ def unit_names(uow: UnitOfWork, codes: Iterable[str]) -> dict[str, str]:
     wanted = [c for c in set(codes) if c]
     if not wanted:
         return {}
-    return dict(uow.session.execute(select(Unit.code, Unit.name).where(Unit.code.in_(wanted))))
+    query = select(Unit.code, Unit.name).where(Unit.code.in_(wanted))
+    return {code: name for code, name in uow.session.execute(query)}
