@@ -209,10 +209,12 @@ def export(name: str, fmt: str) -> Response:
 @bp.get("/units")
 @requires(*READERS)
 def units() -> Response:
-    """The unit picker's search: units of the viewer's area whose name contains `q`."""
+    """The unit picker's search: units of the viewer's area (or below `unit` in it) whose
+    name contains `q`."""
     rt = runtime()
     with rt.uow() as uow:
-        found = find_units(uow, current_user.viewer, request.args.get("q", "")[:50])
+        found = find_units(uow, current_user.viewer, request.args.get("q", "")[:50],
+                           under=request.args.get("unit") or None)
     return jsonify([{"code": u.code, "name": u.name, "kind": labels.label(labels.UNIT_KINDS,
                                                                           u.kind),
                      "path": u.path} for u in found])

@@ -13,7 +13,9 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased
 
+from caseflow.domain.errors import PermissionDenied
 from caseflow.models import Unit, UnitClosure
+from caseflow.services.units import get_unit
 from caseflow.services.uow import UnitOfWork
 from caseflow.services.visibility import area_of
 
@@ -37,11 +39,23 @@ def _like(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def find_units(uow: UnitOfWork, viewer: Any, text: str = "", limit: int = LIMIT,
-               kinds: Iterable[str] = ()) -> list[FoundUnit]:
-    """Units in the viewer's area whose name or code contains `text` (all of the area's
-    units of `kinds` when there is no text), highest in the tree first, then by name."""
+def _root(uow: UnitOfWork, viewer: Any, under: str | None) -> int | None:
+    """The unit to search below: the viewer's area, or the unit `under` when it lies in it."""
     area = area_of(viewer)
+    if not under:
+        return area
+    wanted = get_unit(uow.session, under).id
+    if area is not None and uow.session.scalar(select(UnitClosure.depth).where(
+            UnitClosure.ancestor_id == area, UnitClosure.descendant_id == wanted)) is None:
+        raise PermissionDenied("that unit lies outside your jurisdiction")
+    return wanted
+
+
+def find_units(uow: UnitOfWork, viewer: Any, text: str = "", limit: int = LIMIT,
+               kinds: Iterable[str] = (), under: str | None = None) -> list[FoundUnit]:
+    """Units in the viewer's area (or below `under`, inside it) whose name or code contains
+    `text` (all units of `kinds` when there is no text), highest in the tree first."""
+    area = _root(uow, viewer, under)
     depth = func.count(UnitClosure.ancestor_id).label("depth")  # how deep in the forest
     query = (select(Unit.id, Unit.code, Unit.name, Unit.kind, depth)
              .join(UnitClosure, UnitClosure.descendant_id == Unit.id)

@@ -208,7 +208,8 @@ def test_no_figure_filters_leave_the_inbox_as_it_was():
 
 def test_the_unit_picker_searches_only_the_leaders_area(runtime, leader, dataset):
     with runtime.uow() as uow:
-        assert [u.code for u in find_units(uow, dataset["leader"], "荷花")] == ["lotus", "lotus-office"]
+        lotus = find_units(uow, dataset["leader"], "荷花")
+        assert [u.code for u in lotus] == ["lotus", "lotus-office"]
         assert find_units(uow, dataset["leader"], "松林") == []
         assert [u.code for u in find_units(uow, dataset["admin"], "松林小区")] == ["pine"]
         first = find_units(uow, dataset["leader"])[0]
@@ -218,3 +219,9 @@ def test_the_unit_picker_searches_only_the_leaders_area(runtime, leader, dataset
     assert found[0]["kind"] == "小区" and found[0]["path"] == "嘉州街道 › 嘉州新城社区"
     page = leader.get("/dashboard/rates").get_data(as_text=True)
     assert '<select name="unit" id="unit">' in page and 'value="pine"' not in page
+
+
+def test_the_unit_search_below_a_unit_outside_the_area_is_refused(leader):
+    assert leader.get("/dashboard/units?unit=pine-street").status_code == 403
+    inside = leader.get("/dashboard/units?unit=jiazhou-community&q=").get_json()
+    assert inside[0]["code"] == "jiazhou-community"
