@@ -13,6 +13,7 @@
     var timer = null;
     var active = -1;
     var found = [];
+    var asked = 0;  /* answers to older searches are dropped */
     input.type = "search";
     input.id = select.id + "-search";
     input.className = "unit-search";
@@ -96,9 +97,10 @@
 
     function search() {
       var url = box.getAttribute("data-search") + "?q=" + encodeURIComponent(input.value.trim());
+      var mine = ++asked;
       fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
         .then(function (response) { return response.ok ? response.json() : []; })
-        .then(show)
+        .then(function (units) { if (mine === asked) { show(units); } })
         .catch(close);
     }
 
