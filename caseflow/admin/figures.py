@@ -44,7 +44,7 @@ class ReportWords:
             if found is not None:
                 return self.say(found)
         if column == "name" and table in ("by_unit", "ranking"):
-            return self.say(labels.DIMENSIONS["unit"])
+            return self.say(labels.DIMENSIONS["unit"] if table == "by_unit" else labels.UNIT)
         return self.say(labels.REPORT_COLUMNS.get(column, column))
 
     def unit(self, fmt: str) -> str:

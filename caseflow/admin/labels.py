@@ -274,6 +274,7 @@ STARS: dict[str, Any] = {
     "unrated": _l("No stars"),
     "不参评": _l("Not rated"),
 }
+UNIT = _l("Unit")
 TOTAL = _l("Total")
 ALL = _l("All")
 UNITS_OF_TIME: dict[str, Any] = {"hours": _l("hours"), "days": _l("days")}

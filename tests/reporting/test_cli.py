@@ -40,7 +40,7 @@ def test_table_and_xlsx_output(cli, runtime, tmp_path):
                              "--format", "xlsx", "--output", str(target)])
     assert made.exit_code == 0, made.output
     sheet = list(load_workbook(target).worksheets[0].iter_rows(values_only=True))
-    assert sheet[0][:4] == ("名次", "单位代码", "办理单位", "得分")
+    assert sheet[0][:4] == ("名次", "单位代码", "单位", "得分")
     assert sheet[1][:4] == (1, "rhine", "莱茵水岸", 94.67)
 
 
