@@ -225,3 +225,46 @@ def test_the_unit_search_below_a_unit_outside_the_area_is_refused(leader):
     assert leader.get("/dashboard/units?unit=pine-street").status_code == 403
     inside = leader.get("/dashboard/units?unit=jiazhou-community&q=").get_json()
     assert inside[0]["code"] == "jiazhou-community"
+
+
+def test_bad_figure_filters_and_units_outside_are_refused(leader):
+    bad = leader.get("/inbox?submitted=2026-13-01..2026-11-30")
+    assert bad.status_code == 422 and "submitted" in bad.get_data(as_text=True)
+    assert leader.get("/dashboard/?unit=pine-street").status_code == 403
+    assert leader.get("/dashboard/overview/trend.svg?unit=pine-street").status_code == 403
+    inside = leader.get("/dashboard/?unit=jiazhou-community").get_data(as_text=True)
+    assert "嘉州新城社区" in inside and 'data-unit="rhine"' in inside
+
+
+def test_the_landing_chart_draws_the_rates_as_percentages(leader):
+    chart = leader.get("/dashboard/overview/trend.svg")
+    body = chart.get_data(as_text=True)
+    assert chart.mimetype == "image/svg+xml" and "<script" not in body
+    assert "响应率" in body and "100.0%" in body and "response_rate" not in body
+
+
+def test_sheet_names_and_widths():
+    from caseflow.services.reporting.exports import _sheet_name, _width, cell_text
+
+    taken: set[str] = set()
+    assert _sheet_name("a/b:c", taken) == "a b c"
+    assert _sheet_name("A/B:C", taken) == "A B C (2)"  # Excel compares names caselessly
+    assert len(_sheet_name("长" * 40, taken)) == 31
+    assert _width(["响应率"]) == 8 and _width(["ab"]) == 6
+    assert cell_text(0.93939, "percent") == "93.9%" and cell_text(None, "percent") == ""
+    assert cell_text(51.234, "hours") == "51.2" and cell_text(94.666, "score") == "94.67"
+
+
+def test_the_cli_speaks_english_when_asked(runtime, dataset, monkeypatch, database_url):
+    from click.testing import CliRunner
+
+    from caseflow.cli import main
+
+    monkeypatch.setenv("CASEFLOW_DATABASE_URL", database_url)
+    monkeypatch.setenv("CASEFLOW_NOW", "2026-11-23T09:00:00+08:00")
+    result = CliRunner().invoke(main, ["report", "rates", "--unit", "jiazhou-street",
+                                       "--from", "2026-11-01", "--to", "2026-11-30",
+                                       "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert "== Rates for the period" in result.output and "Response rate" in result.output
+    assert "60.0%" in result.output and "response_rate" not in result.output
