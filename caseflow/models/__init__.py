@@ -1,5 +1,15 @@
 """SQLAlchemy 2 typed models; imported by services and migrations, never by the domain."""
 
+from caseflow.models.assessments import (
+    Assessment,
+    AssessmentResult,
+    CreditGrade,
+    ExpertSheet,
+    LedgerLine,
+    MonthlyAccount,
+    RatingCode,
+    RatingRound,
+)
 from caseflow.models.auth import ApiToken, Attachment, IdempotencyRecord, ReadAudit
 from caseflow.models.base import Base
 from caseflow.models.cases import Case, CaseEvent
@@ -20,6 +30,14 @@ from caseflow.models.users import SignInFailures, User
 from caseflow.models.voting import Ballot, ExclusivePart, Vote
 
 __all__ = [
+    "Assessment",
+    "AssessmentResult",
+    "CreditGrade",
+    "ExpertSheet",
+    "LedgerLine",
+    "MonthlyAccount",
+    "RatingCode",
+    "RatingRound",
     "ApiToken",
     "Attachment",
     "IdempotencyRecord",
