@@ -18,7 +18,9 @@ from caseflow.models.base import JSONType, UTCDateTime
 revision: str = "0016_assessments"
 down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+# Owners' evaluations (0004, head 0009), votes (0005) and users' accounts (0003) live on
+# branches of their own: this revision needs them first.
+depends_on: str | Sequence[str] | None = ("0009", "0005", "0003")
 
 
 def _id() -> sa.Column:
