@@ -9,6 +9,7 @@ from caseflow.services.assessments.panel import SheetEntry, enter_sheet, open_as
 from caseflow.services.cases import submit_case
 from caseflow.services.units import get_unit
 from caseflow.services.visibility import viewer_of
+from tests.admin.conftest import app  # noqa: F401 (the pages' app)
 from tests.factories import RESIDENT, submission
 from tests.meetings.helpers import load_ballot_list, staff
 

@@ -77,8 +77,11 @@ def test_the_dashboard_needs_a_reader(app, dataset):
     assert app.test_client().get("/dashboard/rates").status_code in (302, 401)
 
 
-def test_the_public_ratings_page_needs_no_sign_in(app, dataset):
-    page = app.test_client().get("/ratings?year=2026&quarter=4")
+def test_the_live_company_ratings_are_on_the_dashboard(leader):
+    # /ratings shows published assessments only (tests/assessments); the live figures of
+    # the period are the staff dashboard's.
+    assert leader.get("/ratings").status_code == 200
+    page = leader.get("/dashboard/property-ratings?from=2026-10-01&to=2026-12-31")
     assert page.status_code == 200
     tables = _screen(page.get_data(as_text=True))
     # Q4 adds C8 (October) to huacheng: on time C1 C5 C8 of resolved C1 C2 C5 C8 and C4
