@@ -50,15 +50,18 @@ def lacks_data(parts: UnitParts, rule: Mapping[str, Any]) -> bool:
             or parts.owner_ratings < int(rule.get("min_owner_ratings", 0)))
 
 
-def case_score(parts: UnitParts, weights: Mapping[str, float]) -> float | None:
-    """The case figures as one 0-100 score (`assessment.case_weights`); None without cases."""
-    return composite_score(parts.case_rates, weights) if parts.cases else None
+def case_score(parts: UnitParts, weights: Mapping[str, float],
+               least: int = 1) -> float | None:
+    """The case figures as one 0-100 score (`assessment.case_weights`); None with fewer
+    cases than `least` (`assessment.min_cases_counted`)."""
+    return composite_score(parts.case_rates, weights) if parts.cases >= max(least, 1) else None
 
 
 def unit_score(parts: UnitParts, assessment: Mapping[str, Any]) -> float | None:
     """The unit's 0-100 score: the parts weighed by `assessment.weights`; a part without
     data is left out and the others re-weighed."""
-    cases = case_score(parts, assessment.get("case_weights") or {})
+    cases = case_score(parts, assessment.get("case_weights") or {},
+                       int(assessment.get("min_cases_counted", 1)))
     shares = {
         "cases": None if cases is None else cases / 100,
         "owners": None if parts.owners is None else parts.owners / 100,

@@ -55,8 +55,11 @@ def _assessment(fc: FileCheck, data: LDict) -> list[str]:
     body = _section(fc, data, "assessment")
     if body is None:
         return []
-    fc.keys(body, ("weights", "case_weights", "not_rated", "expert_sheet"), ("weights",),
-            "assessment")
+    fc.keys(body, ("weights", "case_weights", "min_cases_counted", "not_rated", "expert_sheet"),
+            ("weights",), "assessment")
+    if "min_cases_counted" in body and not _whole(body["min_cases_counted"]):
+        fc.issue(body.line_of("min_cases_counted"),
+                 "assessment.min_cases_counted must be a whole number ≥ 0")
     if "weights" in body and not any(_numbers(
             fc, body["weights"], body.line_of("weights"), "assessment.weights", PARTS).values()):
         fc.issue(body.line_of("weights"), "assessment.weights needs a weight above 0")

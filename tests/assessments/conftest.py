@@ -7,6 +7,7 @@ import pytest
 from caseflow.models import User
 from caseflow.services.assessments.panel import SheetEntry, enter_sheet, open_assessment
 from caseflow.services.cases import submit_case
+from caseflow.services.reporting.evaluations import add_owner_evaluation
 from caseflow.services.units import get_unit
 from caseflow.services.visibility import viewer_of
 from tests.admin.conftest import app  # noqa: F401 (the pages' app)
@@ -49,3 +50,12 @@ def sheet(runtime, user, assessment_id: int, complex_code: str, points: float) -
 def open_quarter(runtime, user, quarter: int = 4) -> int:
     with runtime.uow() as uow:
         return open_assessment(uow, viewer_of(user), "jiazhou-street", 2026, quarter, runtime.now())
+
+
+def paper_rating(runtime, complex_code: str = "rhine", score: float = 80) -> None:
+    """One owners' evaluation of the year on paper (the CSV import's path)."""
+    aspects = runtime.rules().ratings["owners_evaluation"]["aspects"]
+    with runtime.uow() as uow:
+        add_owner_evaluation(uow, runtime.rules().ratings, "huacheng", 2026,
+                             dict.fromkeys(aspects, score), runtime.now(), complex_code, "paper")
+        uow.commit()

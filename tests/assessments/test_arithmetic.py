@@ -47,14 +47,14 @@ RATES = ("on_time", "response", "satisfaction", "reopen")
 
 
 def _parts(rate: float, owners: float, experts: float, cases: int = 20,
-           sheets: int = 3) -> UnitParts:
+           sheets: int = 3, answers: int = 40) -> UnitParts:
     return UnitParts(cases=cases, case_rates=dict.fromkeys(RATES, rate), owners=owners,
-                     owner_ratings=40, experts=experts, expert_sheets=sheets)
+                     owner_ratings=answers, experts=experts, expert_sheets=sheets)
 
 
 def _all_parts() -> dict[str, UnitParts]:
     parts = {name: _parts(rate, o, e) for name, rate, o, e, _ in UNITS}
-    parts["嘉怡名苑"] = _parts(1.0, 95, 95, cases=1)      # too few cases: 不参评
+    parts["嘉怡名苑"] = _parts(1.0, 95, 95, answers=0)     # no owners' answer: 不参评
     parts["金溪蓝湾尚筑"] = _parts(1.0, 95, 95, sheets=0)  # no score sheet: 不参评
     return parts
 
@@ -94,6 +94,12 @@ def test_a_unit_without_data_is_not_rated_never_a_hundred():
     verdict = judge({"empty": None, "some": 75.0}, SETTINGS)["empty"]
     assert (verdict.rated, verdict.score, verdict.stars, verdict.red) == (False, None,
                                                                           NOT_RATED, False)
+
+
+def test_too_few_cases_leave_the_case_part_out():
+    # Two cases, both late: not counted, so the unit is scored on owners and panel alone.
+    parts = _parts(0.0, 90, 90, cases=2)
+    assert unit_score(parts, SETTINGS["assessment"]) == pytest.approx(90)
 
 
 def test_a_missing_part_is_left_out_and_the_others_reweighed():

@@ -14,7 +14,7 @@ from caseflow.services import voting
 from caseflow.services.actions import act_on_case
 from caseflow.services.units import get_unit
 from tests.admin.conftest import _password_hash, login, post, text
-from tests.assessments.conftest import PANEL, submit
+from tests.assessments.conftest import PANEL, paper_rating, submit
 from tests.meetings.helpers import load_ballot_list
 
 
@@ -66,6 +66,7 @@ def test_a_household_rates_once_on_its_phone(app, people):
 
 def test_the_panel_publishes_and_the_public_reads_it_in_both_languages(app, runtime, people):
     submit(runtime, 3)
+    paper_rating(runtime)
     with runtime.uow() as uow:
         butler = uow.session.query(User).filter_by(username="butler").one()
         first = uow.session.query(Case).order_by(Case.id).first().ref

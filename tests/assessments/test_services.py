@@ -13,7 +13,7 @@ from caseflow.services import voting
 from caseflow.services.assessments import ledger, public, rounds
 from caseflow.services.assessments.panel import publish_assessment
 from caseflow.services.visibility import viewer_of
-from tests.assessments.conftest import open_quarter, sheet, submit
+from tests.assessments.conftest import open_quarter, paper_rating, sheet, submit
 
 
 def publish(runtime, user, assessment_id):
@@ -29,6 +29,7 @@ def page(runtime, assessment_id=None):
 
 def test_a_published_quarter_is_frozen_whatever_happens_later(runtime, users):
     submit(runtime, 3)
+    paper_rating(runtime)
     quarter = open_quarter(runtime, users["inspector"])
     assert sheet(runtime, users["expert"], quarter, "rhine", 0.9) == pytest.approx(90)
     assert publish(runtime, users["inspector"], quarter) == 2
@@ -36,7 +37,7 @@ def test_a_published_quarter_is_frozen_whatever_happens_later(runtime, users):
     rhine = next(u for u in before.units if u.complex_code == "rhine")
     lotus = next(u for u in before.units if u.complex_code == "lotus")
     assert rhine.rated and rhine.figures["cases"] == 3 and rhine.figures["experts"] == 90
-    # Lotus has neither cases nor a score sheet: not rated, never 100 points and five stars.
+    # Lotus has no owners' rating nor a score sheet: not rated, never 100 points and five stars.
     assert (lotus.rated, lotus.score, lotus.stars) == (False, None, NOT_RATED)
     submit(runtime, 5)
     submit(runtime, 4, unit="lotus")
@@ -59,6 +60,7 @@ def test_the_panel_works_only_in_its_area(runtime, users):
 
 def test_the_credit_grade_comes_from_the_published_history(runtime, users):
     submit(runtime, 3)
+    paper_rating(runtime)
     quarter = open_quarter(runtime, users["inspector"])
     sheet(runtime, users["expert"], quarter, "rhine", 1.0)
     publish(runtime, users["inspector"], quarter)
