@@ -125,12 +125,11 @@ def _accounts(runtime: Runtime, accounts: dict[str, Any]) -> int:
         entry = ledger.LineEntry(code, kind, category, amount,
                                  date(month.year, month.month, day).isoformat(), text)
         with runtime.uow() as uow:
-            ledger.add_line(uow, settings, keeper, entry, runtime.now(), Path("."), 0)
+            ledger.add_line(uow, settings, keeper, entry, runtime.now())
     label = month.strftime("%Y-%m")
     with runtime.uow() as uow:
-        ledger.write_service_report(uow, keeper, code, label, accounts["report"])
-    with runtime.uow() as uow:
-        ledger.publish_month(uow, settings, keeper, code, label, runtime.now())
+        ledger.publish_month(uow, settings, keeper, code, label, runtime.now(),
+                             report=accounts["report"])
     return len(accounts["lines"])
 
 

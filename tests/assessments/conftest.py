@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import pytest
 
+from caseflow.app import runtime_of
 from caseflow.models import User
 from caseflow.services.assessments.panel import SheetEntry, enter_sheet, open_assessment
 from caseflow.services.cases import submit_case
 from caseflow.services.reporting.evaluations import add_owner_evaluation
 from caseflow.services.units import get_unit
 from caseflow.services.visibility import viewer_of
-from tests.admin.conftest import app  # noqa: F401 (the pages' app)
+from tests.admin.conftest import (
+    _password_hash,
+    app,  # noqa: F401 (the pages' app)
+)
 from tests.factories import RESIDENT, submission
 from tests.meetings.helpers import load_ballot_list, staff
 
@@ -59,3 +63,26 @@ def paper_rating(runtime, complex_code: str = "rhine", score: float = 80) -> Non
         add_owner_evaluation(uow, runtime.rules().ratings, "huacheng", 2026,
                              dict.fromkeys(aspects, score), runtime.now(), complex_code, "paper")
         uow.commit()
+
+
+@pytest.fixture
+def app_runtime(app):  # noqa: F811 - the imported fixture
+    """The runtime the pages' app serves with."""
+    return runtime_of(app)
+
+
+@pytest.fixture
+def people(app_runtime):
+    """The panel and the Rhine committee (who signs in), and the ballot list; the committee."""
+    runtime = app_runtime
+    with runtime.uow() as uow:
+        for name, (role, unit) in {**PANEL, "committee": ("owners_committee", "rhine")}.items():
+            uow.session.add(User(username=name, display_name=name, role=role,
+                                 unit_id=get_unit(uow.session, unit).id,
+                                 password_hash=_password_hash()))
+        uow.commit()
+        committee = uow.session.query(User).filter_by(username="committee").one()
+    load_ballot_list(runtime, committee)
+    return committee
+
+

@@ -12,28 +12,13 @@ from caseflow.app import runtime_of
 from caseflow.models import Case, User
 from caseflow.services import voting
 from caseflow.services.actions import act_on_case
-from caseflow.services.units import get_unit
-from tests.admin.conftest import _password_hash, login, post, text
-from tests.assessments.conftest import PANEL, paper_rating, submit
-from tests.meetings.helpers import load_ballot_list
+from tests.admin.conftest import login, post, text
+from tests.assessments.conftest import paper_rating, submit
 
 
 @pytest.fixture
-def runtime(app):  # noqa: F811 - the app's own runtime
-    return runtime_of(app)
-
-
-@pytest.fixture
-def people(app, runtime):
-    with runtime.uow() as uow:
-        for name, (role, unit) in {**PANEL, "committee": ("owners_committee", "rhine")}.items():
-            uow.session.add(User(username=name, display_name=name, role=role,
-                                 unit_id=get_unit(uow.session, unit).id,
-                                 password_hash=_password_hash()))
-        uow.commit()
-        committee = uow.session.query(User).filter_by(username="committee").one()
-    load_ballot_list(runtime, committee)
-    return committee
+def runtime(app_runtime):  # noqa: F811 - the app's own runtime
+    return app_runtime
 
 
 def _codes(page: str) -> list[str]:

@@ -131,11 +131,13 @@ def _cited_vote(uow: UnitOfWork, complex_id: int, kind: str, vote_id: int | None
     return vote.id
 
 
-def _store_voucher(directory: Path, complex_id: int, name: str, data: bytes,
+def _store_voucher(directory: Path | None, complex_id: int, name: str, data: bytes,
                    max_bytes: int) -> tuple[str, str, str]:
     """(file name, content type, stored path) of a checked voucher, or empty ones."""
     if not data:
         return "", "", ""
+    if directory is None:
+        raise InvalidInput("voucher", "vouchers are uploaded on the ledger page")
     if len(data) > max_bytes:
         raise InvalidInput("voucher", f"is larger than the limit of {max_bytes} bytes")
     sniffed = _sniff(data)
@@ -149,7 +151,8 @@ def _store_voucher(directory: Path, complex_id: int, name: str, data: bytes,
 
 
 def add_line(uow: UnitOfWork, settings: Mapping[str, Any], viewer: Viewer | None,
-             entry: LineEntry, now: datetime, directory: Path, max_bytes: int) -> int:
+             entry: LineEntry, now: datetime, directory: Path | None = None,
+             max_bytes: int = 0) -> int:
     """Add a line to an unpublished month of the complex's ledger; commits."""
     complex_ = _keeper(uow, viewer, entry.complex_code)
     accounts = settings.get("accounts") or {}
@@ -256,13 +259,20 @@ def set_remuneration_ratio(uow: UnitOfWork, viewer: Viewer | None, complex_code:
 
 
 def publish_month(uow: UnitOfWork, settings: Mapping[str, Any], viewer: Viewer | None,
-                  complex_code: str, month: str, now: datetime) -> None:
-    """Put the month's accounts and report on the notice board, totals frozen; commits."""
+                  complex_code: str, month: str, now: datetime,
+                  report: str | None = None) -> None:
+    """Put the month's accounts and report on the notice board, totals frozen; commits.
+    `report`, when given, is the month's service report, written in the same transaction."""
     complex_ = _keeper(uow, viewer, complex_code)
     month = _month(month)
     account = _account(uow, complex_.id, month)
     if account.published_at is not None:
         raise Conflict(f"{month} is already published")
+    if report is not None:
+        report = report.strip()
+        if not report or len(report) > 20000:
+            raise InvalidInput("service_report", "is required (at most 20,000 characters)")
+        account.service_report = report
     lines = _lines(uow, complex_.id, month)
     if not lines:
         raise InvalidInput("month", "has no ledger lines to publish")
