@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from caseflow.cli.assessments import assessments, ledger_group, rating_rounds
 from caseflow.cli.calendar import calendar_group
 from caseflow.cli.cases import act, submit
 from caseflow.cli.meetings import ballots, meetings_group, votes
@@ -44,3 +45,5 @@ main.add_command(users)
 main.add_command(tokens)
 main.add_command(open311)
 main.add_command(calendar_group)
+for command in (assessments, rating_rounds, ledger_group):  # public accountability
+    main.add_command(command)
