@@ -1,7 +1,7 @@
 """assessments of property teams, credit grades, owners' rating rounds, 双晒 accounts
 
 Revision ID: 0016_assessments
-Revises: 0015
+Revises: 0015, 0009, 0005, 0003
 
 Published results are rows of their own (assessment_results, credit_grades): a published
 quarter is read back, never recomputed. Owners' evaluations gain the round and household
@@ -16,11 +16,11 @@ from alembic import op
 from caseflow.models.base import JSONType, UTCDateTime
 
 revision: str = "0016_assessments"
-down_revision: str | None = "0015"
-branch_labels: str | Sequence[str] | None = None
 # Owners' evaluations (0004, head 0009), votes (0005) and users' accounts (0003) live on
-# branches of their own: this revision needs them first.
-depends_on: str | Sequence[str] | None = ("0009", "0005", "0003")
+# branches of their own: this revision needs them first, so it merges them.
+down_revision: str | Sequence[str] | None = ("0015", "0009", "0005", "0003")
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def _id() -> sa.Column:
@@ -49,7 +49,7 @@ def _assessment_tables() -> None:
         "expert_sheets", _id(), _fk("assessment_id", "assessments.id"),
         _fk("complex_id", "units.id"), _fk("inspector_id", "users.id"),
         sa.Column("scores", JSONType, nullable=False),
-        sa.Column("total", sa.Float(), nullable=False),
+        sa.Column("total", sa.Double(), nullable=False),
         sa.Column("entered_at", UTCDateTime(), nullable=False),
         sa.UniqueConstraint("assessment_id", "complex_id", "inspector_id",
                             name="uq_expert_sheets_assessment_id"),
@@ -60,7 +60,7 @@ def _assessment_tables() -> None:
         sa.Column("complex_name", sa.String(200), nullable=False),
         sa.Column("company_name", sa.String(200), nullable=False),
         sa.Column("rated", sa.Boolean(), nullable=False),
-        sa.Column("score", sa.Float(), nullable=True),
+        sa.Column("score", sa.Double(), nullable=True),
         sa.Column("stars", sa.String(16), nullable=False),
         sa.Column("rank", sa.Integer(), nullable=True),
         sa.Column("red", sa.Boolean(), nullable=False),
