@@ -62,7 +62,8 @@ def _allowed(uow: UnitOfWork, viewer: Viewer | None, roles: frozenset[str], unit
 
 def get_assessment(uow: UnitOfWork, assessment_id: int) -> Assessment:
     """The assessment, or NotFound."""
-    found = uow.session.get(Assessment, assessment_id)
+    # Larger ids than the column holds are unknown, not a database overflow.
+    found = uow.session.get(Assessment, assessment_id) if 0 < assessment_id < 2**31 else None
     if found is None:
         raise NotFound(f"assessment {assessment_id}")
     return found
