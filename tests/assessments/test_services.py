@@ -168,12 +168,14 @@ def test_a_spending_line_cites_the_vote_that_approved_it(runtime, users, tmp_pat
     with runtime.uow() as uow:
         ledger.set_remuneration_ratio(uow, me, "rhine", 0.1)
     with runtime.uow() as uow:
-        ledger.write_service_report(uow, me, "rhine", "2026-11", "本月完成外墙瓷砖首期维修。")
+        ledger.write_service_report(uow, me, "rhine", "2026-11",
+                                    "本月完成外墙瓷砖首期维修。联系人电话13812345678。")
     with runtime.uow() as uow:
         ledger.publish_month(uow, settings, me, "rhine", "2026-11", runtime.now())
     with runtime.uow() as uow:
         month = ledger.month_view(uow, settings, None, "rhine", "2026-11", public=True)
     assert month.totals["balance"] == "38599.75"
+    assert "13812345678" not in month.service_report and "138" in month.service_report
     assert month.totals["remuneration"] == {"agreed_ratio": 0.1, "base": "50000.00",
                                             "agreed": "5000.00", "paid": "5000.00",
                                             "paid_ratio": 0.1}

@@ -21,7 +21,7 @@ from caseflow.services.attachments import SAFE_NAME, sniff_image
 from caseflow.services.deliberation.access import may_act_for_complex
 from caseflow.services.units import get_unit
 from caseflow.services.uow import UnitOfWork
-from caseflow.services.visibility import Viewer
+from caseflow.services.visibility import Viewer, shown_text
 
 KINDS = ("income", "expense")
 MAX_AMOUNT = Decimal("100000000")  # ¥100 million: a typo, not a complex's month
@@ -283,9 +283,15 @@ def publish_month(uow: UnitOfWork, settings: Mapping[str, Any], viewer: Viewer |
     uow.commit()
 
 
-def _line_view(line: LedgerLine) -> LineView:
+def _shown(text: str, public: bool) -> str:
+    """Published accounts are public: a phone or ID number typed into them is masked (their
+    keepers read and edit the draft as written)."""
+    return shown_text(text, None) if public else text
+
+
+def _line_view(line: LedgerLine, public: bool = True) -> LineView:
     return LineView(line.id, line.kind, line.category, line.amount, line.on_date,
-                    line.description, line.vote_id, bool(line.voucher_path))
+                    _shown(line.description, public), line.vote_id, bool(line.voucher_path))
 
 
 def month_view(uow: UnitOfWork, settings: Mapping[str, Any], viewer: Viewer | None,
@@ -302,8 +308,10 @@ def month_view(uow: UnitOfWork, settings: Mapping[str, Any], viewer: Viewer | No
     account = published or uow.session.scalar(select(MonthlyAccount).where(
         MonthlyAccount.complex_id == complex_.id, MonthlyAccount.month == month))
     totals = published.totals if published else totals_of(lines, settings, _ratio(complex_))
-    return MonthView(complex_.code, complex_.name, month, [_line_view(x) for x in lines],
-                     totals, account.service_report if account else "", published is not None)
+    return MonthView(complex_.code, complex_.name, month,
+                     [_line_view(x, public) for x in lines], totals,
+                     _shown(account.service_report, public) if account else "",
+                     published is not None)
 
 
 def published_months(uow: UnitOfWork, complex_code: str) -> tuple[str, list[str]]:
