@@ -14,7 +14,8 @@ import yaml
 from sqlalchemy import exists, select
 
 from caseflow.models import Assessment, Unit, User
-from caseflow.services.assessments import ledger, panel
+from caseflow.services import voting
+from caseflow.services.assessments import ledger, panel, rounds
 from caseflow.services.reporting.common import ZONE
 from caseflow.services.reporting.evaluations import add_owner_evaluation
 from caseflow.services.runtime import Runtime
@@ -110,8 +111,50 @@ def _assess(runtime: Runtime, data: dict[str, Any], placed: list[tuple[str, dict
     return assessment_id
 
 
+def _ballot_list(households: int) -> list[dict[str, str]]:
+    """Building 1 of the demo complex: one owner per flat, 6 floors of 4 flats."""
+    return [{"code": f"1-{n // 4 + 1}{n % 4 + 1:02d}", "area": ("89.20", "102.65")[n % 2],
+             "owner_names": f"业主{n + 1}", "owner_key": f"h1-{n + 1}",
+             "developer_unsold": "no"} for n in range(households)]
+
+
+def _owners_vote(runtime: Runtime, keeper: Viewer, code: str, vote: dict[str, Any],
+                 at: datetime) -> int:
+    """The ballot list and the owners' vote approving the spending; returns the vote's id."""
+    rows = _ballot_list(vote["households"])
+    with runtime.uow() as uow:
+        voting.import_ballot_list(uow, keeper, code, rows)
+    with runtime.uow() as uow:
+        opened = voting.create_vote(uow, runtime.rules(), keeper, at, code, vote["title"],
+                                    vote["matter"], fund_amount=vote["fund"])
+    for number, row in enumerate(rows):
+        choice = "for" if number < vote["in_favour"] else "abstain"
+        with runtime.uow() as uow:
+            voting.cast_ballot(uow, keeper, at, opened.id, row["owner_key"], choice, "online")
+    with runtime.uow() as uow:
+        voting.close_vote(uow, runtime.rules(), keeper, at, opened.id)
+    return opened.id
+
+
+def _rating_round(runtime: Runtime, keeper: Viewer, code: str, plan: dict[str, Any]) -> int:
+    """A round on the phone form: the first households answer, each once."""
+    year = runtime.now().astimezone(ZONE).year
+    settings = runtime.rules().ratings
+    with runtime.uow() as uow:
+        round_id = rounds.open_round(uow, keeper, code, year, plan["title"], runtime.now())
+    with runtime.uow() as uow:
+        _, codes = rounds.round_codes(uow, keeper, round_id)
+    aspects = settings["owners_evaluation"]["aspects"]
+    for number, (_, household_code, _) in enumerate(codes[: plan["answers"]]):
+        scores = {a: 80 + (number + i) % 5 * 4 for i, a in enumerate(aspects)}
+        with runtime.uow() as uow:
+            rounds.submit_rating(uow, settings, household_code, scores, runtime.now())
+    return plan["answers"]
+
+
 def _accounts(runtime: Runtime, accounts: dict[str, Any]) -> int:
-    """Last month's ledger, service report and publication at one complex."""
+    """Last month's ledger, service report and publication at one complex, a spending line
+    citing the owners' vote that approved it, and the owners' rating round."""
     first = runtime.now().astimezone(ZONE).date().replace(day=1)
     month = (first - timedelta(days=1)).replace(day=1)
     settings = runtime.rules().ratings
@@ -119,11 +162,15 @@ def _accounts(runtime: Runtime, accounts: dict[str, Any]) -> int:
         keeper = staff_of(uow.session.scalar(select(User).where(
             User.username == accounts["keeper"])))
     code = accounts["complex"]
+    vote_id = _owners_vote(runtime, keeper, code, accounts["vote"],
+                           datetime.combine(month, datetime.min.time(), ZONE))
+    _rating_round(runtime, keeper, code, accounts["rating_round"])
     with runtime.uow() as uow:
         ledger.set_remuneration_ratio(uow, keeper, code, accounts["remuneration_ratio"])
-    for kind, category, amount, day, text in accounts["lines"]:
+    for kind, category, amount, day, text, *cites in accounts["lines"]:
         entry = ledger.LineEntry(code, kind, category, amount,
-                                 date(month.year, month.month, day).isoformat(), text)
+                                 date(month.year, month.month, day).isoformat(), text,
+                                 vote_id if cites else None)
         with runtime.uow() as uow:
             ledger.add_line(uow, settings, keeper, entry, runtime.now())
     label = month.strftime("%Y-%m")
