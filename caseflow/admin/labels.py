@@ -96,6 +96,8 @@ ROLES: dict[str, Any] = {
     "caseworker": _l("Caseworker"),
     "leader": _l("Leader"),
     "owners_committee": _l("Owners' committee"),
+    "inspector": _l("Housing office inspector"),
+    "expert": _l("Association expert"),
     "resident": _l("Resident"),
     "system": _l("System"),
 }

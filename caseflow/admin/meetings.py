@@ -18,6 +18,7 @@ from caseflow.domain.errors import InvalidInput
 from caseflow.domain.lifecycle import DECISION_OUTCOMES
 from caseflow.domain.voting import CHANNELS, CHOICES
 from caseflow.services import meetings, voting
+from caseflow.services.assessments import ledger
 from caseflow.services.deliberation import reads, writes
 from caseflow.services.visibility import PUBLIC, Viewer
 
@@ -190,8 +191,11 @@ def vote_page(vote_id: int) -> str:
     rt = runtime()
     with rt.uow() as uow:
         page = reads.vote_page(uow, rt.rules(), _me(), vote_id)
+        spent = ledger.spent_under_vote(uow, vote_id)  # 双晒: what was spent under it
     return render_template(
         "meetings/vote.html",
+        spent=spent,
+        names=rt.rules().ratings.get("names") or {},
         vote=page.vote,
         page=page,
         result=page.result,

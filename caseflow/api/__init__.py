@@ -28,6 +28,7 @@ BLUEPRINTS: tuple[str, ...] = (
     "caseflow.api.outbox:blp",
     "caseflow.api.stats:blp",
     "caseflow.api.intake:blp",
+    "caseflow.api.assessments:blp",
 )
 
 DEFAULTS = {

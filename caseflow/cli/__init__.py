@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from caseflow.cli.assessments import assessments, ledger_group, rating_rounds
 from caseflow.cli.calendar import calendar_group
 from caseflow.cli.cases import act, submit
 from caseflow.cli.joint import campaigns_group
@@ -46,3 +47,5 @@ main.add_command(users)
 main.add_command(tokens)
 main.add_command(open311)
 main.add_command(calendar_group)
+for command in (assessments, rating_rounds, ledger_group):  # public accountability
+    main.add_command(command)

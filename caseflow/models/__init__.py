@@ -1,5 +1,15 @@
 """SQLAlchemy 2 typed models; imported by services and migrations, never by the domain."""
 
+from caseflow.models.assessments import (
+    Assessment,
+    AssessmentResult,
+    CreditGrade,
+    ExpertSheet,
+    LedgerLine,
+    MonthlyAccount,
+    RatingCode,
+    RatingRound,
+)
 from caseflow.models.auth import ApiToken, Attachment, IdempotencyRecord, ReadAudit
 from caseflow.models.base import Base
 from caseflow.models.campaigns import Campaign, Opinion
@@ -26,6 +36,14 @@ __all__ = [
     "Campaign",
     "Opinion",
     "MeetingSeries",
+    "Assessment",
+    "AssessmentResult",
+    "CreditGrade",
+    "ExpertSheet",
+    "LedgerLine",
+    "MonthlyAccount",
+    "RatingCode",
+    "RatingRound",
     "ApiToken",
     "Attachment",
     "IdempotencyRecord",

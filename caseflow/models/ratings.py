@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from caseflow.models.base import Base
@@ -25,8 +25,15 @@ class OwnerEvaluation(Base):
     average: Mapped[float]
     source: Mapped[str] = mapped_column(String(100), default="")
     entered_at: Mapped[datetime]
+    # A household's answer in an online rating round (paper rounds leave both empty): the
+    # unique key is what makes "one household, one rating" hold under concurrent posts.
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("rating_rounds.id"))
+    household: Mapped[str | None] = mapped_column(String(64))
 
-    __table_args__ = (Index("ix_owner_evaluations_year_company", "year", "company_id"),)
+    __table_args__ = (
+        Index("ix_owner_evaluations_year_company", "year", "company_id"),
+        UniqueConstraint("round_id", "household"),
+    )
 
 
 # Report indexes on tables other modules own (attached to their tables' metadata here so

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from caseflow.rules.assessments_check import check_accountability
 from caseflow.rules.loader import FileCheck, LDict, RuleIssue
 
 RATING_WEIGHTS = ("on_time", "satisfaction", "reopen", "owners_evaluation")
@@ -73,6 +74,7 @@ def _check_ratings(fc: FileCheck, data: LDict) -> None:
     _numbers(fc, data, "red_list", ("top", "min_score", "min_owners_evaluation"), 0, None)
     _check_not_rated(fc, data)
     _numbers(fc, data, "black_list", ("below",), 0, 100)
+    check_accountability(fc, data)
     owners = data.get("owners_evaluation")
     if owners is None:
         return

@@ -26,6 +26,7 @@ from caseflow.models import Case, Unit
 from caseflow.rules import RuleSet
 from caseflow.services.actions import act_on_case
 from caseflow.services.cases import submit_case
+from caseflow.services.demo_assessments import seed_assessments_demo
 from caseflow.services.runtime import Runtime
 from caseflow.services.sweep import sweep
 from caseflow.services.units import import_units, parse_units
@@ -112,7 +113,8 @@ def seed_demo(runtime: Runtime, progress: Progress = lambda label: None) -> dict
         uow.commit()
     history = _History(runtime, runtime.rules(), progress)
     history.play(load_stories())
-    return {"units": len(units), "property companies": len(companies),
+    accountability = seed_assessments_demo(runtime, progress)  # seeds 002-004: ratings, 双晒
+    return {**accountability, "units": len(units), "property companies": len(companies),
             "users": len(DEMO_USERS), "cases": len(history.cases),
             "actions": history.actions, "sweeps": history.sweeps,
             "skipped steps": history.skipped}

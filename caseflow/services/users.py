@@ -18,7 +18,7 @@ from caseflow.services.uow import UnitOfWork
 
 # The default roles of DESIGN.md (rules/roles.yaml grants their actions).
 ROLES = ("admin", "dispatcher", "unit_lead", "caseworker", "leader", "owners_committee",
-         "resident")
+         "inspector", "expert", "resident")
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PASSWORD = 8
 

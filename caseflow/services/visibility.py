@@ -20,8 +20,10 @@ from typing import Any
 from caseflow.domain.errors import PermissionDenied
 from caseflow.domain.masking import mask_name, mask_phone, mask_text
 
+# `inspector` (房管所 housing-office inspector) and `expert` (industry association expert)
+# sit on the assessment panel (seed 002): they read like leaders (masked) and enter score sheets.
 STAFF_ROLES = frozenset({"admin", "dispatcher", "unit_lead", "caseworker", "leader",
-                         "owners_committee"})
+                         "owners_committee", "inspector", "expert"})
 # Roles that handle cases and must be able to call the resident back: they read unmasked.
 FULL_RECORD_ROLES = frozenset({"admin", "dispatcher", "unit_lead", "caseworker"})
 ALL_CASES_ROLES = frozenset({"admin"})

@@ -18,7 +18,7 @@ def test_the_demo_complex_runs_a_roundtable_and_a_fund_vote_once(runtime):
     assert seed_meetings_demo(runtime) == {}
     with runtime.uow() as uow:
         meeting = uow.session.scalar(select(Meeting))
-        vote = uow.session.scalar(select(Vote))
+        vote = uow.session.scalar(select(Vote).where(Vote.meeting_id == meeting.id))
         assert meeting.case.state == "resolved" and meeting.outcome == "resolved"
         assert vote.status == "closed" and vote.result["passed"] is True
         assert vote.result["total_owners"] == 22  # 24 flats, one owner of two, unsold as one

@@ -230,7 +230,7 @@ def test_permissions(rs: RuleSet) -> None:
     actions = {action for _, action in rs.grants}
     assert len(actions) == 25
     assert set(rs.roles) == {"admin", "dispatcher", "unit_lead", "caseworker", "leader",
-                             "owners_committee", "resident", "system"}
+                             "owners_committee", "inspector", "expert", "resident", "system"}
 
 
 def test_calendar(rs: RuleSet) -> None:

@@ -6,6 +6,7 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
+import yaml
 from sqlalchemy import func, select
 
 from caseflow.domain.clock import FrozenClock
@@ -21,6 +22,7 @@ from caseflow.services.demo import (
     span,
     timeline,
 )
+from caseflow.services.demo_assessments import DATA as ASSESSMENTS
 from caseflow.services.runtime import Runtime
 from caseflow.services.units import parse_units
 from caseflow.services.users import check_password, find_user
@@ -44,8 +46,13 @@ def test_seed_demo_loads_every_unit_user_and_story_with_a_history(runtime: Runti
     assert (counts["users"], counts["cases"]) == (len(DEMO_USERS), len(stories))
     assert 40 <= len(stories) <= 60
     table = _table_counts(runtime)
-    assert (table["Unit"], table["User"], table["Case"]) == (len(units), len(DEMO_USERS),
-                                                            len(stories))
+    # The accountability demo adds the Lishui complexes the tree lacks (each with its office)
+    # and the assessment panel (caseflow/demo/assessments.yaml).
+    lishui = yaml.safe_load(ASSESSMENTS.read_text(encoding="utf-8"))
+    added = sum(1 for unit in lishui["units"] if not unit.get("code"))
+    assert counts["assessed units"] == len(lishui["units"]) == 39
+    assert (table["Unit"], table["User"], table["Case"]) == (
+        len(units) + 2 * added, len(DEMO_USERS) + len(lishui["panel"]), len(stories))
     with runtime.uow() as uow:
         cases = list(uow.session.scalars(select(Case)))
     found = {case.title: (case.state, case.layer) for case in cases}

@@ -1,7 +1,7 @@
 """joint meetings on a rhythm with their agendas; opinion campaigns
 
-Revision ID: 0016_rhythm
-Revises: 0015, 0005
+Revision ID: 0017_rhythm
+Revises: 0016_assessments
 """
 
 from collections.abc import Sequence
@@ -11,8 +11,8 @@ from alembic import op
 
 from caseflow.models.base import JSONType, UTCDateTime
 
-revision: str = "0016_rhythm"
-down_revision: str | tuple[str, ...] | None = ("0015", "0005")  # also merges meetings
+revision: str = "0017_rhythm"
+down_revision: str | None = "0016_assessments"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
