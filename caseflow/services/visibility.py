@@ -150,3 +150,11 @@ def shown_text(text: str, viewer: Viewer | None, case: Any = None) -> str:
 def shown_name(name: str, viewer: Viewer | None, case: Any = None) -> str:
     """A person's name as this viewer reads it (masked unless they read it in full)."""
     return name if reads_in_full(viewer, case) else mask_name(name)
+
+
+def person_view(name: str, phone: str, viewer: Viewer | None) -> dict[str, object]:
+    """A household's contact (or any resident's) as this viewer may see it: in full for
+    the roles that handle cases, masked like a reporter's for everyone else."""
+    full = viewer is not None and viewer.sees_personal_data
+    return {"name": name if full else mask_name(name),
+            "phone": phone if full else mask_phone(phone), "masked": not full}
