@@ -93,10 +93,15 @@ def memberships_of(uow: UnitOfWork, username: str) -> list[MembershipView]:
 
 def people_at(session: Session | Connection, unit_id: int,
               roles: frozenset[str] | None = None) -> list[tuple[int, str, str]]:
-    """(user id, username, phone) of the active people holding a role in this very unit."""
-    query = (select(User.id, User.username, User.phone)
-             .join(Membership, Membership.user_id == User.id)
-             .where(Membership.unit_id == unit_id, User.active).order_by(User.id).distinct())
+    """(user id, username, phone) of the active people holding a role in this very unit:
+    as their first unit and role, or as a membership."""
+    member = (select(User.id, User.username, User.phone)
+              .join(Membership, Membership.user_id == User.id)
+              .where(Membership.unit_id == unit_id, User.active))
+    first = select(User.id, User.username, User.phone).where(User.unit_id == unit_id,
+                                                            User.active)
     if roles is not None:
-        query = query.where(Membership.role.in_(sorted(roles)))
-    return [(row[0], row[1], row[2]) for row in session.execute(query)]
+        member = member.where(Membership.role.in_(sorted(roles)))
+        first = first.where(User.role.in_(sorted(roles)))
+    rows = {row[0]: (row[0], row[1], row[2]) for row in session.execute(member.union(first))}
+    return [rows[key] for key in sorted(rows)]
