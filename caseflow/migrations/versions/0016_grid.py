@@ -26,8 +26,8 @@ def _at(name: str, nullable: bool = False) -> sa.Column:
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("users") as batch:
-        batch.add_column(sa.Column("phone", sa.String(32), nullable=False, server_default=""))
+    op.add_column("users", sa.Column("phone", sa.String(32), nullable=False,
+                                     server_default=""))
     op.create_table(
         "memberships",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -127,5 +127,6 @@ def downgrade() -> None:
     for name in ("person_notices", "reminders", "evaluations", "follow_up_calls",
                  "proxy_submissions", "households", "memberships"):
         op.drop_table(name)
-    with op.batch_alter_table("users") as batch:
-        batch.drop_column("phone")
+    # Not a batch (SQLite would copy `users`, which other tables' rows point at): both
+    # databases drop a plain column in place (SQLite since 3.35).
+    op.execute("ALTER TABLE users DROP COLUMN phone")
