@@ -102,17 +102,17 @@ def test_a_liaison_submits_on_a_residents_behalf_with_consent(runtime, users):
         submit_on_behalf(uow, runtime.rules(), OnBehalf(liaison, grievance, ""), runtime.now())
     assert error.value.field == "consent"
     with runtime.uow() as uow:
-        case, token = submit_on_behalf(
+        case = submit_on_behalf(
             uow, runtime.rules(),
             OnBehalf(liaison, grievance, "verbal", "电话中同意代为反映"), runtime.now())
-    assert token
+    assert case.token and case.record["reporter"]["name"] == "张大爷"
     with runtime.uow() as uow:
-        shown = proxy_of(uow, case.id)
+        shown = proxy_of(uow, case.case_id)
         stored = get_case(uow.session, case.ref)
         assert stored.reporter_name == "张大爷"  # the resident stays the reporter
     assert (shown.by, shown.consent) == ("liaison", "verbal")
     assert shown.consent_note == "电话中同意代为反映"
-    submitted = events(runtime, case.id)[0]
+    submitted = events(runtime, case.case_id)[0]
     assert submitted.data["on_behalf"] == {"by": "liaison", "consent": "verbal"}
     assert submitted.actor_label == "liaison"
     # outside their building a liaison submits nothing

@@ -16,12 +16,13 @@ from sqlalchemy import select
 
 from caseflow.domain.errors import InvalidInput, NotFound, PermissionDenied
 from caseflow.domain.policy import HOLDER, Actor
-from caseflow.models import Case, Household, ProxySubmission, UnitClosure, User
+from caseflow.models import Household, ProxySubmission, UnitClosure, User
 from caseflow.rules import RuleSet
+from caseflow.services.case_views import case_record
 from caseflow.services.cases import register_case
 from caseflow.services.units import get_unit
 from caseflow.services.uow import UnitOfWork
-from caseflow.services.visibility import Viewer, require_staff
+from caseflow.services.visibility import Viewer, require_staff, resident
 
 CONSENTS = ("verbal", "written", "signed")
 PROXY_ROLES = frozenset({"volunteer", "liaison", "building_lead", "butler", "caseworker",
@@ -50,8 +51,19 @@ class ProxyView:
     consented_at: datetime
 
 
+@dataclass(frozen=True)
+class ProxyReceipt:
+    """What the submitter reads back: the case as its resident reads it, and the tracking
+    token to hand to the resident (shown once)."""
+
+    case_id: int
+    ref: str
+    token: str
+    record: dict[str, Any]
+
+
 def submit_on_behalf(uow: UnitOfWork, rules: RuleSet, command: OnBehalf,
-                     now: datetime) -> tuple[Case, str]:
+                     now: datetime) -> ProxyReceipt:
     """Submit the grievance for the resident, with their consent recorded, and commit.
 
     The submitter acts about a place in their area only (their buildings, for the grid).
@@ -80,8 +92,10 @@ def submit_on_behalf(uow: UnitOfWork, rules: RuleSet, command: OnBehalf,
     session.add(ProxySubmission(case_id=case.id, by_user_id=viewer.id,
                                 household_id=command.household_id, consent=command.consent,
                                 consent_note=command.consent_note.strip(), consented_at=now))
+    session.flush()
+    record = case_record(case, resident(case.id), now, token)
     uow.commit()
-    return case, token
+    return ProxyReceipt(case.id, case.ref, token, record)
 
 
 def _linked(uow: UnitOfWork, viewer: Viewer, place_id: int) -> bool:
