@@ -6,6 +6,7 @@ import click
 
 from caseflow.cli.calendar import calendar_group
 from caseflow.cli.cases import act, submit
+from caseflow.cli.grid import grid
 from caseflow.cli.meetings import ballots, meetings_group, votes
 from caseflow.cli.open311 import open311
 from caseflow.cli.ops import (
@@ -44,3 +45,4 @@ main.add_command(users)
 main.add_command(tokens)
 main.add_command(open311)
 main.add_command(calendar_group)
+main.add_command(grid)
