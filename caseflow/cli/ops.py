@@ -35,12 +35,14 @@ def init_db() -> None:
 def seed_demo() -> None:
     """Load the demo units, companies, users and cases (does nothing if already loaded)."""
     from caseflow.services.demo import seed_demo as load
+    from caseflow.services.grid.demo import seed_grid_demo
     from caseflow.services.meetings_demo import seed_meetings_demo
 
     rt = runtime()
     with plain_errors():
         counts = load(rt, progress=lambda label: click.echo(f"  {label}"))
         counts |= seed_meetings_demo(rt)
+        counts |= seed_grid_demo(rt)  # liaisons, volunteers, 代办, a review date, a task
     click.echo(", ".join(f"{n} {what}" for what, n in counts.items()) or "demo data already there")
 
 
