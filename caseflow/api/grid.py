@@ -110,7 +110,7 @@ class FollowUpAnswerSchema(InputSchema):
     note = Text(load_default="", validate=validate.Length(0, 2000))
 
 
-class TaskSchema(Schema):
+class MeetingTaskItemSchema(Schema):
     """A meeting task in its owner's inbox."""
 
     meeting_id = fields.Integer()
@@ -239,7 +239,7 @@ def answer_follow_up(body: dict[str, Any], key: str) -> Any:
 
 
 @blp.route("/tasks", methods=["GET"])
-@blp.response(200, TaskSchema(many=True))
+@blp.response(200, MeetingTaskItemSchema(many=True))
 @problems(blp, 401, 403)
 @requires(STAFF_ROLES)
 def list_tasks() -> Any:

@@ -113,11 +113,12 @@ def _verify(
         raise Unauthenticated("the token is unknown or revoked")
     if expires_at is not None and expires_at <= now:
         raise Unauthenticated("the token has expired")
+    # Every unit of the person's memberships: what they read is the union of their areas
+    # (read before a touch's commit, which may close the connection).
+    user["unit_ids"] = tuple(conn.scalars(MEMBER_UNITS, {"user": user["id"]}))
     if last_used_at is None or now - last_used_at >= TOUCH_EVERY:
         conn.execute(TOUCH, {"key": token_id, "at": now})
         commit()
-    # Every unit of the person's memberships: what they read is the union of their areas.
-    user["unit_ids"] = tuple(conn.scalars(MEMBER_UNITS, {"user": user["id"]}))
     return VerifiedToken(token_id, can_submit, viewer_of(SimpleNamespace(**user)))
 
 

@@ -246,3 +246,30 @@ def test_a_meeting_task_warns_then_goes_overdue_in_its_owners_inbox(runtime, use
         complete_task(uow, butler, task.meeting_id, 0, runtime.now())
     with runtime.uow() as uow:
         assert tasks_of(uow, runtime.rules(), butler, runtime.now()) == []
+
+
+def test_a_new_case_of_a_building_goes_to_its_butler(runtime, users):
+    with runtime.uow() as uow:
+        add_membership(uow, "butler2", "rhine-b3", "butler")
+    at_building, at_complex = submit(runtime, unit="rhine-b3"), submit(runtime)
+    assert at_building.assignee_id == users["butler2"].id
+    assert at_complex.assignee_id is None  # no building: the office claims it
+
+
+def test_round_robin_takes_the_offices_caseworkers_in_turn(database_url, clock, tmp_path):
+    import shutil
+
+    from caseflow.services.runtime import Runtime
+    from tests.conftest import RULES_DIR
+
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES_DIR, rules)
+    (rules / "grid.yaml").write_text("auto_assign: {mode: round_robin}\n", encoding="utf-8")
+    rt = Runtime.from_url(database_url, rules, clock)
+    try:
+        users = build_tree(rt)
+        picked = [submit(rt).assignee_id for _ in range(3)]
+    finally:
+        rt.engine.dispose()
+    office = sorted(users[name].id for name in ("butler", "butler2", "lead"))
+    assert picked == office
