@@ -15,6 +15,7 @@ from caseflow.domain.errors import InvalidInput, NotFound
 from caseflow.models import Membership, User
 from caseflow.services.units import get_unit
 from caseflow.services.uow import UnitOfWork
+from caseflow.services.visibility import GRID_ROLES
 
 # The default roles of DESIGN.md (rules/roles.yaml grants their actions).
 ROLES = ("admin", "dispatcher", "unit_lead", "caseworker", "leader", "owners_committee",
@@ -41,9 +42,12 @@ def create_user(uow: UnitOfWork, username: str, display_name: str, role: str,
     unit_id = None
     if unit_code:
         try:
-            unit_id = get_unit(session, unit_code).id
+            unit = get_unit(session, unit_code)
         except NotFound:
             raise InvalidInput("unit", f"unknown unit {unit_code!r}") from None
+        if role in GRID_ROLES and unit.kind != "building":
+            raise InvalidInput("unit", f"a {role} is held at a building, not a {unit.kind}")
+        unit_id = unit.id
     elif role != "admin":
         raise InvalidInput("unit", f"a {role} must belong to a unit")
     user = User(username=username, display_name=display_name.strip(), role=role,

@@ -79,6 +79,11 @@ def test_a_grid_role_is_held_at_a_building(runtime, users):
     with runtime.uow() as uow, pytest.raises(InvalidInput) as error:
         add_membership(uow, "community", "rhine", "liaison")
     assert error.value.field == "unit"
+    from caseflow.services.users import create_user
+
+    with runtime.uow() as uow, pytest.raises(InvalidInput) as error:
+        create_user(uow, "liaison.x", "联络员", "liaison", "rhine", "long enough pw")
+    assert error.value.field == "unit"
 
 
 def _liaison(runtime, users):
