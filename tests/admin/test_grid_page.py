@@ -48,3 +48,24 @@ def test_a_grievance_without_consent_is_refused_beside_the_field(app, client):
     link = text(made).split('id="submitted"')[1].split('href="')[1].split('"')[0]
     case_page = text(client.get(link))
     assert 'id="on-behalf"' in case_page and "口头同意" in case_page and "张大爷" in case_page
+
+
+def test_the_inbox_lists_my_meeting_task_due_soon_and_the_calls_waiting(app, client, clock):
+    from caseflow.models import Meeting, Unit
+
+    rt = runtime_of(app)
+    with rt.uow() as uow:
+        from sqlalchemy import select
+
+        rhine = uow.session.scalar(select(Unit.id).where(Unit.code == "rhine"))
+        uow.session.add(Meeting(complex_id=rhine, kind="roundtable", title="议事会",
+                                starts_at=rt.now(), due_at=rt.now() + timedelta(days=15),
+                                created_at=rt.now(),
+                                tasks=[{"title": "更换快递柜提示音", "owner": "dispatcher",
+                                        "due_on": "2026-11-24"}]))
+        uow.commit()
+    _resolved_and_due_a_call(app, clock)  # four days on: the task is overdue
+    login(client, "dispatcher")
+    inbox = text(client.get("/inbox"))
+    assert 'id="waiting-on-me"' in inbox and "更换快递柜提示音" in inbox
+    assert "due-overdue" in inbox.split('id="waiting-on-me"')[1]

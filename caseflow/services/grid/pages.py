@@ -39,3 +39,19 @@ def grid_page(uow: UnitOfWork, rules: RuleSet, viewer: Viewer, building: str,
         except CaseflowError as error:
             page.households_error = error
     return page
+
+
+@dataclass(frozen=True)
+class WaitingOnMe:
+    """What the inbox shows beside the cases: the person's meeting tasks in warning or
+    overdue, and how many follow-up calls wait on their streets."""
+
+    tasks: list[TaskItem]
+    calls: int
+
+
+def waiting_on(uow: UnitOfWork, rules: RuleSet, viewer: Viewer, now: datetime) -> WaitingOnMe:
+    """The inbox's reminder of tasks due and calls to make."""
+    due = [t for t in tasks_of(uow, rules, viewer, now) if t.status in ("overdue", "warning")]
+    calls = len(follow_ups_for(uow, viewer)) if viewer.role in CALLERS else 0
+    return WaitingOnMe(due, calls)
