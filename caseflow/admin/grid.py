@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import format_percent
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -18,11 +19,15 @@ from caseflow.domain.errors import CaseflowError, NotFound
 from caseflow.error_responses import caseflow_page, explain
 from caseflow.services.grid import follow_up, households, proxy, tasks
 from caseflow.services.grid.pages import grid_page
+from caseflow.services.reporting import channels
+from caseflow.services.reporting.service import READERS
 from caseflow.services.visibility import STAFF_ROLES
 
 bp = Blueprint("admin_grid", __name__, url_prefix="/admin/grid")
 if not any(entry.endpoint == "admin_grid.page" for entry in NAV):
     NAV.insert(1, NavEntry("admin_grid.page", _l("Grid"), roles=None))
+    NAV.append(NavEntry("admin_grid.channels_page", _l("Satisfaction by channel"),
+                        roles=READERS))
 
 
 def render_grid(status: int = 200, **extra: Any) -> tuple[str, int]:
@@ -98,6 +103,22 @@ def on_behalf() -> tuple[str, int]:
             current_user.viewer, grievance, form.get("consent", ""),
             form.get("consent_note", "")), rt.now())
     return render_grid(201, submitted=receipt)
+
+
+def _percent(rate: float | None) -> str:
+    return "—" if rate is None else format_percent(rate, "#,##0.0%")
+
+
+@bp.get("/channels")
+@requires(*READERS)
+def channels_page() -> str:
+    """Satisfaction by the channel evaluations came through, and how follow-up calls went."""
+    rt = runtime()
+    unit = request.args.get("unit", "").strip() or None
+    with rt.uow() as uow:
+        report = channels.channel_report(uow, current_user.viewer, unit, None, None, rt.now())
+    return render_template("admin/grid_channels.html", report=report, percent=_percent,
+                           unit=unit or "")
 
 
 def refused(error: CaseflowError) -> tuple[str, int]:

@@ -15,7 +15,7 @@ from caseflow.api.schemas import InputSchema, SubmitSchema, SubmittedCaseSchema,
 from caseflow.domain.errors import Unauthenticated
 from caseflow.services.grid import follow_up, households, memberships, proxy, tasks
 from caseflow.services.reporting import channels
-from caseflow.services.reporting.service import READERS, Request, period_for, scope_for
+from caseflow.services.reporting.service import READERS
 from caseflow.services.visibility import GRID_ROLES, STAFF_ROLES, Viewer
 
 blp = Blueprint("grid", __name__, url_prefix="/api/v1/grid",
@@ -268,13 +268,11 @@ def finish_task(meeting_id: int, index: int) -> None:
 def channel_report(query: dict[str, Any]) -> dict[str, Any]:
     """Satisfaction by the channel evaluations came through, and the follow-up calls."""
     rt = runtime()
-    request = Request(name="channels", unit=query.get("unit"), first=query.get("from_"),
-                      last=query.get("to"))
     with rt.uow() as uow:
-        scope = scope_for(uow, _viewer(), query.get("unit"))
-        period = period_for(request, rt.now())
-        figures = channels.follow_up_figures(uow, scope, period)
-        return {"period": period.label(),
-                "channels": [{**asdict(row), "satisfaction_rate": row.satisfaction_rate}
-                             for row in channels.satisfaction_by_channel(uow, scope, period)],
-                "follow_ups": {**asdict(figures), "reach_rate": figures.reach_rate}}
+        report = channels.channel_report(uow, _viewer(), query.get("unit"), query.get("from_"),
+                                         query.get("to"), rt.now())
+    return {"period": report.period,
+            "channels": [{**asdict(row), "satisfaction_rate": row.satisfaction_rate}
+                         for row in report.channels],
+            "follow_ups": {**asdict(report.follow_ups),
+                           "reach_rate": report.follow_ups.reach_rate}}

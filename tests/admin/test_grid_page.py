@@ -33,6 +33,10 @@ def test_a_dispatcher_records_a_follow_up_call_on_the_grid_page(app, client, clo
     assert done.status_code == 302
     client.get("/admin/grid")  # the flash naming the case is shown once
     assert ref not in text(client.get("/admin/grid"))
+    leader = app.test_client()
+    login(leader, "leader")
+    figures = text(leader.get("/admin/grid/channels"))
+    assert "电话回访" in figures.split('id="channels"')[1] and "100.0%" in figures
 
 
 def test_a_grievance_without_consent_is_refused_beside_the_field(app, client):

@@ -9,12 +9,15 @@ figures count calls opened in the period: answered, unreachable, waiting.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import case, func, select
 
 from caseflow.domain.metrics import ratio
 from caseflow.models import Case, Evaluation, FollowUpCall
 from caseflow.services.reporting.common import Period, in_subtree
+from caseflow.services.reporting.service import Request, period_for, scope_for
 from caseflow.services.uow import UnitOfWork
 
 SATISFIED = ("satisfied", "basically_satisfied")
@@ -81,3 +84,21 @@ def follow_up_figures(uow: UnitOfWork, scope: int | None, period: Period) -> Fol
         query = query.where(inside)
     opened, answered, unreachable, waiting = uow.session.execute(query).one()
     return FollowUpFigures(opened, answered, unreachable, waiting)
+
+
+@dataclass(frozen=True)
+class ChannelReport:
+    """Satisfaction by channel and the follow-up calls, for one subtree and period."""
+
+    period: str
+    channels: list[ChannelRates]
+    follow_ups: FollowUpFigures
+
+
+def channel_report(uow: UnitOfWork, viewer: Any, unit: str | None, first: date | None,
+                   last: date | None, now: datetime) -> ChannelReport:
+    """The report for the viewer's subtree (or the unit they name inside it)."""
+    scope = scope_for(uow, viewer, unit)
+    period = period_for(Request(name="channels", unit=unit, first=first, last=last), now)
+    return ChannelReport(period.label(), satisfaction_by_channel(uow, scope, period),
+                         follow_up_figures(uow, scope, period))
