@@ -17,6 +17,7 @@ from flask_wtf.csrf import CSRFProtect
 from caseflow.admin import (
     auth,
     casepage,
+    grid,
     i18n,
     inbox,
     intake,
@@ -28,7 +29,7 @@ from caseflow.admin import (
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 BLUEPRINTS = (auth.bp, i18n.bp, inbox.bp, casepage.bp, intake.bp, public.bp, rulespages.bp,
-              manage.bp)
+              manage.bp, grid.bp)
 
 
 def _configure(app: Flask) -> None:

@@ -40,6 +40,7 @@ class StaffUser:
     role: str
     unit_id: int | None
     unit_name: str
+    unit_ids: tuple[int, ...] = ()
     is_authenticated: bool = True
     is_active: bool = True
     is_anonymous: bool = False
@@ -52,14 +53,15 @@ class StaffUser:
     def viewer(self) -> Viewer:
         """Who this user reads as, for the read policy in services."""
         return Viewer(role=self.role, id=self.id, unit_id=self.unit_id, username=self.username,
-                      display_name=self.display_name, unit_name=self.unit_name)
+                      display_name=self.display_name, unit_name=self.unit_name,
+                      unit_ids=self.unit_ids)
 
     @classmethod
     def of(cls, viewer: Viewer) -> StaffUser:
         """The signed-in user from who services say they are."""
         assert viewer.id is not None  # noqa: S101 (type narrowing: staff viewers carry their id)
         return cls(viewer.id, viewer.username, viewer.display_name, viewer.role,
-                   viewer.unit_id, viewer.unit_name)
+                   viewer.unit_id, viewer.unit_name, viewer.units)
 
 
 @login_manager.user_loader

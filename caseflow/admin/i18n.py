@@ -117,6 +117,9 @@ def _template_helpers() -> dict[str, Any]:
         "clock_name": lambda code: labels.label(labels.CLOCKS, code),
         "satisfaction_name": lambda code: labels.label(labels.SATISFACTION, code),
         "outcome_name": lambda code: labels.label(labels.OUTCOMES, code),
+        "consent_name": lambda code: labels.label(labels.CONSENTS, code),
+        "follow_up_name": lambda code: labels.label(labels.FOLLOW_UP_OUTCOMES, code),
+        "eval_channel_name": lambda code: labels.label(labels.EVALUATION_CHANNELS, code),
     }
 
 

@@ -17,6 +17,7 @@ from caseflow.admin.security import requires
 from caseflow.domain.lifecycle import OPEN_STATES, STATES
 from caseflow.services.case_page import due_status
 from caseflow.services.case_views import list_for
+from caseflow.services.grid.pages import waiting_on
 from caseflow.services.queries import CaseFilters
 
 bp = Blueprint("admin_inbox", __name__)
@@ -60,6 +61,8 @@ def inbox() -> str | Response:
         cases, total = list_for(uow, current_user.viewer, filters_from(request.args), now,
                                 "urgency", page, PER_PAGE)
         rows = [(case, due_status(case, now)) for case in cases]
+        waiting = waiting_on(uow, rt.rules(), current_user.viewer, now)  # tasks, 回访
         return render_template("admin/inbox.html", rows=rows, total=total, page=page,
+                               waiting=waiting,
                                pages=max((total + PER_PAGE - 1) // PER_PAGE, 1),
                                rules=rt.rules(), states=STATES, args=request.args)

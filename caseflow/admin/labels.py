@@ -48,6 +48,7 @@ ACTIONS: dict[str, Any] = {
     "warn": _l("Warning"),
     "supervise": _l("Supervision"),
     "sweep": _l("Deadline check"),
+    "remind": _l("Reminder"),
 }
 
 SATISFACTION: dict[str, Any] = {
@@ -99,7 +100,31 @@ ROLES: dict[str, Any] = {
     "inspector": _l("Housing office inspector"),
     "expert": _l("Association expert"),
     "resident": _l("Resident"),
+    "volunteer": _l("Volunteer"),
+    "building_lead": _l("Building lead"),
+    "liaison": _l("Party-member liaison"),
+    "butler": _l("Building butler"),
     "system": _l("System"),
+}
+
+CONSENTS: dict[str, Any] = {
+    "verbal": _l("verbal consent"),
+    "written": _l("written consent"),
+    "signed": _l("signed authorisation"),
+}
+
+FOLLOW_UP_OUTCOMES: dict[str, Any] = {
+    "satisfied": _l("Satisfied"),
+    "basically_satisfied": _l("Basically satisfied"),
+    "unsatisfied": _l("Unsatisfied"),
+    "unreachable": _l("Could not be reached"),
+}
+
+EVALUATION_CHANNELS: dict[str, Any] = {
+    "resident": _l("The resident's own rating"),
+    "follow_up_call": _l("Follow-up call"),
+    "walk_in": _l("Walk-in"),
+    "grid_visit": _l("Grid visit"),
 }
 
 DUE: dict[str, Any] = {

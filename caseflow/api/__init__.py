@@ -29,6 +29,7 @@ BLUEPRINTS: tuple[str, ...] = (
     "caseflow.api.stats:blp",
     "caseflow.api.intake:blp",
     "caseflow.api.assessments:blp",
+    "caseflow.api.grid:blp",
 )
 
 DEFAULTS = {

@@ -24,7 +24,7 @@ from caseflow.domain.policy import OUTSIDE, Actor
 from caseflow.services import case_views, idempotency, queries
 from caseflow.services.actions import act_on_case, take_action
 from caseflow.services.timeline import timeline
-from caseflow.services.visibility import Viewer, require_staff, resident
+from caseflow.services.visibility import Viewer, require_staff, resident, viewer_of
 
 blp = Blueprint("cases", __name__, url_prefix="/api/v1/cases", description="Cases (诉求)")
 RESIDENT = Actor(role="resident", relation="owner", label="resident")
@@ -158,8 +158,7 @@ def events(key: str) -> list[Any]:
             return timeline(uow, case.id, resident(case.id))
         user = requires_user()
         # The user row is detached here: its unit is not needed to read the timeline.
-        viewer = require_staff(Viewer(role=user.role, id=user.id, unit_id=user.unit_id,
-                                      username=user.username, display_name=user.display_name))
+        viewer = require_staff(viewer_of(user))
         case = queries.visible_case(uow, user, key)
         return timeline(uow, case.id, viewer)
 

@@ -8,6 +8,7 @@ from caseflow.cli.assessments import assessments, ledger_group, rating_rounds
 from caseflow.cli.calendar import calendar_group
 from caseflow.cli.cases import act, submit
 from caseflow.cli.joint import campaigns_group
+from caseflow.cli.grid import grid
 from caseflow.cli.meetings import ballots, meetings_group, votes
 from caseflow.cli.open311 import open311
 from caseflow.cli.ops import (
@@ -49,3 +50,4 @@ main.add_command(open311)
 main.add_command(calendar_group)
 for command in (assessments, rating_rounds, ledger_group):  # public accountability
     main.add_command(command)
+main.add_command(grid)

@@ -36,6 +36,7 @@ def seed_demo() -> None:
     """Load the demo units, companies, users and cases (does nothing if already loaded)."""
     from caseflow.services.demo import seed_demo as load
     from caseflow.services.demo_joint import seed_joint_demo
+    from caseflow.services.grid.demo import seed_grid_demo
     from caseflow.services.meetings_demo import seed_meetings_demo
 
     rt = runtime()
@@ -43,6 +44,7 @@ def seed_demo() -> None:
         counts = load(rt, progress=lambda label: click.echo(f"  {label}"))
         counts |= seed_meetings_demo(rt)
         counts |= seed_joint_demo(rt)
+        counts |= seed_grid_demo(rt)  # liaisons, volunteers, 代办, a review date, a task
     click.echo(", ".join(f"{n} {what}" for what, n in counts.items()) or "demo data already there")
 
 
@@ -77,10 +79,13 @@ def _sweep_once(rt: Runtime) -> str:
     SWEEP_SECONDS.observe(elapsed)
     for step in ("escalated", "supervised", "overdue", "warned", "auto_closed"):
         SWEEP_CASES.labels(step).inc(getattr(report, step))
+    grid = report.grid
     return (
         f"escalated {report.escalated}, supervised {report.supervised}, "
         f"overdue noted {report.overdue}, warned {report.warned}, "
         f"auto-closed {report.auto_closed}, votes closed {votes}, "
+        f"reviews due {grid.reviews_due}, task reminders "
+        f"{grid.task_warnings + grid.tasks_overdue}, follow-up calls {grid.follow_ups}, "
         f"joint meetings planned {sittings} in {elapsed:.2f}s"
     )
 
@@ -95,7 +100,22 @@ def _deliver_once(rt: Runtime) -> str:
         DELIVERIES.labels(outcome).inc(getattr(report, outcome))
     for error in report.errors[:20]:
         LOG.warning("delivery failed: %s", error)
-    return f"delivered {report.delivered}, retrying {report.retrying}, dead {report.dead}"
+    people = _tell_people(rt)
+    return (f"delivered {report.delivered}, retrying {report.retrying}, dead {report.dead}, "
+            f"{people}")
+
+
+def _tell_people(rt: Runtime) -> str:
+    """The same pass tells people (SMS / WeCom) what the outbox holds for them."""
+    from caseflow.services.grid.notices import fan_out, send_notices
+
+    with rt.uow() as uow:
+        fanned = fan_out(uow, rt.rules(), rt.now())
+    with rt.uow() as uow:
+        sent = send_notices(uow, rt.rules(), rt.now())
+    for error in sent.errors[:20]:
+        LOG.warning("notice failed: %s", error)
+    return f"notices queued {fanned.queued}, sent {sent.sent}, failed {sent.failed}"
 
 
 @click.command()

@@ -17,7 +17,7 @@ not move, and "overdue" is simply `overdue_from <= now`. The sweep's marks (`war
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 DueStatus = Literal["overdue", "warning", "on_time", "none"]
@@ -81,3 +81,27 @@ def clock_due_status(entry: Mapping[str, Any], now: datetime) -> ClockDueStatus:
         return "paused"
     status = due_status(due_at, _at(entry.get("warning_at")), now)
     return "on_time" if status == "none" else status
+
+
+# -- Beyond the case clocks: a deferral's review date and a meeting task's due date -----
+# They are part of the same one truth (services.due, the inbox, the sweep): a deferred case
+# whose review date has come is overdue until its holder acts on it; a meeting task is in
+# warning from `warn_before` ahead of its due date and overdue from then on, until done.
+
+
+def deferral_instants(
+    review_at: datetime | None, warn_before: timedelta
+) -> tuple[datetime | None, datetime | None]:
+    """(overdue_from, warning_from) of a deferred case: its review date, and ahead of it."""
+    if review_at is None:
+        return None, None
+    return review_at, review_at - warn_before
+
+
+def task_due_status(
+    due_at: datetime | None, warn_before: timedelta, done: bool, now: datetime
+) -> DueStatus:
+    """A meeting task's standing at `now`: none when done or without a due date."""
+    if done or due_at is None:
+        return "none"
+    return due_status(due_at, due_at - warn_before, now)

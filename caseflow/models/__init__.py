@@ -15,6 +15,14 @@ from caseflow.models.base import Base
 from caseflow.models.campaigns import Campaign, Opinion
 from caseflow.models.cases import Case, CaseEvent
 from caseflow.models.charges import ClockCharge
+from caseflow.models.grid import (
+    Evaluation,
+    FollowUpCall,
+    Household,
+    PersonNotice,
+    ProxySubmission,
+    Reminder,
+)
 from caseflow.models.intake import IntakeRequest
 from caseflow.models.meetings import Meeting
 from caseflow.models.outbox import OutboxDelivery, OutboxMessage
@@ -28,7 +36,7 @@ from caseflow.models.rollups import (
 )
 from caseflow.models.rulesets import RuleActivation, RuleSetVersion
 from caseflow.models.units import PropertyCompany, Unit, UnitClosure
-from caseflow.models.users import SignInFailures, User
+from caseflow.models.users import Membership, SignInFailures, User
 from caseflow.models.voting import Ballot, ExclusivePart, Vote
 
 __all__ = [
@@ -71,4 +79,11 @@ __all__ = [
     "ExclusivePart",
     "Vote",
     "Ballot",
+    "Evaluation",
+    "FollowUpCall",
+    "Household",
+    "Membership",
+    "PersonNotice",
+    "ProxySubmission",
+    "Reminder",
 ]

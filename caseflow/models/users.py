@@ -12,7 +12,8 @@ from caseflow.models.units import Unit
 
 
 class User(Base):
-    """A staff member bound to one unit with one role."""
+    """A person who acts in caseflow: `unit_id` and `role` are their first membership; more
+    memberships (交叉任职, grid roles at buildings) are rows of `memberships`."""
 
     __tablename__ = "users"
 
@@ -28,7 +29,40 @@ class User(Base):
     locked_until: Mapped[datetime | None]
     password_changed_at: Mapped[datetime | None]
 
+    # Where notifications to this person go (SMS / WeCom), "" when they get none.
+    phone: Mapped[str] = mapped_column(String(32), default="", server_default="")
+
     unit: Mapped[Unit | None] = relationship()
+    # Loaded with the user (one more SELECT): the viewer built from a detached row needs them.
+    memberships: Mapped[list[Membership]] = relationship(lazy="selectin", viewonly=True)
+
+    @property
+    def unit_ids(self) -> tuple[int, ...]:
+        """Every unit this person holds a role in: the first one, then the memberships'."""
+        first = () if self.unit_id is None else (self.unit_id,)
+        # Only as loaded: a row built here and detached has no memberships read yet (the
+        # first unit is then all that is known, and all a new user has).
+        loaded = self.__dict__.get("memberships") or ()
+        return tuple(dict.fromkeys([*first, *(m.unit_id for m in loaded)]))
+
+
+class Membership(Base):
+    """One role a person holds in one unit (交叉任职: a person may hold several).
+
+    Staff roles (caseworker, unit_lead, ...) widen what the person sees to the union of their
+    units' areas; grid roles (volunteer, building_lead 楼长, liaison 党员联络员, butler 楼栋管家)
+    are held at buildings and decide who is told of a building's cases.
+    """
+
+    __tablename__ = "memberships"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    role: Mapped[str] = mapped_column(String(32))
+
+    __table_args__ = (UniqueConstraint("user_id", "unit_id", "role",
+                                       name="uq_memberships_user_unit_role"),)
 
 
 class SignInFailures(Base):

@@ -21,6 +21,7 @@ from caseflow.rules.calendar_check import (
 )
 from caseflow.rules.compile import build_deadlines, build_escalation, build_routing
 from caseflow.rules.joint import check_joint
+from caseflow.rules.grid_check import check_grid
 from caseflow.rules.loader import (
     KNOWN_FILES,
     OPTIONAL_FILES,
@@ -146,6 +147,7 @@ def _build(files: dict[str, str]) -> tuple[RuleSet | None, list[RuleIssue], list
     check_joint(parsed.get("meetings.yaml"), refs.layers, issues)
     check_meetings_and_voting(parsed.get("meetings.yaml"), parsed.get("voting.yaml"), issues)
     check_ratings_and_ranking(parsed.get("ratings.yaml"), parsed.get("ranking.yaml"), issues)
+    check_grid(parsed.get("grid.yaml"), parsed.get("notifications.yaml"), issues)
     if issues or None in (cats, roles, esc, *out.values()):
         return None, sorted(issues, key=_issue_order), refs.warnings
     return RuleSet(

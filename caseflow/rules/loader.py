@@ -24,7 +24,7 @@ REQUIRED_FILES = (
     "calendar.yaml",
 )
 OPTIONAL_FILES = ("meetings.yaml", "voting.yaml", "ratings.yaml", "ranking.yaml",
-                  "notifications.yaml", "retention.yaml")
+                  "notifications.yaml", "retention.yaml", "grid.yaml")
 KNOWN_FILES = REQUIRED_FILES + OPTIONAL_FILES
 # Bounds on a rules file: the shipped ones are under 10 kB, use no aliases and at most ~430
 # values (categories.yaml); a city with a hundred times as many categories still fits.

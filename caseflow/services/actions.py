@@ -26,9 +26,9 @@ from caseflow.rules import RuleSet
 from caseflow.services.caserow import CaseRow, insert_event, load_case_row, save_case_row
 from caseflow.services.casework import refresh_deadlines
 from caseflow.services.charges import charge_late_clocks
+from caseflow.services.grid.memberships import actor_on
 from caseflow.services.handlers import HANDLERS, Step, plain_handler
 from caseflow.services.queries import visible_case_id
-from caseflow.services.units import relation
 from caseflow.services.uow import UnitOfWork
 from caseflow.services.visibility import Viewer
 
@@ -38,13 +38,8 @@ NOTE_REQUIRED = frozenset(
 
 
 def actor_for(session: Session | Connection, user: User | Viewer, case: Case | CaseRow) -> Actor:
-    """The actor a staff user is on this case, given where their unit stands."""
-    return Actor(
-        role=user.role,
-        relation=relation(session, user.unit_id, case.unit_id),
-        user_id=user.id,
-        label=user.username,
-    )
+    """The actor a staff user is on this case, given where their units stand."""
+    return actor_on(session, user, case.unit_id)
 
 
 def facts_of(case: Case | CaseRow) -> CaseFacts:

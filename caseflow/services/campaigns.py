@@ -146,10 +146,10 @@ def areas_for(uow: UnitOfWork, viewer: Viewer) -> list[tuple[str, str]]:
     who = viewer_of(viewer)
     query = select(Unit.code, Unit.name).where(Unit.kind.in_(AREA_KINDS))
     if not who.sees_everything:
-        if who.role not in ACTING_ROLES | {"dispatcher"} or who.unit_id is None:
+        if who.role not in ACTING_ROLES | {"dispatcher"} or not who.units:
             return []
         query = query.where(Unit.id.in_(select(UnitClosure.descendant_id).where(
-            UnitClosure.ancestor_id == who.unit_id)))
+            UnitClosure.ancestor_id.in_(who.units))))
     return [(code, name) for code, name in uow.session.execute(query.order_by(Unit.code))]
 
 

@@ -18,6 +18,7 @@ from caseflow.rules import RuleSet
 from caseflow.services.actions import actions_for, actor_for
 from caseflow.services.calendars import clock_labels
 from caseflow.services.case_views import read_case, shown_case
+from caseflow.services.grid.proxy import ProxyView, proxy_of
 from caseflow.services.timeline import TimelineEntry, timeline
 from caseflow.services.units import unit_path
 from caseflow.services.uow import UnitOfWork
@@ -65,6 +66,8 @@ class CaseView:
     assignee: str
     # The calendar each clock follows, by clock name ("" default, None wall-clock time).
     calendars: dict[str, str | None] = field(default_factory=dict)
+    # 代办: who submitted the case for its resident, and the consent they recorded.
+    on_behalf: ProxyView | None = None
 
 
 def _when(raw: str | None) -> datetime | None:
@@ -118,4 +121,5 @@ def case_page(uow: UnitOfWork, rules: RuleSet, viewer: Viewer, key: str | int, n
         colleagues=colleagues,
         assignee=assignee.display_name if assignee else "",
         calendars=clock_labels(rules, case.clocks),
+        on_behalf=proxy_of(uow, case.id),
     )

@@ -22,6 +22,7 @@ from caseflow.models import Case, Unit
 from caseflow.rules import RuleSet
 from caseflow.services import submission
 from caseflow.services.calendars import with_calendars
+from caseflow.services.grid.assign import auto_assignee
 from caseflow.services.uow import UnitOfWork
 
 CHANNELS = ("web", "phone", "walk_in", "app", "open311", "hotline_12345", "wechat", "grid_patrol")
@@ -165,11 +166,13 @@ def submit_case(
 
 
 def register_case(
-    uow: UnitOfWork, rules: RuleSet, raw: Mapping[str, Any], actor: Actor, now: datetime
+    uow: UnitOfWork, rules: RuleSet, raw: Mapping[str, Any], actor: Actor, now: datetime,
+    event_facts: Mapping[str, Any] | None = None,
 ) -> tuple[Case, str]:
     """Validate, route and add a grievance to the caller's unit of work (no commit).
 
     The case, its submit event and its notification are inserted (the case has its id).
+    `event_facts`: what a composing service adds to the submit event (e.g. 代办's submitter).
     """
     session = uow.session
     sub = parse_submission(raw, rules)
@@ -189,10 +192,12 @@ def register_case(
     }
     layer, holder = _first_holder(rules, decision.start_layer, family)
     row |= _start(session, rules, row, layer, holder.id, now, decision.clock_overrides)
+    row["assignee_id"] = auto_assignee(session, rules, holder, place)  # rules/grid.yaml
     token = secrets.token_urlsafe(18)
     row["tracking_token_hash"] = hash_token(token)
     case = submission.insert_case(session, row, place, holder)
-    data = {"rule": decision.rule_id, "rules_version": rules.version, "duplicate_of": duplicate}
+    data = {"rule": decision.rule_id, "rules_version": rules.version, "duplicate_of": duplicate,
+            **(event_facts or {})}
     submission.record_submission(session, case, actor, now, data)
     return case, token
 

@@ -14,10 +14,13 @@ from caseflow.domain.deadlines import (
     clocks_to_json,
     compute_deadlines,
 )
+from caseflow.domain.due import deferral_instants
 from caseflow.domain.errors import InvalidInput
+from caseflow.domain.lifecycle import DEFERRED
 from caseflow.domain.policy import Actor
 from caseflow.models import Case, CaseEvent, Unit
 from caseflow.rules import RuleSet
+from caseflow.rules.grid_check import grid_settings
 from caseflow.services.calendars import with_calendars
 from caseflow.services.caserow import CaseRow
 from caseflow.services.outbox import enqueue
@@ -124,6 +127,9 @@ def refresh_deadlines(
     case.next_warning_at = result.next_warning_at
     case.overdue_from = result.overdue_from
     case.warning_from = result.warning_from
+    if case.state == DEFERRED:  # its clocks are stopped; its review date is the one due
+        case.overdue_from, case.warning_from = deferral_instants(
+            case.deferred_until, grid_settings(rules).review_warning_before)
     return stopped
 
 

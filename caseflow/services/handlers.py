@@ -24,6 +24,7 @@ from caseflow.rules import RuleSet
 from caseflow.services.caserow import CaseRow
 from caseflow.services.cases import get_case
 from caseflow.services.casework import enter_layer, move_up
+from caseflow.services.grid.evaluations import record_evaluation
 from caseflow.services.units import get_unit
 from caseflow.services.uow import UnitOfWork
 
@@ -121,6 +122,7 @@ def _evaluate(step: Step) -> None:
     case = step.case
     case.satisfaction = level
     step.event_data.update(satisfaction=level, scores=scores)
+    record_evaluation(step, level)  # with its channel: the rates by channel count these
     if level in lifecycle.SATISFIED_LEVELS:
         lifecycle.fire(case, "evaluate", satisfaction=level)
         case.closed_at = step.now

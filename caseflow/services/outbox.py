@@ -30,7 +30,8 @@ KIND_OF_ACTION = {
     "schedule_meeting": "meeting_scheduled",
     "deliberate": "meeting_scheduled",
 }
-KINDS = frozenset(KIND_OF_ACTION.values()) | {"warning", "overdue", "evaluated_unsatisfied"}
+KINDS = frozenset(KIND_OF_ACTION.values()) | {"warning", "overdue", "evaluated_unsatisfied"} | {
+    "review_due", "task_warning", "task_overdue", "follow_up_due"}  # services.sweeping.grid
 
 
 def notification_kind(action: str, data: Mapping[str, Any]) -> str | None:

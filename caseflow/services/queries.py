@@ -63,33 +63,38 @@ class CaseFilters:
     settled_at: tuple[str, ...] = ()
 
 
-def _subtree(unit_id: int) -> Select[tuple[int]]:
-    return select(UnitClosure.descendant_id).where(UnitClosure.ancestor_id == unit_id)
+def _subtree(unit_ids: int | tuple[int, ...]) -> Select[tuple[int]]:
+    units = (unit_ids,) if isinstance(unit_ids, int) else unit_ids
+    if len(units) == 1:
+        return select(UnitClosure.descendant_id).where(UnitClosure.ancestor_id == units[0])
+    return select(UnitClosure.descendant_id).where(UnitClosure.ancestor_id.in_(units))
 
 
-def _in_subtree(unit_id: int) -> ColumnElement[bool]:
-    # A unit's area: cases it (or a unit below) holds, and cases about places below it.
-    area = _subtree(unit_id)
+def _in_subtree(unit_ids: int | tuple[int, ...]) -> ColumnElement[bool]:
+    # A unit's area: cases it (or a unit below) holds, and cases about places below it;
+    # several units' (交叉任职): the union of their areas.
+    area = _subtree(unit_ids)
     return or_(Case.unit_id.in_(area), Case.place_unit_id.in_(area))
 
 
 def scope_clause(viewer: User | None) -> ColumnElement[bool] | None:
     """The jurisdiction a viewer reads: None means everything (admins, system callers)."""
-    unit = area_of(viewer)
-    return None if unit is None else _in_subtree(unit)
+    units = area_of(viewer)
+    return None if units is None else _in_subtree(units)
 
 
 def can_see(session: Session, viewer: User | None, case: Case) -> bool:
     """True when the case lies in the viewer's jurisdiction."""
-    unit = area_of(viewer)
-    if unit is None:
+    units = area_of(viewer)
+    if units is None:
         return True
-    return session.scalar(_IN_AREA[True], {"key": case.id, "unit": unit}) is not None
+    return session.scalar(_IN_AREA[True], {"key": case.id, "units": list(units)}) is not None
 
 
 # Built once (every API action checks the jurisdiction first): the id of a case by id (True)
-# or by reference (False), anywhere or within the area of the unit bound to "unit".
-_AREA = select(UnitClosure.descendant_id).where(UnitClosure.ancestor_id == bindparam("unit"))
+# or by reference (False), anywhere or within the areas of the units bound to "units".
+_AREA = select(UnitClosure.descendant_id).where(
+    UnitClosure.ancestor_id.in_(bindparam("units", expanding=True)))
 _BY_KEY = {by_id: select(Case.id).where((Case.id if by_id else Case.ref) == bindparam("key"))
            for by_id in (True, False)}
 _IN_AREA = {by_id: query.where(or_(Case.unit_id.in_(_AREA), Case.place_unit_id.in_(_AREA)))
@@ -290,12 +295,12 @@ def visible_case(uow: UnitOfWork, viewer: User | None, key: str | int) -> Case:
 def visible_case_id(uow: UnitOfWork, viewer: User | None, key: str | int) -> int:
     """`visible_case(...).id` in one SELECT of the id, for callers that load the case later."""
     by_id, value = _key(key)
-    unit = area_of(viewer)
+    units = area_of(viewer)
     conn = uow.session.connection()  # plain Core: no ORM entity to load
-    if unit is None:
+    if units is None:
         found = conn.scalar(_BY_KEY[by_id], {"key": value})
     else:
-        found = conn.scalar(_IN_AREA[by_id], {"key": value, "unit": unit})
+        found = conn.scalar(_IN_AREA[by_id], {"key": value, "units": list(units)})
     if found is not None:
         return found
     if conn.scalar(_BY_KEY[by_id], {"key": value}) is None:

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, bindparam, select, update
 
 from caseflow.domain.errors import InvalidInput, NotFound, Unauthenticated
-from caseflow.models import ApiToken, User
+from caseflow.models import ApiToken, Membership, User
 from caseflow.services import accounts
 from caseflow.services.uow import UnitOfWork
 from caseflow.services.visibility import Viewer, viewer_of
@@ -92,6 +92,9 @@ def verify_token(uow: UnitOfWork, secret: str, now: datetime) -> VerifiedToken:
     return _verify(uow.session.connection(), secret, now, uow.commit)
 
 
+MEMBER_UNITS = select(Membership.unit_id).where(Membership.user_id == bindparam("user"))
+
+
 def authenticate(engine: Engine, secret: str, now: datetime) -> VerifiedToken:
     """`verify_token` for a request's bearer token, on a pooled connection without a Session."""
     with engine.connect() as conn:
@@ -110,6 +113,9 @@ def _verify(
         raise Unauthenticated("the token is unknown or revoked")
     if expires_at is not None and expires_at <= now:
         raise Unauthenticated("the token has expired")
+    # Every unit of the person's memberships: what they read is the union of their areas
+    # (read before a touch's commit, which may close the connection).
+    user["unit_ids"] = tuple(conn.scalars(MEMBER_UNITS, {"user": user["id"]}))
     if last_used_at is None or now - last_used_at >= TOUCH_EVERY:
         conn.execute(TOUCH, {"key": token_id, "at": now})
         commit()

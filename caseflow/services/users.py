@@ -12,13 +12,14 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from caseflow.domain.errors import InvalidInput, NotFound
-from caseflow.models import User
+from caseflow.models import Membership, User
 from caseflow.services.units import get_unit
 from caseflow.services.uow import UnitOfWork
+from caseflow.services.visibility import GRID_ROLES
 
 # The default roles of DESIGN.md (rules/roles.yaml grants their actions).
 ROLES = ("admin", "dispatcher", "unit_lead", "caseworker", "leader", "owners_committee",
-         "inspector", "expert", "resident")
+         "inspector", "expert", "resident", "volunteer", "building_lead", "liaison", "butler")
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PASSWORD = 8
 
@@ -41,15 +42,20 @@ def create_user(uow: UnitOfWork, username: str, display_name: str, role: str,
     unit_id = None
     if unit_code:
         try:
-            unit_id = get_unit(session, unit_code).id
+            unit = get_unit(session, unit_code)
         except NotFound:
             raise InvalidInput("unit", f"unknown unit {unit_code!r}") from None
+        if role in GRID_ROLES and unit.kind != "building":
+            raise InvalidInput("unit", f"a {role} is held at a building, not a {unit.kind}")
+        unit_id = unit.id
     elif role != "admin":
         raise InvalidInput("unit", f"a {role} must belong to a unit")
     user = User(username=username, display_name=display_name.strip(), role=role,
                 unit_id=unit_id, password_hash=generate_password_hash(password, method="scrypt"))
     session.add(user)
     session.flush()  # a second create_user in the same unit of work must see this name
+    if unit_id is not None:  # the first membership (services.grid.memberships adds more)
+        session.add(Membership(user_id=user.id, unit_id=unit_id, role=role))
     return user
 
 

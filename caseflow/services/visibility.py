@@ -2,8 +2,9 @@
 
 A reader is a `Viewer`: a staff user, a resident proved by a case's tracking token, or the
 public (an anonymous page, an Open311 client). The policy, written once here:
-- **jurisdiction**: a staff member sees what lies in the area of their unit (the unit and
-  the units below it); admins see everything; residents only their own case; the public
+- **jurisdiction**: a staff member sees what lies in the areas of their units (each unit of
+  their memberships and the units below it: 交叉任职 gives exactly the union of the views
+  of each membership); admins see everything; residents only their own case; the public
   only what is published for everyone;
 - **personal data**: roles that handle a case see the reporter's name and phone (and that
   read is audited); leaders and owners' committees see them masked (王**, 138****5678);
@@ -22,8 +23,11 @@ from caseflow.domain.masking import mask_name, mask_phone, mask_text
 
 # `inspector` (房管所 housing-office inspector) and `expert` (industry association expert)
 # sit on the assessment panel (seed 002): they read like leaders (masked) and enter score sheets.
+# The people of the grid, held at buildings (rules/roles.yaml): they sign in to see their
+# buildings' cases (personal data masked) and to submit on a resident's behalf (代办).
+GRID_ROLES = frozenset({"volunteer", "building_lead", "liaison", "butler"})
 STAFF_ROLES = frozenset({"admin", "dispatcher", "unit_lead", "caseworker", "leader",
-                         "owners_committee", "inspector", "expert"})
+                         "owners_committee", "inspector", "expert"}) | GRID_ROLES
 # Roles that handle cases and must be able to call the resident back: they read unmasked.
 FULL_RECORD_ROLES = frozenset({"admin", "dispatcher", "unit_lead", "caseworker"})
 ALL_CASES_ROLES = frozenset({"admin"})
@@ -32,7 +36,11 @@ RESIDENT, PUBLIC_ROLE = "resident", "public"
 
 @dataclass(frozen=True)
 class Viewer:
-    """Who is reading. Staff carry their user id and unit; a resident the case they proved."""
+    """Who is reading. Staff carry their user id and units; a resident the case they proved.
+
+    `unit_id` is the person's first unit; `unit_ids` every unit of their memberships (the
+    first included), read by `area_of`.
+    """
 
     role: str
     id: int | None = None
@@ -41,6 +49,13 @@ class Viewer:
     display_name: str = ""
     unit_name: str = ""
     case_id: int | None = None
+    unit_ids: tuple[int, ...] = ()
+
+    @property
+    def units(self) -> tuple[int, ...]:
+        """Every unit whose area this viewer reads (the first unit when no others are known)."""
+        first = () if self.unit_id is None else (self.unit_id,)
+        return tuple(dict.fromkeys([*first, *self.unit_ids]))
 
     @property
     def is_staff(self) -> bool:
@@ -78,7 +93,7 @@ def viewer_of(who: Viewer | Any) -> Viewer:
     if isinstance(who, Viewer):
         return who
     return Viewer(role=who.role, id=who.id, unit_id=who.unit_id, username=who.username,
-                  display_name=who.display_name)
+                  display_name=who.display_name, unit_ids=tuple(getattr(who, "unit_ids", ())))
 
 
 def staff_of(user: Any) -> Viewer:
@@ -86,17 +101,18 @@ def staff_of(user: Any) -> Viewer:
     return replace(viewer_of(user), unit_name=user.unit.name if user.unit else "")
 
 
-def area_of(who: Viewer | Any | None) -> int | None:
-    """The unit whose area a staff viewer reads; None means everything (admins, the system).
+def area_of(who: Viewer | Any | None) -> tuple[int, ...] | None:
+    """The units whose areas a staff viewer reads (the union of their memberships); None
+    means everything (admins, the system).
 
     Residents and the public have no area: they read only what is theirs or published.
     """
     viewer = None if who is None else viewer_of(who)
     if viewer is None or viewer.sees_everything:
         return None
-    if not viewer.is_staff or viewer.unit_id is None:
+    if not viewer.is_staff or not viewer.units:
         raise PermissionDenied("residents follow their own case by reference and token")
-    return viewer.unit_id
+    return viewer.units
 
 
 def require_staff(viewer: Viewer | None) -> Viewer:
@@ -136,3 +152,11 @@ def shown_text(text: str, viewer: Viewer | None, case: Any = None) -> str:
 def shown_name(name: str, viewer: Viewer | None, case: Any = None) -> str:
     """A person's name as this viewer reads it (masked unless they read it in full)."""
     return name if reads_in_full(viewer, case) else mask_name(name)
+
+
+def person_view(name: str, phone: str, viewer: Viewer | None) -> dict[str, object]:
+    """A household's contact (or any resident's) as this viewer may see it: in full for
+    the roles that handle cases, masked like a reporter's for everyone else."""
+    full = viewer is not None and viewer.sees_personal_data
+    return {"name": name if full else mask_name(name),
+            "phone": phone if full else mask_phone(phone), "masked": not full}

@@ -28,7 +28,7 @@ def test_shipped_set_is_clean_and_complete(rs: RuleSet) -> None:
     assert set(rs.files) == {
         "layers.yaml", "categories.yaml", "routing.yaml", "deadlines.yaml", "escalation.yaml",
         "roles.yaml", "calendar.yaml", "meetings.yaml", "voting.yaml", "ratings.yaml",
-        "ranking.yaml", "notifications.yaml", "retention.yaml"}
+        "ranking.yaml", "notifications.yaml", "retention.yaml", "grid.yaml"}
     assert len(rs.version) == 16 and int(rs.version, 16) >= 0
 
 
@@ -230,7 +230,8 @@ def test_permissions(rs: RuleSet) -> None:
     actions = {action for _, action in rs.grants}
     assert len(actions) == 25
     assert set(rs.roles) == {"admin", "dispatcher", "unit_lead", "caseworker", "leader",
-                             "owners_committee", "inspector", "expert", "resident", "system"}
+                             "owners_committee", "inspector", "expert", "resident", "system",
+                             "volunteer", "building_lead", "liaison", "butler"}
 
 
 def test_calendar(rs: RuleSet) -> None:

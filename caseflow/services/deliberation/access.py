@@ -52,16 +52,16 @@ def in_area(session: Session, viewer: Viewer | None, unit_id: int) -> bool:
     """The unit lies in the viewer's area (their unit or below it); admins: always."""
     if viewer is not None and viewer.sees_everything:
         return True
-    if viewer is None or not viewer.is_staff or viewer.unit_id is None:
+    if viewer is None or not viewer.is_staff:
         return False
-    return _linked(session, viewer.unit_id, unit_id)
+    return any(_linked(session, unit, unit_id) for unit in viewer.units)
 
 
 def works_inside(session: Session, viewer: Viewer | None, complex_id: int) -> bool:
     """The viewer's unit is the complex or a unit below it (its office, a building)."""
-    if viewer is None or not viewer.is_staff or viewer.unit_id is None:
+    if viewer is None or not viewer.is_staff:
         return False
-    return _linked(session, complex_id, viewer.unit_id)
+    return any(_linked(session, complex_id, unit) for unit in viewer.units)
 
 
 def reaches(session: Session, viewer: Viewer | None, complex_id: int) -> bool:
@@ -73,11 +73,11 @@ def reach_clause(viewer: Viewer, complex_column: Any, case_column: Any = None) -
     """SQL: rows whose complex (or case, when given) the viewer reaches; None = all rows."""
     if viewer.sees_everything:
         return None
-    if not viewer.is_staff or viewer.unit_id is None:
+    if not viewer.is_staff or not viewer.units:
         return false()
-    unit = viewer.unit_id
-    below = select(UnitClosure.descendant_id).where(UnitClosure.ancestor_id == unit)
-    above = select(UnitClosure.ancestor_id).where(UnitClosure.descendant_id == unit)
+    units = viewer.units  # every membership's unit: the union of their reaches
+    below = select(UnitClosure.descendant_id).where(UnitClosure.ancestor_id.in_(units))
+    above = select(UnitClosure.ancestor_id).where(UnitClosure.descendant_id.in_(units))
     # The closure table holds each unit as its own ancestor, so "below" includes the unit.
     terms: list[ColumnElement[bool]] = [complex_column.in_(below), complex_column.in_(above)]
     if case_column is not None:

@@ -48,10 +48,12 @@ def scope_for(uow: UnitOfWork, viewer: User | None, unit: str | None) -> int | N
         raise PermissionDenied(f"role {viewer.role} may not read reports")
     if wanted is None:
         return viewer.unit_id
+    # A report reads one subtree: a person of several units (交叉任职) names which one.
+    units = list(getattr(viewer, "unit_ids", ()) or ()) or [viewer.unit_id]
     inside = uow.session.scalar(
         select(UnitClosure.depth).where(
-            UnitClosure.ancestor_id == viewer.unit_id, UnitClosure.descendant_id == wanted
-        )
+            UnitClosure.ancestor_id.in_(units), UnitClosure.descendant_id == wanted
+        ).limit(1)
     )
     if inside is None:
         raise PermissionDenied("that unit lies outside your jurisdiction")

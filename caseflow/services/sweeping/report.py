@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass
@@ -15,6 +16,7 @@ class SweepReport:
     supervised: int = 0
     auto_closed: int = 0
     details: list[str] = field(default_factory=list)
+    grid: Any = None  # sweeping.grid.GridSweep: reminders and follow-up calls
 
     def total(self) -> int:
         """Every case change the sweep made."""
