@@ -10,7 +10,7 @@ from flask import Flask, jsonify
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from caseflow import admin, api, open311
-from caseflow.admin import dashboard, public_ratings
+from caseflow.admin import dashboard, public_ratings, public_track
 from caseflow.admin import meetings as meeting_pages
 from caseflow.config import instance_path, rules_dir, secret_key
 from caseflow.db import default_url
@@ -42,6 +42,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     for register in (open311.register, admin.register, meeting_pages.register,
                      dashboard.register, public_ratings.register, api.register):
         register(app)
+    public_track.install_limits(app)  # needs the API's Flask-Limiter
     ops_web.install(app, runtime)  # request ids, access log, /readyz, /metrics
 
     @app.get("/healthz")

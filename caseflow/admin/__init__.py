@@ -22,6 +22,7 @@ from caseflow.admin import (
     intake,
     manage,
     public,
+    public_track,  # noqa: F401 (adds the tracking pages to the public blueprint)
     rulespages,
     security,
 )

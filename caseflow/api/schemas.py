@@ -252,6 +252,7 @@ class AttachmentSchema(Schema):
     uploaded_by = Text(required=True)
     at = fields.DateTime(required=True)
     url = Text(required=True)
+    thumbnail_url = Text(required=True, allow_none=True)
 
 
 class AttachmentFormSchema(InputSchema):
