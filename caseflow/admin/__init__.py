@@ -16,6 +16,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from caseflow.admin import (
     auth,
+    case_photos,
     casepage,
     i18n,
     inbox,
@@ -29,7 +30,7 @@ from caseflow.admin import (
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 BLUEPRINTS = (auth.bp, i18n.bp, inbox.bp, casepage.bp, intake.bp, public.bp, rulespages.bp,
-              manage.bp)
+              manage.bp, case_photos.bp)
 
 
 def _configure(app: Flask) -> None:

@@ -82,13 +82,22 @@ def track(ref: str) -> str | tuple[str, int]:
     return _track_page(ref)
 
 
-@bp.get("/track/<ref>/photos/<int:photo_id>")
-@bp.get("/track/<ref>/photos/<int:photo_id>/<any(thumbnail):size>")
-def photo(ref: str, photo_id: int, size: str = "") -> Response:
-    """A photo of the resident's own case (or its thumbnail), never cached by proxies."""
+@bp.get("/track/<ref>/photos/<int:attachment_id>")
+def photo(ref: str, attachment_id: int) -> Response:
+    """A photo of the resident's own case, never cached by proxies."""
+    return _send_photo(ref, attachment_id, False)
+
+
+@bp.get("/track/<ref>/photos/<int:attachment_id>/thumbnail")
+def thumbnail(ref: str, attachment_id: int) -> Response:
+    """A photo's thumbnail, for the resident's own case."""
+    return _send_photo(ref, attachment_id, True)
+
+
+def _send_photo(ref: str, attachment_id: int, thumbnail: bool) -> Response:
     with runtime().uow() as uow:
-        found = tracked_photo(uow, ref, _proof(ref), photo_id)
-    if size:
+        found = tracked_photo(uow, ref, _proof(ref), attachment_id)
+    if thumbnail:
         response = send_file(found.thumbnail_path, mimetype="image/jpeg")
     else:
         response = send_file(found.stored_path, mimetype=found.content_type)

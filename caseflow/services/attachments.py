@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from caseflow.domain.errors import InvalidInput, NotFound
 from caseflow.models import Attachment, Case, User
+from caseflow.services import queries
 from caseflow.services.actions import actor_for
 from caseflow.services.casework import record_event
 from caseflow.services.photos import CleanPhoto, PhotoLimits, PhotoRefused, clean_photo
@@ -99,6 +100,34 @@ def add_report_photos(session: Session, case_id: int, photos: Sequence[tuple[str
             for name, photo in photos]
 
 
+def keep_waiting(photos: Sequence[tuple[str, CleanPhoto]], directory: Path
+                 ) -> list[dict[str, Any]]:
+    """Store the photos of a report nobody could place yet (under `waiting/`); what its
+    intake request keeps to attach them once a dispatcher registers it (`attach_waiting`)."""
+    kept = []
+    for filename, photo in photos:
+        digest = hashlib.sha256(photo.content).hexdigest()
+        target = directory / "waiting" / f"{digest}.{photo.extension}"
+        thumb = directory / "waiting" / f"{digest}.thumb.jpg"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(photo.content)
+        thumb.write_bytes(photo.thumbnail)
+        kept.append({"filename": _safe_name(filename, photo.extension),
+                     "content_type": photo.content_type, "size": len(photo.content),
+                     "sha256": digest, "stored_path": str(target), "thumbnail_path": str(thumb)})
+    return kept
+
+
+def attach_waiting(session: Session, case_id: int, media: Mapping[str, Any], uploaded_by: str,
+                   now: datetime) -> None:
+    """The photos and link a waiting report kept (`keep_waiting`), attached to its case."""
+    for photo in media.get("photos") or []:
+        session.add(Attachment(case_id=case_id, kind=REPORT, uploaded_by=uploaded_by, at=now,
+                               link_url="", **photo))
+    if media.get("url"):
+        add_link(session, case_id, media["url"], uploaded_by, now)
+
+
 def checked_link(url: str) -> str:
     """An Open311 `media_url`: an http(s) URL, kept as a link and never fetched here."""
     url = url.strip()
@@ -172,3 +201,9 @@ def shown_photo(uow: UnitOfWork, case: Case, viewer: Viewer, attachment_id: int)
     if not attachment.stored_path or not sees_photo(viewer, case, attachment.kind):
         raise NotFound(f"attachment {attachment_id}")
     return attachment
+
+
+def staff_photo(uow: UnitOfWork, viewer: Viewer, key: str, attachment_id: int) -> Attachment:
+    """One stored photo of a case in the staff viewer's jurisdiction, or NotFound."""
+    case = queries.visible_case(uow, viewer, key)
+    return shown_photo(uow, case, viewer, attachment_id)

@@ -13,15 +13,17 @@ from sqlalchemy import select
 from caseflow.domain.due import clock_due_status
 from caseflow.domain.due import due_status as case_due_status
 from caseflow.domain.lifecycle import IRREVERSIBLE_ACTIONS
-from caseflow.models import Unit, User
+from caseflow.models import Attachment, Unit, User
 from caseflow.rules import RuleSet
 from caseflow.services.actions import actions_for, actor_for
+from caseflow.services.attachments import photos_for
 from caseflow.services.calendars import clock_labels
 from caseflow.services.case_views import read_case, shown_case
 from caseflow.services.timeline import TimelineEntry, timeline
 from caseflow.services.units import unit_path
 from caseflow.services.uow import UnitOfWork
 from caseflow.services.visibility import Viewer
+from caseflow.services.voices import Voice, voices_of
 
 PAUSED_STATES = ("on_hold", "deferred")
 # A clock's standing (domain.due) as the badges name it: paused is "on_hold", stopped "none".
@@ -65,6 +67,9 @@ class CaseView:
     assignee: str
     # The calendar each clock follows, by clock name ("" default, None wall-clock time).
     calendars: dict[str, str | None] = field(default_factory=dict)
+    # The photos and links the viewer may see (visibility.sees_photo), and the voices (附议).
+    photos: list[Attachment] = field(default_factory=list)
+    voices: list[Voice] = field(default_factory=list)
 
 
 def _when(raw: str | None) -> datetime | None:
@@ -118,4 +123,6 @@ def case_page(uow: UnitOfWork, rules: RuleSet, viewer: Viewer, key: str | int, n
         colleagues=colleagues,
         assignee=assignee.display_name if assignee else "",
         calendars=clock_labels(rules, case.clocks),
+        photos=photos_for(uow, case, viewer),
+        voices=voices_of(uow, case.id),
     )

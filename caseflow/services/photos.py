@@ -92,8 +92,10 @@ def _open(data: bytes, field: str, limits: PhotoLimits) -> Image.Image:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))  # reads the header only
-    except (UnidentifiedImageError, Image.DecompressionBombError,
-            Image.DecompressionBombWarning, OSError, ValueError):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise PhotoRefused(field, f"has more than {limits.max_pixels} pixels",
+                           "photo_too_many_pixels") from None
+    except (UnidentifiedImageError, OSError, ValueError):
         raise PhotoRefused(field, NOT_A_PHOTO, "not_a_photo") from None
     if image.format not in KEPT_AS:
         raise PhotoRefused(field, NOT_A_PHOTO, "not_a_photo")

@@ -26,9 +26,10 @@ from caseflow.services.attachments import (
     add_report_photos,
     checked_link,
     checked_photos,
+    keep_waiting,
 )
 from caseflow.services.cases import PHONE, PLACE_KINDS, register_case
-from caseflow.services.georeport_intake import Filed
+from caseflow.services.georeport_intake import Filed, park_report
 from caseflow.services.photos import PhotoRefused
 from caseflow.services.uow import UnitOfWork
 
@@ -143,3 +144,15 @@ def file_with_media(uow: UnitOfWork, rules: RuleSet, raw: Mapping[str, Any], act
     filed = Filed(case.ref, token, case.unit.name, case.state, dict(case.deadlines or {}))
     uow.commit()
     return filed
+
+
+def park_with_media(uow: UnitOfWork, rules: RuleSet, raw: Mapping[str, Any], address: str,
+                    inside: int | None, actor: Actor, now: datetime, media: Sequence[Upload],
+                    media_url: str, store: PhotoStore) -> str:
+    """An Open311 report nobody could place, kept for a dispatcher with its photos and link
+    (attached when it is registered) and committed; the client's token."""
+    photos = checked_photos(media, store.limits, store.per_report, "media")
+    link = checked_link(media_url) if media_url else ""
+    kept = {"photos": keep_waiting(photos, store.directory), "url": link}
+    with_media = {**raw, "media": kept} if photos or link else dict(raw)
+    return park_report(uow, rules, with_media, address, inside, actor, now)

@@ -1,7 +1,7 @@
 """residents: photo thumbnails and links on attachments; voices (附议) on open cases
 
 Revision ID: 0016_residents
-Revises: 0015 (needs 0002: attachments)
+Revises: 0015, 0002 (the attachments table)
 """
 
 from collections.abc import Sequence
@@ -12,9 +12,9 @@ from alembic import op
 from caseflow.models.base import UTCDateTime
 
 revision: str = "0016_residents"
-down_revision: str | None = "0015"
+down_revision: str | tuple[str, ...] | None = ("0015", "0002")  # 0002: attachments
 branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = "0002"  # the attachments table
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
