@@ -110,13 +110,15 @@ def test_media_url_points_at_the_first_photo(
         stored = uow.session.get(Case, case.id)
         assert stored is not None
         first = attachments.save_attachment(
-            uow, stored, butler, "before", "tiles.png", photos.png(), rt.now(), tmp_path, photos.LIMITS
+            uow, stored, butler, "before", "tiles.png", photos.png(), rt.now(), tmp_path,
+            photos.LIMITS,
         )
     with rt.uow() as uow:
         stored = uow.session.get(Case, case.id)
         assert stored is not None
         attachments.save_attachment(
-            uow, stored, butler, "after", "fixed.png", photos.png((1, 2, 3)), rt.now(), tmp_path, photos.LIMITS
+            uow, stored, butler, "after", "fixed.png", photos.png((1, 2, 3)), rt.now(),
+            tmp_path, photos.LIMITS,
         )
     [record] = requests.get(f"{server}/requests/{case.ref}.json", timeout=10).json()
     assert record["media_url"] == (
