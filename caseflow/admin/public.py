@@ -49,8 +49,14 @@ def store() -> PhotoStore:
     return PhotoStore.from_config(current_app.config, current_app.instance_path)
 
 
-def problem_text(problem: str) -> str:
+# A list to choose from left unchosen asks for a choice, not for typing.
+CHOSEN = {"unit": "unknown_place", "category": "unknown_category"}
+
+
+def problem_text(problem: str, field: str = "") -> str:
     """A problem word of a form field in the page's language."""
+    if problem == "required" and field in CHOSEN:
+        problem = CHOSEN[field]
     photo_store = store()
     text = PROBLEMS.get(problem, PROBLEMS["invalid"])
     return str(text) % {"most": photo_store.per_report,
@@ -114,7 +120,8 @@ def submit() -> tuple[str, int]:
             done = report_problem(uow, rt.rules(), report,
                                   resident(request.form.get("name", "")), rt.now(), store())
     except ReportInvalid as invalid:
-        errors = {field: problem_text(problem) for field, problem in invalid.problems.items()}
+        errors = {field: problem_text(problem, field)
+                  for field, problem in invalid.problems.items()}
         return _report_form(422, errors=errors, photos_lost=bool(photos))
     keep_proof(done.ref, done.token_hash)
     link = _track_link(done.ref, done.token)
