@@ -17,7 +17,7 @@ bp = Blueprint("admin_photos", __name__)
 def _send(ref: str, attachment_id: int, thumbnail: bool) -> Response:
     with runtime().uow() as uow:
         found = staff_photo(uow, current_user.viewer, ref, attachment_id)
-    if thumbnail:
+    if thumbnail and found.thumbnail_path:  # photos stored before thumbnails have none
         response = send_file(found.thumbnail_path, mimetype="image/jpeg")
     else:
         response = send_file(found.stored_path, mimetype=found.content_type)

@@ -97,7 +97,7 @@ def thumbnail(ref: str, attachment_id: int) -> Response:
 def _send_photo(ref: str, attachment_id: int, thumbnail: bool) -> Response:
     with runtime().uow() as uow:
         found = tracked_photo(uow, ref, _proof(ref), attachment_id)
-    if thumbnail:
+    if thumbnail and found.thumbnail_path:  # photos stored before thumbnails have none
         response = send_file(found.thumbnail_path, mimetype="image/jpeg")
     else:
         response = send_file(found.stored_path, mimetype=found.content_type)

@@ -7,7 +7,8 @@ API and Open311:
 - the state changes and moves to another layer or unit, without an internal note's text;
 - the handling unit's name in place of the person who acted: never a staff name or username;
 - the expected times: the deadlines of the clocks still running.
-Everything else (internal comments, warnings, supervision marks, photos) stays with staff.
+Everything else (internal comments, warnings, supervision marks) stays with staff; which
+photos a resident sees is decided by visibility.sees_photo (services/attachments.py).
 """
 
 from __future__ import annotations
