@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import struct
 import zlib
 
@@ -18,6 +19,13 @@ def png(color: tuple[int, int, int] = (200, 30, 30), size: tuple[int, int] = (64
     """A small PNG of one colour."""
     out = io.BytesIO()
     Image.new("RGB", size, color).save(out, "PNG")
+    return out.getvalue()
+
+
+def noise_png(size: tuple[int, int] = (200, 200)) -> bytes:
+    """A PNG that does not compress: about 3 bytes a pixel."""
+    out = io.BytesIO()
+    Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3)).save(out, "PNG")
     return out.getvalue()
 
 
