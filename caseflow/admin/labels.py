@@ -161,3 +161,36 @@ def label(table: dict[str, Any], code: str | None) -> str:
     if code is None:
         return ""
     return str(table.get(code, code))
+
+# Joint meetings on a rhythm and opinion campaigns.
+AGENDA_REASONS: dict[str, Any] = {
+    "problem": _l("Problem case or overdue"),
+    "escalated": _l("Escalated above the complex"),
+    "open_long": _l("Open for a long time"),
+    "repeat": _l("Repeat complaints at one place"),
+    "hotspot": _l("Hotspot of the month (每月一题)"),
+}
+
+FREQUENCIES: dict[str, Any] = {"monthly": _l("Monthly"), "weekly": _l("Weekly")}
+
+WEEKDAYS: dict[int, Any] = {
+    1: _l("Monday"), 2: _l("Tuesday"), 3: _l("Wednesday"), 4: _l("Thursday"),
+    5: _l("Friday"), 6: _l("Saturday"), 7: _l("Sunday"),
+}
+
+FOLLOW_UPS: dict[str, Any] = {
+    "comment": _l("Write the decision into the case's record"),
+    "escalate": _l("Escalate the case"),
+}
+
+OPINION_CHANNELS: dict[str, Any] = {
+    "web": _l("Online form"),
+    "meeting": _l("At a meeting"),
+    "intake": _l("At the counter"),
+}
+
+CAMPAIGN_STATES: dict[str, Any] = {
+    "open": _l("Collecting opinions"),
+    "closed": _l("Closed"),
+    "published": _l("Summary published"),
+}
