@@ -10,13 +10,9 @@ from flask import Flask, jsonify
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from caseflow import admin, api, open311
-<<<<<<< HEAD
-from caseflow.admin import dashboard, public_ratings, public_track
-=======
 from caseflow.admin import campaigns as campaign_pages
-from caseflow.admin import dashboard, public_ratings
+from caseflow.admin import dashboard, public_ratings, public_track
 from caseflow.admin import joint as joint_pages
->>>>>>> main
 from caseflow.admin import meetings as meeting_pages
 from caseflow.config import instance_path, rules_dir, secret_key
 from caseflow.db import default_url
