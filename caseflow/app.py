@@ -11,7 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from caseflow import admin, api, open311
 from caseflow.admin import campaigns as campaign_pages
-from caseflow.admin import dashboard, public_ratings
+from caseflow.admin import dashboard, public_ratings, public_track
 from caseflow.admin import joint as joint_pages
 from caseflow.admin import meetings as meeting_pages
 from caseflow.config import instance_path, rules_dir, secret_key
@@ -45,6 +45,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
                      joint_pages.register, campaign_pages.register, dashboard.register,
                      public_ratings.register, api.register):
         register(app)
+    public_track.install_limits(app)  # needs the API's Flask-Limiter
     ops_web.install(app, runtime)  # request ids, access log, /readyz, /metrics
 
     @app.get("/healthz")

@@ -31,6 +31,7 @@ from caseflow.services.cases import submit_case
 from caseflow.services.deliberation import writes
 from caseflow.services.visibility import staff_of
 from caseflow.services.voting import import_ballot_list, parse_ballot_csv
+from tests import photos as test_photos
 from tests.admin.conftest import _password_hash, login
 from tests.conftest import RULES_DIR
 from tests.factories import RESIDENT, submission
@@ -50,7 +51,6 @@ SECRETS = {
 NOT_A_PAGE = ("static", "api_docs.static", "open311.unknown")
 
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 def _place_case(runtime: Any, where: str, clerk: User, photos: Any) -> dict[str, Any]:
@@ -65,8 +65,9 @@ def _place_case(runtime: Any, where: str, clerk: User, photos: Any) -> dict[str,
         ref = case.ref
     with runtime.uow() as uow:
         found = read_case(uow, staff_of(_admin(uow)), ref, now)
-        photo = attachments.save_attachment(uow, found, _admin(uow), "before", "a.png", PNG,
-                                            now, photos, 10**7)
+        photo = attachments.save_attachment(uow, found, _admin(uow), "before", "a.png",
+                                            test_photos.png(), now, photos,
+                                            test_photos.LIMITS)
     with runtime.uow() as uow:
         import_ballot_list(uow, clerk, complex_code, parse_ballot_csv(BALLOT_CSV))
     with runtime.uow() as uow:

@@ -16,6 +16,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from caseflow.admin import (
     auth,
+    case_photos,
     casepage,
     grid,
     i18n,
@@ -23,13 +24,14 @@ from caseflow.admin import (
     intake,
     manage,
     public,
+    public_track,  # noqa: F401 (adds the tracking pages to the public blueprint)
     rulespages,
     security,
 )
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 BLUEPRINTS = (auth.bp, i18n.bp, inbox.bp, casepage.bp, intake.bp, public.bp, rulespages.bp,
-              manage.bp, grid.bp)
+              manage.bp, grid.bp, case_photos.bp)
 
 
 def _configure(app: Flask) -> None:

@@ -120,6 +120,7 @@ def _template_helpers() -> dict[str, Any]:
         "consent_name": lambda code: labels.label(labels.CONSENTS, code),
         "follow_up_name": lambda code: labels.label(labels.FOLLOW_UP_OUTCOMES, code),
         "eval_channel_name": lambda code: labels.label(labels.EVALUATION_CHANNELS, code),
+        "photo_kind_name": lambda code: labels.label(labels.PHOTO_KINDS, code),
     }
 
 

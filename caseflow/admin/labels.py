@@ -63,6 +63,13 @@ OUTCOMES: dict[str, Any] = {
     "escalate": _l("Escalate"),
 }
 
+PHOTO_KINDS: dict[str, Any] = {
+    "report": _l("Photo sent by the resident"),
+    "before": _l("Photo before the work"),
+    "after": _l("Photo after the work"),
+    "link": _l("Photo link"),
+}
+
 CHANNELS: dict[str, Any] = {
     "web": _l("Web"),
     "phone": _l("Phone"),

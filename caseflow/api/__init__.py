@@ -43,7 +43,6 @@ DEFAULTS = {
     "SUBMIT_RATE_LIMIT": "10 per minute",
     "TOKEN_RATE_LIMIT": "20 per minute",
     "TOKEN_DAYS": 30,
-    "ATTACHMENT_MAX_BYTES": 5 * 1024 * 1024,
 }
 
 

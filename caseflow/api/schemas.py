@@ -133,6 +133,9 @@ class CaseSchema(Schema):
     nature = Text(required=True)
     channel = Text(required=True)
     tags = fields.List(Text(), required=True)
+    voices = fields.Integer(
+        dump_default=0,
+        metadata={"description": "residents who added their voice to the case (附议)"})
     state = Text(required=True)
     layer = Text(required=True)
     unit = fields.Nested(UnitRefSchema, required=True)
@@ -252,6 +255,7 @@ class AttachmentSchema(Schema):
     uploaded_by = Text(required=True)
     at = fields.DateTime(required=True)
     url = Text(required=True)
+    thumbnail_url = Text(required=True, allow_none=True)
 
 
 class AttachmentFormSchema(InputSchema):

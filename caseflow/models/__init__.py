@@ -37,6 +37,7 @@ from caseflow.models.rollups import (
 from caseflow.models.rulesets import RuleActivation, RuleSetVersion
 from caseflow.models.units import PropertyCompany, Unit, UnitClosure
 from caseflow.models.users import Membership, SignInFailures, User
+from caseflow.models.voices import CaseVoice
 from caseflow.models.voting import Ballot, ExclusivePart, Vote
 
 __all__ = [
@@ -66,6 +67,7 @@ __all__ = [
     "CaseMonthCategory",
     "CaseMonthCount",
     "CaseEvent",
+    "CaseVoice",
     "ClockCharge",
     "IntakeRequest",
     "PropertyCompany",

@@ -63,7 +63,8 @@ class ReadAudit(Base):
 
 
 class Attachment(Base):
-    """A photo before or after the work, stored under the instance folder."""
+    """A photo of a case (the resident's report, before or after the work), stored re-encoded
+    without its metadata under the instance folder; or a link an Open311 client sent."""
 
     __tablename__ = "attachments"
 
@@ -77,5 +78,9 @@ class Attachment(Base):
     stored_path: Mapped[str] = mapped_column(Text)
     uploaded_by: Mapped[str] = mapped_column(String(100), default="")
     at: Mapped[datetime]
+    # A small JPEG of the photo for lists and pages ("" for a link or an older photo).
+    thumbnail_path: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # An Open311 client's media_url, kept as a link: this server fetches nothing remote.
+    link_url: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     __table_args__ = (Index("ix_attachments_case", "case_id", "id"),)

@@ -27,6 +27,7 @@ FIELD_NAMES = {
     "reporter.phone": "phone",
     "name": "first_name/last_name",
     "reporter": "attribute",
+    "media": "media",
 }
 
 
@@ -84,7 +85,8 @@ def submission(
     building = report.attributes.get("building", "")
     if building and (place is None or place.kind != "building"):
         extra.append(f"楼栋：{building}")
-    if report.media_url:
+    if report.media_url and place is None:
+        # A dispatcher placing the report reads it here; a case keeps it as a link attachment.
         extra.append(f"图片：{report.media_url}")
     reporter: dict[str, Any] = {
         "name": reporter_name(report.first_name, report.last_name),

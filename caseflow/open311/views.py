@@ -11,7 +11,8 @@ from caseflow.domain.policy import OUTSIDE, Actor
 from caseflow.open311 import intake, mapping, params
 from caseflow.open311.render import respond
 from caseflow.services import georeport as queries
-from caseflow.services import georeport_intake, rulesets, tokens
+from caseflow.services import georeport_intake, resident_reports, rulesets, tokens
+from caseflow.services.attachments import PhotoStore, Upload
 from caseflow.services.georeport import ServiceRequest
 from caseflow.services.runtime import Runtime
 from caseflow.services.uow import UnitOfWork
@@ -150,26 +151,37 @@ def _submitter(rt: Runtime, api_key: str) -> Actor:
     )
 
 
-def _file(rt: Runtime, report: params.Report, inside: int | None, actor: Actor) -> dict[str, Any]:
-    """Place the report and submit it as a case; one we cannot place waits for a dispatcher."""
+def _media() -> list[Upload]:
+    """The photos sent as multipart `media` parts, each read up to its limit plus one byte."""
+    most = int(current_app.config["ATTACHMENT_MAX_BYTES"]) + 1
+    return [Upload(f.filename or "", f.read(most)) for f in request.files.getlist("media")
+            if f.filename]
+
+
+def _file(rt: Runtime, report: params.Report, inside: int | None, actor: Actor,
+          media: list[Upload]) -> dict[str, Any]:
+    """Place the report and submit it as a case with its photos and media_url link; one we
+    cannot place waits for a dispatcher, its photos with it."""
     rules, now, lang = rt.rules(), rt.now(), _lang()
     category = rules.categories.get(report.service_code)
     if category is None:
         raise Refused(400, f"unknown service_code {report.service_code!r}; see services")
     limit = float(current_app.config.get("OPEN311_MAX_DISTANCE_M", 5000))
+    store = PhotoStore.from_config(current_app.config, current_app.instance_path)
     with rt.uow() as uow:
         place = georeport_intake.locate(uow, intake.location(report), inside, limit)
         raw = intake.submission(report, category, place)
         try:
             if place is None:
-                token = georeport_intake.park_report(
-                    uow, rules, raw, report.address_string, inside, actor, now
-                )
+                token = resident_reports.park_with_media(
+                    uow, rules, raw, report.address_string, inside, actor, now, media,
+                    report.media_url, store)
                 # The spec's answer when there is no id yet: a token.
                 return {"token": token,
                         "service_notice": mapping.waiting_notice(report.address_string, lang),
                         "account_id": report.account_id or None}
-            filed = georeport_intake.file_report(uow, rules, raw, actor, now)
+            filed = resident_reports.file_with_media(uow, rules, raw, actor, now, media,
+                                                     report.media_url, store)
         except InvalidInput as error:
             raise intake.translate(error) from None
     notice = mapping.service_notice(
@@ -185,14 +197,15 @@ def _file(rt: Runtime, report: params.Report, inside: int | None, actor: Actor) 
 
 @bp.post(f"/requests.{FMT}")
 def create_request(fmt: str) -> Response:
-    """Create a case from a form-encoded GeoReport request: its id, or a token if not placed."""
+    """Create a case from a form-encoded or multipart GeoReport request (photos as `media`
+    parts, `media_url` kept as a link): its id, or a token if not placed."""
     if request.mimetype not in FORM_TYPES:
         raise Refused(400, "send the request as application/x-www-form-urlencoded")
     rt, form = _rt(), request.form.to_dict()
     with rt.uow() as uow:
         inside = _scope(uow)
     actor = _submitter(rt, form.pop("api_key", "").strip())
-    created = _file(rt, params.report(form), inside, actor)
+    created = _file(rt, params.report(form), inside, actor, _media())
     return respond(fmt, "service_requests", [created], 201)
 
 

@@ -25,9 +25,18 @@ DEFAULTS = {
     "JSON_MAX_BYTES": 1024 * 1024,          # a JSON body: a case is a few kilobytes
     "JSON_MAX_DEPTH": 32,
     "JSON_MAX_NUMBER_CHARS": 40,            # "12345678901234567890.25" fits with room
+    # Photos (services/photos.py): a resident's report carries up to PHOTOS_PER_REPORT of
+    # them, each at most ATTACHMENT_MAX_BYTES and PHOTO_MAX_PIXELS once decoded (a 48 MP
+    # phone fits); the whole report form or Open311 POST at most REPORT_MAX_BYTES.
+    "ATTACHMENT_MAX_BYTES": 8 * 1024 * 1024,
+    "PHOTO_MAX_PIXELS": 50_000_000,
+    "PHOTOS_PER_REPORT": 3,
+    "REPORT_MAX_BYTES": 25 * 1024 * 1024,
 }
 # Per-endpoint body limits, by config key: a photo upload is its file plus the form's bytes.
-ROUTE_LIMITS = {"attachments.upload": "ATTACHMENT_MAX_BYTES"}
+ROUTE_LIMITS = {"attachments.upload": "ATTACHMENT_MAX_BYTES",
+                "admin_public.submit": "REPORT_MAX_BYTES",
+                "open311.create_request": "REPORT_MAX_BYTES"}
 MULTIPART_OVERHEAD = 64 * 1024
 
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)

@@ -13,9 +13,10 @@ from sqlalchemy import select
 from caseflow.domain.due import clock_due_status
 from caseflow.domain.due import due_status as case_due_status
 from caseflow.domain.lifecycle import IRREVERSIBLE_ACTIONS
-from caseflow.models import Unit, User
+from caseflow.models import Attachment, Unit, User
 from caseflow.rules import RuleSet
 from caseflow.services.actions import actions_for, actor_for
+from caseflow.services.attachments import photos_for
 from caseflow.services.calendars import clock_labels
 from caseflow.services.case_views import read_case, shown_case
 from caseflow.services.grid.proxy import ProxyView, proxy_of
@@ -23,6 +24,7 @@ from caseflow.services.timeline import TimelineEntry, timeline
 from caseflow.services.units import unit_path
 from caseflow.services.uow import UnitOfWork
 from caseflow.services.visibility import Viewer
+from caseflow.services.voices import Voice, voices_of
 
 PAUSED_STATES = ("on_hold", "deferred")
 # A clock's standing (domain.due) as the badges name it: paused is "on_hold", stopped "none".
@@ -68,6 +70,9 @@ class CaseView:
     calendars: dict[str, str | None] = field(default_factory=dict)
     # 代办: who submitted the case for its resident, and the consent they recorded.
     on_behalf: ProxyView | None = None
+    # The photos and links the viewer may see (visibility.sees_photo), and the voices (附议).
+    photos: list[Attachment] = field(default_factory=list)
+    voices: list[Voice] = field(default_factory=list)
 
 
 def _when(raw: str | None) -> datetime | None:
@@ -122,4 +127,6 @@ def case_page(uow: UnitOfWork, rules: RuleSet, viewer: Viewer, key: str | int, n
         assignee=assignee.display_name if assignee else "",
         calendars=clock_labels(rules, case.clocks),
         on_behalf=proxy_of(uow, case.id),
+        photos=photos_for(uow, case, viewer),
+        voices=voices_of(uow, case.id),
     )

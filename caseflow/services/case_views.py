@@ -24,6 +24,7 @@ from caseflow.services.cases import register_case
 from caseflow.services.privacy import record_full_read
 from caseflow.services.uow import UnitOfWork
 from caseflow.services.visibility import Viewer, reporter_view, resident, shown_text
+from caseflow.services.voices import voice_counts as _voices
 
 # The columns every reader may see; personal data is added per viewer by `shown_case`.
 CASE_FIELDS = (
@@ -80,6 +81,8 @@ def record_of(shown: SimpleNamespace, now: datetime, tracking_token: str | None 
         unit=vars(shown.unit), place=vars(shown.place_unit), reporter=shown.reporter,
         # The one definition (domain.due): running clocks at `now`, not the sweep's queue.
         overdue=status == "overdue", warning=status == "warning", next_due_at=shown.overdue_from,
+        # Residents who added their voice (附议): counted by the reads that know the database.
+        voices=getattr(shown, "voices", 0),
     )
     if tracking_token is not None:
         record["tracking_token"] = tracking_token
@@ -98,14 +101,16 @@ def read_case(uow: UnitOfWork, viewer: Viewer, key: str | int, now: datetime,
 
 def case_for_api(uow: UnitOfWork, viewer: Viewer, key: str | int, now: datetime) -> dict[str, Any]:
     """`read_case` as the API renders it (audited when unmasked, and committed)."""
-    return case_record(read_case(uow, viewer, key, now), viewer, now)
+    case = read_case(uow, viewer, key, now)
+    return case_record(case, viewer, now) | {"voices": _voices(uow, [case.id]).get(case.id, 0)}
 
 
 def case_for_resident(uow: UnitOfWork, key: str | int, token: str, now: datetime
                       ) -> dict[str, Any]:
     """The resident's own case, proved by its tracking token (their own data unmasked)."""
     case = queries.case_for_resident(uow, key, token)
-    return case_record(case, resident(case.id), now)
+    return case_record(case, resident(case.id), now) | {
+        "voices": _voices(uow, [case.id]).get(case.id, 0)}
 
 
 def list_for(uow: UnitOfWork, viewer: Viewer, filters: queries.CaseFilters, now: datetime,
@@ -114,7 +119,11 @@ def list_for(uow: UnitOfWork, viewer: Viewer, filters: queries.CaseFilters, now:
     """One page of the cases in the viewer's jurisdiction. A list is never a full read: its
     personal data is masked for every viewer (opening one case is, and is audited)."""
     cases, total = queries.list_cases(uow, viewer, filters, sort, page, per_page, now)
-    return [shown_case(case, None) for case in cases], total
+    counts = _voices(uow, [case.id for case in cases])
+    shown = [shown_case(case, None) for case in cases]
+    for item in shown:
+        item.voices = counts.get(item.id, 0)
+    return shown, total
 
 
 def submission_receipt(uow: UnitOfWork, rules: RuleSet, raw: Mapping[str, Any], actor: Actor,

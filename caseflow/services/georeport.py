@@ -191,7 +191,7 @@ def first_attachments(uow: UnitOfWork, case_ids: Sequence[int]) -> dict[int, int
         return {}
     rows = uow.session.execute(
         select(Attachment.case_id, func.min(Attachment.id))
-        .where(Attachment.case_id.in_(list(case_ids)))
+        .where(Attachment.case_id.in_(list(case_ids)), Attachment.stored_path != "")
         .group_by(Attachment.case_id)
     )
     return {case_id: attachment_id for case_id, attachment_id in rows}

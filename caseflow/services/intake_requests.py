@@ -23,6 +23,7 @@ from caseflow.domain.policy import OUTSIDE, Actor
 from caseflow.models import Case, IntakeRequest, Unit, UnitClosure, User
 from caseflow.models.intake import INTAKE_STATUSES as INTAKE_STATUSES  # for the edges
 from caseflow.rules import RuleSet
+from caseflow.services.attachments import attach_waiting
 from caseflow.services.cases import PLACE_KINDS, hash_token, parse_submission, register_case
 from caseflow.services.units import get_unit, relation
 from caseflow.services.uow import UnitOfWork
@@ -152,6 +153,9 @@ def register(
     raw = {**request.submission, "unit": place.code}
     case, _unused = register_case(uow, rules, raw, actor, now)
     _keep_token(session, case, request.token_hash)
+    # The photos and media_url the client sent wait with the request (services/attachments).
+    attach_waiting(session, case.id, request.submission.get("media") or {},
+                   request.submission.get("reporter", {}).get("name", ""), now)
     request.case_id = case.id
     uow.commit()
     return case

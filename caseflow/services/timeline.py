@@ -7,7 +7,8 @@ API and Open311:
 - the state changes and moves to another layer or unit, without an internal note's text;
 - the handling unit's name in place of the person who acted: never a staff name or username;
 - the expected times: the deadlines of the clocks still running.
-Everything else (internal comments, warnings, supervision marks, photos) stays with staff.
+Everything else (internal comments, warnings, supervision marks) stays with staff; which
+photos a resident sees is decided by visibility.sees_photo (services/attachments.py).
 """
 
 from __future__ import annotations
@@ -178,6 +179,7 @@ class TrackedCase:
     ref: str
     title: str
     description: str
+    category: str
     state: str
     unit_name: str
     reporter: str  # masked: the page is a link that can be forwarded
@@ -192,24 +194,31 @@ class TrackedCase:
         return self.state == RESOLVED
 
 
-def _tracked(uow: UnitOfWork, ref: str, token: str) -> Case:
-    # One answer for an unknown reference and a wrong token: a link proves nothing else.
+def proved_case(uow: UnitOfWork, ref: str, token: str = "", token_hash: str = "") -> Case:
+    """The case `ref` when the tracking token (or its hash, which a resident's signed
+    session keeps once they proved the case theirs) matches; NotFound otherwise.
+
+    One answer for an unknown reference and a wrong proof: a link proves nothing else.
+    """
     try:
         case = get_case(uow.session, ref)
     except NotFound:
         raise NotFound("case") from None
-    if not token or not hmac.compare_digest(hash_token(token), case.tracking_token_hash):
+    shown = hash_token(token) if token else token_hash
+    if not shown or not hmac.compare_digest(shown, case.tracking_token_hash):
         raise NotFound("case")
     return case
 
 
-def tracked_case(uow: UnitOfWork, ref: str, token: str) -> TrackedCase:
+def tracked_case(uow: UnitOfWork, ref: str, token: str = "", token_hash: str = ""
+                 ) -> TrackedCase:
     """The case a tracking link names, as its resident sees it; NotFound without its token."""
-    case = _tracked(uow, ref, token)
+    case = proved_case(uow, ref, token, token_hash)
     viewer = resident(case.id)
     return TrackedCase(
         id=case.id, ref=case.ref, title=shown_text(case.title, viewer),
-        description=shown_text(case.description, viewer), state=case.state,
+        description=shown_text(case.description, viewer), category=case.category,
+        state=case.state,
         unit_name=case.unit.name, reporter=shown_name(case.reporter_name, viewer),
         submitted_at=case.submitted_at, satisfaction=case.satisfaction,
         expected=expected_times(case.state, dict(case.deadlines or {})),

@@ -10,7 +10,10 @@ public (an anonymous page, an Open311 client). The policy, written once here:
   read is audited); leaders and owners' committees see them masked (王**, 138****5678);
   residents and the public never see another person's data, and phone or ID numbers typed
   into free text shown to them are masked;
-- **notes**: staff see every note; residents and the public see replies only.
+- **notes**: staff see every note; residents and the public see replies only;
+- **photos**: staff see every photo of a case they may read; the resident sees the photos
+  they sent and the "after" photos showing the work done; the public sees none (nobody
+  moderates what a photo shows: faces, number plates, the inside of a home).
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ STAFF_ROLES = frozenset({"admin", "dispatcher", "unit_lead", "caseworker", "lead
 FULL_RECORD_ROLES = frozenset({"admin", "dispatcher", "unit_lead", "caseworker"})
 ALL_CASES_ROLES = frozenset({"admin"})
 RESIDENT, PUBLIC_ROLE = "resident", "public"
+# Photo kinds (services/attachments.py) a resident reads of their own case.
+RESIDENT_PHOTO_KINDS = frozenset({"report", "after", "link"})
 
 
 @dataclass(frozen=True)
@@ -160,3 +165,14 @@ def person_view(name: str, phone: str, viewer: Viewer | None) -> dict[str, objec
     full = viewer is not None and viewer.sees_personal_data
     return {"name": name if full else mask_name(name),
             "phone": phone if full else mask_phone(phone), "masked": not full}
+
+
+def sees_photo(viewer: Viewer | None, case: Any, kind: str) -> bool:
+    """Whether `viewer` may see a photo of `kind` on `case` (the caller has established
+    that the viewer may read the case itself)."""
+    if viewer is None:
+        return False
+    if viewer.is_staff:
+        return True
+    return (viewer.role == RESIDENT and case is not None and viewer.case_id == case.id
+            and kind in RESIDENT_PHOTO_KINDS)

@@ -55,7 +55,9 @@ def test_an_evaluation_with_a_wrong_token_is_refused(app, client):
 
 def test_a_report_missing_a_field_says_which(client):
     response = post(client, "/report", {**FORM, "phone": "abc"})
-    assert response.status_code == 422 and "请检查“电话”" in text(response)
+    page = text(response)
+    assert response.status_code == 422 and 'id="phone-error"' in page
+    assert "请填写能回访您的电话号码" in page and 'value="abc"' in page
 
 
 def test_a_dispatcher_registers_a_phone_call(client):

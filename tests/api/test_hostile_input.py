@@ -58,11 +58,11 @@ def test_a_body_without_content_length_is_cut_at_the_limit(client: FlaskClient) 
 
 def test_a_photo_over_the_attachment_limit_is_a_413(client: FlaskClient, auth: dict,
                                                     case: dict) -> None:
-    payload = b"x" * (6 * 1024 * 1024)
+    payload = b"x" * (9 * 1024 * 1024)
     body = refused(client, 413, lambda: client.post(
         f"/api/v1/cases/{case['ref']}/attachments", data=payload, headers={
             **auth["butler"], "Content-Type": "multipart/form-data; boundary=x"}))
-    assert str(5 * 1024 * 1024 + 64 * 1024) in body["detail"]
+    assert str(8 * 1024 * 1024 + 64 * 1024) in body["detail"]
 
 
 def test_a_lone_surrogate_is_a_400_naming_the_field(client: FlaskClient, users: dict) -> None:

@@ -10,9 +10,10 @@ from caseflow.app import runtime_of
 from caseflow.models import User
 from caseflow.services import intake_requests, tokens
 from caseflow.services.units import get_unit
+from tests import photos
 from tests.factories import submission
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = photos.png()
 # (user, role, inside?) — "inside" users' units contain the case (held by rhine-office).
 PEOPLE = [
     ("admin", "admin", True),

@@ -15,11 +15,11 @@ from caseflow.models import Case
 from caseflow.services import attachments
 from caseflow.services.actions import act_on_case
 from caseflow.services.runtime import Runtime
+from tests import photos
 from tests.factories import RESIDENT
 from tests.open311.conftest import file_case
 
 FORMATS = ["json", "xml"]
-PNG = b"\x89PNG\r\n\x1a\n" + bytes(24)  # enough for the content sniffer
 
 
 def as_list(value: Any) -> list[Any]:
@@ -110,13 +110,15 @@ def test_media_url_points_at_the_first_photo(
         stored = uow.session.get(Case, case.id)
         assert stored is not None
         first = attachments.save_attachment(
-            uow, stored, butler, "before", "tiles.png", PNG, rt.now(), tmp_path, 10_000
+            uow, stored, butler, "before", "tiles.png", photos.png(), rt.now(), tmp_path,
+            photos.LIMITS,
         )
     with rt.uow() as uow:
         stored = uow.session.get(Case, case.id)
         assert stored is not None
         attachments.save_attachment(
-            uow, stored, butler, "after", "fixed.png", PNG + b"2", rt.now(), tmp_path, 10_000
+            uow, stored, butler, "after", "fixed.png", photos.png((1, 2, 3)), rt.now(),
+            tmp_path, photos.LIMITS,
         )
     [record] = requests.get(f"{server}/requests/{case.ref}.json", timeout=10).json()
     assert record["media_url"] == (

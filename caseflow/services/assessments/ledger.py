@@ -17,7 +17,8 @@ from sqlalchemy import select
 
 from caseflow.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from caseflow.models import LedgerLine, MonthlyAccount, Unit, Vote
-from caseflow.services.attachments import SAFE_NAME, sniff_image
+from caseflow.services.attachments import SAFE_NAME
+from caseflow.services.photos import PhotoLimits, clean_photo
 from caseflow.services.deliberation.access import may_act_for_complex
 from caseflow.services.units import get_unit
 from caseflow.services.uow import UnitOfWork
@@ -69,10 +70,20 @@ class MonthView:
     published: bool
 
 
-def _sniff(data: bytes) -> tuple[str, str] | None:
+# A photographed receipt is cleaned like a resident's photo: vouchers are public with their
+# month, and a phone's photo carries where it was taken.
+VOUCHER_PIXELS = 50_000_000
+
+
+def _checked(data: bytes, max_bytes: int) -> tuple[str, str, bytes]:
+    """(content type, extension, bytes to keep): a PDF as sent, a photo re-encoded."""
     if data.startswith(b"%PDF-"):
-        return "application/pdf", "pdf"
-    return sniff_image(data)
+        return "application/pdf", "pdf", data
+    try:
+        photo = clean_photo(data, PhotoLimits(max_bytes, VOUCHER_PIXELS), "voucher")
+    except InvalidInput:
+        raise InvalidInput("voucher", "must be a PDF or a JPEG, PNG or WebP image") from None
+    return photo.content_type, photo.extension, photo.content
 
 
 def _amount(text: str) -> int:
@@ -140,14 +151,12 @@ def _store_voucher(directory: Path | None, complex_id: int, name: str, data: byt
         raise InvalidInput("voucher", "vouchers are uploaded on the ledger page")
     if len(data) > max_bytes:
         raise InvalidInput("voucher", f"is larger than the limit of {max_bytes} bytes")
-    sniffed = _sniff(data)
-    if sniffed is None:
-        raise InvalidInput("voucher", "must be a PDF or a JPEG, PNG or WebP image")
-    target = directory / str(complex_id) / f"{hashlib.sha256(data).hexdigest()}.{sniffed[1]}"
+    content_type, extension, kept = _checked(data, max_bytes)
+    target = directory / str(complex_id) / f"{hashlib.sha256(kept).hexdigest()}.{extension}"
     target.parent.mkdir(parents=True, exist_ok=True)
     if not target.exists():
-        target.write_bytes(data)
-    return (SAFE_NAME.sub("_", name) or "voucher")[-200:], sniffed[0], str(target)
+        target.write_bytes(kept)
+    return (SAFE_NAME.sub("_", name) or "voucher")[-200:], content_type, str(target)
 
 
 def add_line(uow: UnitOfWork, settings: Mapping[str, Any], viewer: Viewer | None,

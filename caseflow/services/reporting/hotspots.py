@@ -1,4 +1,5 @@
-"""Hotspots: the places with most cases and repeat complaints, and 每月一题 per area."""
+"""Hotspots: the places with most cases, repeat complaints and residents' voices (附议: a
+resident who said "me too" on an open case instead of opening another), and 每月一题."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased
 
-from caseflow.models import Case, Unit, UnitClosure
+from caseflow.models import Case, CaseVoice, Unit, UnitClosure
 from caseflow.services.reporting.common import Period, Report, scoped, submitted_in, table
 from caseflow.services.reporting.rollup import category_source
 from caseflow.services.uow import UnitOfWork
@@ -95,6 +96,19 @@ def _reporters(uow: UnitOfWork, period: Period, scope: int | None, row: dict) ->
     return uow.session.scalar(scoped(query, scope)) or 0
 
 
+def _voices(uow: UnitOfWork, period: Period, scope: int | None, row: dict) -> int:
+    """Voices added to the cases of one place and category of the period (a top place only:
+    voices are few beside cases)."""
+    query = (
+        select(func.count(CaseVoice.id))
+        .join(Case, Case.id == CaseVoice.case_id)
+        .join(UnitClosure, UnitClosure.descendant_id == Case.place_unit_id)
+        .where(UnitClosure.ancestor_id == row["id"], Case.category == row["category"],
+               submitted_in(period))
+    )
+    return uow.session.scalar(scoped(query, scope)) or 0
+
+
 def _coarse_enough(uow: UnitOfWork, scope: int | None, *kinds: str) -> bool:
     """Every unit kind asked for, and the scope's, is a complex or above it."""
     below = {"building", "property_office"}
@@ -134,13 +148,14 @@ def hotspots_report(
         places = _raw_by_area(uow, period, scope, place_kind)
         areas = _raw_by_area(uow, period, scope, area_kind)
     places.sort(key=lambda r: (-r["cases"], -r["repeats"], r["area"], r["category"]))
-    columns = ("area", "name", "category", "cases", "repeats")
+    places = [r | {"voices": _voices(uow, period, scope, r)} for r in places[:TOP]]
+    columns = ("area", "name", "category", "cases", "repeats", "voices")
     return Report(
         "hotspots",
         {"from": period.start.isoformat(), "to": period.end.isoformat(),
          "place_kind": place_kind, "area_kind": area_kind},
         (
-            table("places", [{c: r[c] for c in columns} for r in places[:TOP]], columns),
+            table("places", [{c: r[c] for c in columns} for r in places], columns),
             table("monthly_issue", monthly_issue(areas), ("area", "name", "category", "cases")),
         ),
     )
