@@ -14,7 +14,7 @@ from bench.harness import Result, check, rate
 from bench.replay import Statement, capture, connect, replay
 from caseflow.domain.clock import FrozenClock
 from caseflow.models import Case, User
-from caseflow.services.actions import act
+from caseflow.services.actions import ActionCommand, act
 from caseflow.services.runtime import Runtime
 
 CYCLE = (("accept", ""), ("start", ""), ("comment", "已联系业主，明天上门查看"), ("resolve", ""))
@@ -46,7 +46,7 @@ def run_service(runtime: Runtime, cases: list[tuple[int, str, int]],
     for case_id, _, unit_id in cases:
         for action, note in CYCLE:
             with runtime.uow() as uow:
-                act(uow, rules, case_id, action, workers[unit_id], NOW, note=note)
+                act(uow, rules, ActionCommand(case_id, action, workers[unit_id], note), NOW)
     return len(cases) * len(CYCLE), time.perf_counter() - start
 
 
@@ -62,7 +62,7 @@ def capture_cycle(url: str, case: tuple[int, str, int],
     captured = []
     for action, note in CYCLE:
         with capture(runtime.engine) as found, runtime.uow() as uow:
-            act(uow, rules, case[0], action, workers[case[2]], NOW, note=note)
+            act(uow, rules, ActionCommand(case[0], action, workers[case[2]], note), NOW)
         captured.append(found.statements)
     runtime.engine.dispose()
     return captured

@@ -11,7 +11,7 @@ from caseflow.admin.runtime import runtime
 from caseflow.domain.lifecycle import SATISFACTION_LEVELS
 from caseflow.domain.masking import mask_name
 from caseflow.domain.policy import OWNER, Actor
-from caseflow.services.actions import act_on_case
+from caseflow.services.actions import ActionCommand, act
 from caseflow.services.cases import submit_case
 from caseflow.services.places import places
 from caseflow.services.timeline import tracked_case
@@ -75,7 +75,7 @@ def evaluate(ref: str) -> Response | tuple[str, int]:
             data[score] = int(form[score])
     with rt.uow() as uow:
         case = tracked_case(uow, ref, token)
-        act_on_case(uow, rt.rules(), case.id, "evaluate", _resident(case.reporter),
-                    rt.now(), comment, data)
+        act(uow, rt.rules(), ActionCommand(case.id, "evaluate", _resident(case.reporter),
+                                           comment, data=data), rt.now())
     flash(_("Thank you for your evaluation."), "ok")
     return redirect(url_for("admin_public.track", ref=ref, token=token))

@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from caseflow.domain.errors import InvalidInput, NotFound
 from caseflow.models import Attachment, Case, User
-from caseflow.services.actions import actor_for
-from caseflow.services.casework import record_event
+from caseflow.services.allowed import actor_for
+from caseflow.services.caserow import write_change
 from caseflow.services.uow import UnitOfWork
 
 KINDS = ("before", "after")
@@ -65,8 +65,8 @@ def save_attachment(
     uow.session.add(attachment)
     uow.session.flush()  # the event names the attachment's id
     # The photo shows in the case's timeline; the case itself (and its version) is unchanged.
-    record_event(
-        uow.session, case, actor_for(uow.session, user, case), "attach", now,
+    write_change(
+        uow, case, actor_for(uow.session, user, case), "attach", now,
         (case.state, case.layer, case.unit_id), data={"attachment": attachment.id, "kind": kind},
     )
     uow.commit()

@@ -15,12 +15,10 @@ from caseflow.domain.deadlines import (
     compute_deadlines,
 )
 from caseflow.domain.errors import InvalidInput
-from caseflow.domain.policy import Actor
 from caseflow.models import Case, CaseEvent, Unit
 from caseflow.rules import RuleSet
 from caseflow.services.calendars import with_calendars
 from caseflow.services.caserow import CaseRow
-from caseflow.services.outbox import enqueue
 from caseflow.services.units import holder_for
 
 
@@ -147,36 +145,3 @@ def _recomputed(
         case.clocks, history, now, rules.calendars, rules.warning_fraction,
         previous=case.deadlines
     )
-
-
-def record_event(
-    session: Session,
-    case: Case,
-    actor: Actor,
-    action: str,
-    now: datetime,
-    before: tuple[str | None, str | None, int | None],
-    note: str = "",
-    data: dict[str, Any] | None = None,
-) -> CaseEvent:
-    """Append the immutable event for a change of `case` (same transaction as the change)."""
-    from_state, from_layer, from_unit = before
-    event = CaseEvent(
-        case=case,
-        at=now,
-        actor_id=actor.user_id,
-        actor_role=actor.role,
-        actor_label=actor.label,
-        action=action,
-        from_state=from_state,
-        to_state=case.state,
-        from_layer=from_layer,
-        to_layer=case.layer,
-        from_unit_id=from_unit,
-        to_unit_id=case.unit_id,
-        note=note,
-        data=data or {},
-    )
-    session.add(event)
-    enqueue(session, case, event)  # the notification commits or rolls back with the change
-    return event

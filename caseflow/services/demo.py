@@ -1,7 +1,7 @@
 """`caseflow seed-demo`: units, companies, users and case stories drawn from the articles.
 
 The history is built honestly: every case is submitted and moved through the ordinary
-services (`submit_case`, `act_on_case`) at explicit past times, starting 30 days before the
+services (`submit_case`, `act`) at explicit past times, starting 30 days before the
 runtime's clock, and the sweep runs whenever a deadline or warning falls due between two
 steps, exactly as the worker would. Nothing is written in the future.
 
@@ -24,7 +24,7 @@ from caseflow.domain.errors import CaseflowError
 from caseflow.domain.policy import OWNER, Actor
 from caseflow.models import Case, Unit
 from caseflow.rules import RuleSet
-from caseflow.services.actions import act_on_case
+from caseflow.services.actions import ActionCommand, act
 from caseflow.services.cases import submit_case
 from caseflow.services.runtime import Runtime
 from caseflow.services.sweep import sweep
@@ -248,8 +248,8 @@ class _History:
                 else find_user(uow.session, step["by"])
             if actor is None:
                 raise CaseflowError(f"no demo user {step['by']!r}")
-            act_on_case(uow, self.rules, self.cases[story["key"]], step["do"], actor, at,
-                        note=step.get("note", ""), data=data)
+            act(uow, self.rules, ActionCommand(self.cases[story["key"]], step["do"], actor,
+                                               step.get("note", ""), data=data), at)
         self.actions += 1
 
     @staticmethod

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from caseflow.models import Case, CaseEvent, OutboxDelivery, OutboxMessage
+from caseflow.models import OutboxDelivery, OutboxMessage
 from caseflow.models.outbox import OUTBOX_STATUSES as OUTBOX_STATUSES  # for the edges
 from caseflow.services.uow import UnitOfWork
 
@@ -56,35 +56,6 @@ def payload_for(
         "data": dict(data),
         "text": text,
     }
-
-
-def _case_fields(case: Case) -> dict[str, Any]:
-    return {
-        "ref": case.ref, "title": case.title, "category": case.category,
-        "priority": case.priority, "layer": case.layer, "state": case.state,
-        "unit_id": case.unit_id,
-    }
-
-
-def enqueue(session: Session, case: Case, event: CaseEvent) -> OutboxMessage | None:
-    """Queue the notification `event` raises, if any, in the caller's transaction."""
-    kind = notification_kind(event.action, event.data or {})
-    if kind is None:
-        return None
-    message = OutboxMessage(
-        event=event,
-        case=case,
-        kind=kind,
-        payload=payload_for(kind, event.action, event.at, _case_fields(case), event.data or {}),
-        idempotency_id=uuid.uuid4(),
-        status="pending",
-        attempts=0,
-        next_attempt_at=event.at,
-        last_error="",
-        created_at=event.at,
-    )
-    session.add(message)
-    return message
 
 
 def enqueue_many(session: Session, messages: Iterable[Mapping[str, Any]], now: datetime) -> int:
