@@ -162,7 +162,9 @@ def events(key: str) -> list[Any]:
 def evaluate(body: dict[str, Any], key: str) -> dict[str, Any]:
     """The resident rates the result, proving who they are with the tracking token."""
     rt = runtime()
-    scores = {k: body[k] for k in ("response", "resolution", "attitude") if k in body}
+    scores: dict[str, Any] = {
+        k: body[k] for k in ("response", "resolution", "attitude") if k in body
+    }
     with rt.uow() as uow:
         queries.case_for_resident(uow, key, body["tracking_token"])
         acted = actions.act(uow, rt.rules(), ActionCommand(

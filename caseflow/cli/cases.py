@@ -52,9 +52,12 @@ def submit(source: str, username: str | None) -> None:
 def act(case: str, action: str, username: str, note: str, data: str, version: int | None) -> None:
     """Take ACTION on CASE (id or reference) as a user."""
     rt = runtime()
-    with plain_errors(), rt.uow() as uow:
-        user = accounts.viewer_named(uow, username)
-        command = ActionCommand(case, action, user, note, data=json.loads(data),
-                                expected_version=version, show=True)
-        echo_json(_summary(actions.act(uow, rt.rules(), command, rt.now()).case))
+    try:
+        with plain_errors(), rt.uow() as uow:
+            user = accounts.viewer_named(uow, username)
+            command = ActionCommand(case, action, user, note, data=json.loads(data),
+                                    expected_version=version, show=True)
+            echo_json(_summary(actions.act(uow, rt.rules(), command, rt.now()).case))
+    finally:
+        rt.engine.dispose()  # a one-shot command leaves no pooled connection behind
 

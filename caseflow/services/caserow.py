@@ -21,9 +21,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -35,7 +35,7 @@ from caseflow.services.driver import DriverStatement
 from caseflow.services.outbox import notification_kind, payload_for
 from caseflow.services.uow import UnitOfWork
 
-CASES = Case.__table__
+CASES = cast(Table, Case.__table__)
 COLUMNS = frozenset(column.key for column in CASES.columns)
 # What the checks, the common handlers, the deadlines, the event and the notification read
 # (or write and must compare). The rest — texts, reporter, routing, counters — is read in a
@@ -94,8 +94,8 @@ VERSION = select(CASES.c.version).where(CASES.c.id == bindparam("key"))
 UPDATE = DriverStatement(
     update(CASES).where(CASES.c.id == bindparam("_id"), CASES.c.version == bindparam("_version"))
 )
-INSERT_EVENT = DriverStatement(insert(CaseEvent.__table__))
-INSERT_MESSAGE = DriverStatement(insert(OutboxMessage.__table__))
+INSERT_EVENT = DriverStatement(insert(cast(Table, CaseEvent.__table__)))
+INSERT_MESSAGE = DriverStatement(insert(cast(Table, OutboxMessage.__table__)))
 PAYLOAD_FIELDS = ("ref", "title", "category", "priority", "layer", "state", "unit_id")
 
 
@@ -125,6 +125,10 @@ class CaseRow:
             role: UnitRef(*(values[f"{role}_{name}"] for name in UNIT_FIELDS))
             for role in ("held", "place") if f"{role}_code" in values
         }
+
+    if TYPE_CHECKING:  # any column may be set, as on `Case` (plain attributes at run time)
+
+        def __setattr__(self, name: str, value: Any) -> None: ...
 
     def __getattr__(self, name: str) -> Any:
         """Read the other columns when a handler first needs one of them."""

@@ -55,7 +55,7 @@ def enter_layer(
         target = rules.next_layer(target)
     if target is None or unit_id is None:
         raise InvalidInput("unit", f"no unit holds layer {layer!r} or any layer above it here")
-    case.layer, case.unit, case.assignee_id = target, session.get(Unit, unit_id), None
+    case.layer, case.unit, case.assignee_id = target, session.get_one(Unit, unit_id), None
     case.layer_entered_at = now
     if unit_id not in case.handled_units:
         case.handled_units = [*case.handled_units, unit_id]
@@ -133,12 +133,12 @@ def _recomputed(
     pending: tuple[datetime, str, str] | None,
 ) -> Deadlines:
     """Deadlines recomputed from the stored history (plus the pending event): the truth."""
-    rows = (
-        conn.execute(HISTORY, {"case_id": case.id, "since": case.layer_entered_at})
+    history: list[tuple[datetime, str, str]] = (
+        [(at, action, state) for at, action, state in
+         conn.execute(HISTORY, {"case_id": case.id, "since": case.layer_entered_at})]
         if case.id is not None
         else []
     )
-    history = [(at, action, state) for at, action, state in rows]
     if pending:
         history.append(pending)
     return compute_deadlines(

@@ -6,9 +6,9 @@ import hashlib
 import json
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import Table, bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from caseflow.domain.errors import InvalidInput
@@ -24,7 +24,7 @@ def request_hash(method: str, path: str, body: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-RECORDS = IdempotencyRecord.__table__
+RECORDS = cast(Table, IdempotencyRecord.__table__)
 _RECALL = select(RECORDS.c.request_hash, RECORDS.c.status, RECORDS.c.body).where(
     RECORDS.c.scope == bindparam("scope"), RECORDS.c.key == bindparam("key")
 )

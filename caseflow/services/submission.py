@@ -14,9 +14,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Integer, and_, bindparam, case, func, insert, literal, select, union_all
+from sqlalchemy import (
+    Integer,
+    Table,
+    and_,
+    bindparam,
+    case,
+    func,
+    insert,
+    literal,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -55,7 +66,7 @@ RECENT = select(
     Case.category == bindparam("category"),
     Case.submitted_at >= bindparam("since"),
 )
-INSERT_CASE = insert(Case.__table__).returning(Case.__table__.c.id)
+INSERT_CASE = insert(cast(Table, Case.__table__)).returning(Case.__table__.c.id)
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any
 
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from caseflow.domain import lifecycle
@@ -87,11 +87,12 @@ def overdue(uow: UnitOfWork, case: CaseRow, rules: RuleSet, now: datetime,
     return True
 
 
-def _charge(conn: Any, case: CaseRow, before: Before, late: dict[str, datetime],
+def _charge(conn: Connection, case: CaseRow, before: Before, late: dict[str, datetime],
             now: datetime) -> None:
     """The escalation ends the late clocks: charge them where they ran, and the case can no
     longer be accepted (resolved) on time (docs/metrics.md §On time)."""
-    charge_late_clocks(conn, case.id, before[2], before[1], late, now, "escalate")
+    # A case in the sweep always has a holder and a layer (both NOT NULL once submitted).
+    charge_late_clocks(conn, case.id, before[2] or 0, before[1] or "", late, now, "escalate")
     if "accept" in late:
         case.accepted_on_time = False
     if "resolve" in late:
