@@ -105,7 +105,7 @@ def _parse_all(files: dict[str, str], issues: list[RuleIssue]) -> dict[str, LDic
         issues.extend(found)
         if found and data is None:
             parsed[name] = None
-        elif not isinstance(data, dict):
+        elif not isinstance(data, LDict):
             issues.append(RuleIssue(name, getattr(data, "line", 1),
                                     "the file must contain a mapping (key: value) at the top"))
             parsed[name] = None
@@ -168,5 +168,5 @@ def _check_meetings(data: LDict | None, issues: list[RuleIssue]) -> None:
         return
     fc = FileCheck("meetings.yaml", issues)
     for kind, body in kinds.items():
-        if isinstance(body, dict) and "clock" in body:
+        if isinstance(body, LDict) and "clock" in body:
             fc.duration(body["clock"], body.line_of("clock"), f"meeting kind {kind!r} clock")
