@@ -41,6 +41,7 @@ from caseflow.services.caserow import CaseRow, load_case_row, write_change
 from caseflow.services.casework import refresh_deadlines
 from caseflow.services.charges import charge_late_clocks
 from caseflow.services.handlers import HANDLERS, Step, plain_handler
+from caseflow.services.queries import case_key
 from caseflow.services.uow import UnitOfWork
 from caseflow.services.visibility import Viewer, area_of
 
@@ -159,9 +160,9 @@ _PLACE_IN_AREA = select(UnitClosure.depth).where(
 )
 
 
-def _within_area(conn: Connection, viewer: User | Viewer, case: CaseRow, who: Actor) -> None:
-    """PermissionDenied when the case lies outside the staff member's jurisdiction."""
-    area = area_of(viewer)
+def _within_area(conn: Connection, area: int | None, case: CaseRow, who: Actor) -> None:
+    """PermissionDenied when the case lies outside the staff member's jurisdiction (the
+    unit whose `area` they read; None: everywhere)."""
     if area is None or who.relation != OUTSIDE:
         return
     if conn.scalar(_PLACE_IN_AREA, {"area": area, "place": case.place_unit_id}) is None:
@@ -176,14 +177,15 @@ def perform(uow: UnitOfWork, rules: RuleSet, command: ActionCommand, now: dateti
     ORM session opens only if a handler or a lookup needs it.
     """
     conn = uow.connection()  # no ORM session unless a step needs one (caseflow.services.uow)
-    if not isinstance(command.actor, Actor):
-        area_of(command.actor)  # residents' accounts act through their tracking token only
-    case = load_case_row(uow, conn, command.case, whole=command.show)
+    # Residents' accounts act through their tracking token only (area_of refuses them).
+    area = None if isinstance(command.actor, Actor) else area_of(command.actor)
+    _, key = case_key(command.case)  # NotFound for a key that cannot name a case
+    case = load_case_row(uow, conn, key, whole=command.show)
     if isinstance(command.actor, Actor):
         who = command.actor
     else:
         who = actor_for(conn, command.actor, case)
-        _within_area(conn, command.actor, case, who)
+        _within_area(conn, area, case, who)
     if command.expected_version is not None and command.expected_version != case.version:
         raise StaleVersion(case.version)
     action = command.action

@@ -172,7 +172,7 @@ def unit_forest(uow: UnitOfWork) -> list[dict[str, Any]]:
     return roots
 
 
-def _key(key: str | int) -> tuple[bool, int | str]:
+def case_key(key: str | int) -> tuple[bool, int | str]:
     """(by id?, the id or reference) of a case key that can name a case, or NotFound."""
     text = str(key)
     # A NUL cannot be in any reference, and PostgreSQL refuses it in a query parameter.
@@ -187,7 +187,7 @@ def _key(key: str | int) -> tuple[bool, int | str]:
 
 
 def _case(uow: UnitOfWork, key: str | int) -> Case:
-    _key(key)
+    case_key(key)
     return get_case(uow.session, key)
 
 
@@ -201,7 +201,7 @@ def visible_case(uow: UnitOfWork, viewer: User | None, key: str | int) -> Case:
 
 def visible_case_id(uow: UnitOfWork, viewer: User | None, key: str | int) -> int:
     """`visible_case(...).id` in one SELECT of the id, for callers that load the case later."""
-    by_id, value = _key(key)
+    by_id, value = case_key(key)
     unit = area_of(viewer)
     conn = uow.session.connection()  # plain Core: no ORM entity to load
     if unit is None:
