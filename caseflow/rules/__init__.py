@@ -54,8 +54,8 @@ from caseflow.rules.validate import (
 __all__ = [
     "Category", "ClockOverride", "DeadlineTable", "EscalationPolicy", "KNOWN_FILES", "Layer",
     "OPTIONAL_FILES", "REQUIRED_FILES", "RouteDecision", "RuleIssue", "RuleSet", "RulesInvalid",
-    "Settings", "SkipRule", "TraceStep", "check_rules", "check_rules_with_warnings", "load_rules",
-    "load_rules_from_texts",
+    "Settings", "SkipRule", "TraceStep", "check_rules", "check_rules_with_warnings",
+    "content_version", "load_rules", "load_rules_from_texts",
 ]
 
 

@@ -154,7 +154,7 @@ def _open_on_case(
     meeting.complex = session.get_one(Unit, complex_id)
     facts = {"meeting_kind": meeting.kind, "round": meeting.round,
              "meeting_due_at": meeting.due_at.isoformat()}
-    who = actor_for(session, viewer_of(actor), target)  # type: ignore[arg-type]
+    who = actor_for(session, viewer_of(actor), target)
     perform(uow, rules, ActionCommand(target.id, "deliberate", who, meeting.agenda,
                                       event_facts=facts), now)
 
@@ -219,7 +219,7 @@ def record_decision(
         raise InvalidInput("decisions", "record at least one decision")
     meeting.tasks = clean_tasks(tasks)
     if meeting.case is not None:
-        who = actor_for(session, viewer_of(actor), meeting.case)  # type: ignore[arg-type]
+        who = actor_for(session, viewer_of(actor), meeting.case)
         perform(uow, rules, ActionCommand(
             meeting.case.id, "record_decision", who, "；".join(texts),
             data={"outcome": outcome},

@@ -9,9 +9,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import CursorResult, insert, select, update
 from sqlalchemy.orm import Session
 
 from caseflow.models import OutboxDelivery, OutboxMessage
@@ -78,7 +78,7 @@ def enqueue_many(session: Session, messages: Iterable[Mapping[str, Any]], now: d
     # executemany of one cached statement: psycopg 3 pipelines it, SQLite loops in C; a
     # multi-row VALUES would be compiled afresh for every batch size.
     if rows:
-        session.execute(insert(OutboxMessage.__table__), rows)
+        session.execute(insert(OutboxMessage), rows)
     return len(rows)
 
 
@@ -111,6 +111,7 @@ def replay(
         rows = rows.where(OutboxDelivery.message_id.in_(list(ids)))
         query = query.where(OutboxMessage.id.in_(list(ids)))
     uow.session.execute(rows.execution_options(synchronize_session=False))
-    count = uow.session.execute(query.execution_options(synchronize_session=False)).rowcount
+    result = uow.session.execute(query.execution_options(synchronize_session=False))
+    count = int(cast(CursorResult[Any], result).rowcount)
     uow.commit()
     return int(count or 0)

@@ -17,7 +17,7 @@ from caseflow.services import due
 from caseflow.services.cases import get_case, hash_token
 from caseflow.services.units import get_unit
 from caseflow.services.uow import UnitOfWork
-from caseflow.services.visibility import area_of
+from caseflow.services.visibility import Viewer, area_of
 
 SORTS = ("urgency", "submitted_at", "-submitted_at", "updated_at", "-updated_at")
 # Trigram indexes (FTS5 trigram, pg_trgm) need three characters; shorter text uses LIKE.
@@ -39,7 +39,7 @@ class CaseFilters:
     text: str | None = None
 
 
-def _subtree(unit_id: int) -> Select[tuple[int]]:
+def _subtree(unit_id: int) -> Select[int]:
     return select(UnitClosure.descendant_id).where(UnitClosure.ancestor_id == unit_id)
 
 
@@ -55,7 +55,7 @@ def scope_clause(viewer: User | None) -> ColumnElement[bool] | None:
     return None if unit is None else _in_subtree(unit)
 
 
-def can_see(session: Session, viewer: User | None, case: Case) -> bool:
+def can_see(session: Session, viewer: User | Viewer | None, case: Case) -> bool:
     """True when the case lies in the viewer's jurisdiction."""
     unit = area_of(viewer)
     if unit is None:
@@ -155,7 +155,7 @@ def list_cases(
 def unit_forest(uow: UnitOfWork) -> list[dict[str, Any]]:
     """Every unit as nested dicts (code, name, kind, property_company, children), roots first."""
     units = list(uow.session.scalars(select(Unit).order_by(Unit.id)))
-    nodes = {
+    nodes: dict[int, dict[str, Any]] = {
         u.id: {
             "code": u.code,
             "name": u.name,
@@ -165,7 +165,7 @@ def unit_forest(uow: UnitOfWork) -> list[dict[str, Any]]:
         }
         for u in units
     }
-    roots = []
+    roots: list[dict[str, Any]] = []
     for unit in units:
         parent = nodes.get(unit.parent_id) if unit.parent_id is not None else None
         (parent["children"] if parent else roots).append(nodes[unit.id])
@@ -191,7 +191,7 @@ def _case(uow: UnitOfWork, key: str | int) -> Case:
     return get_case(uow.session, key)
 
 
-def visible_case(uow: UnitOfWork, viewer: User | None, key: str | int) -> Case:
+def visible_case(uow: UnitOfWork, viewer: User | Viewer | None, key: str | int) -> Case:
     """A case by id or reference that `viewer` may read: NotFound, or PermissionDenied."""
     case = _case(uow, key)
     if not can_see(uow.session, viewer, case):
