@@ -227,7 +227,9 @@ class _History:
 
     def submit(self, story: dict[str, Any], at: datetime) -> None:
         """Submit a story's grievance as its reporter would."""
-        raw = {key: story[key] for key in ("title", "category", "channel") if key in story}
+        raw: dict[str, Any] = {
+            key: story[key] for key in ("title", "category", "channel") if key in story
+        }
         raw |= {"description": story.get("description", ""), "unit": story["place"],
                 "reporter": dict(story["reporter"])}
         with self.runtime.uow() as uow:

@@ -77,7 +77,7 @@ def _text_clause(session: Session, text: str) -> ColumnElement[bool]:
     if len(text) >= TRIGRAM and dialect == "sqlite":
         phrase = '"' + text.replace('"', '""') + '"'  # one FTS5 phrase, operators quoted away
         fts = table("cases_fts")
-        matches = select(literal_column("rowid")).select_from(fts).where(
+        matches: Select[Any] = select(literal_column("rowid")).select_from(fts).where(
             literal_column("cases_fts").op("MATCH")(phrase)
         )
         return Case.id.in_(matches)
@@ -126,7 +126,7 @@ def _order(sort: str) -> list[Any]:
 
 def list_cases(
     uow: UnitOfWork,
-    viewer: User | None,
+    viewer: User | Viewer | None,
     filters: CaseFilters,
     sort: str = "urgency",
     page: int = 1,
