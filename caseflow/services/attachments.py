@@ -14,6 +14,7 @@ from caseflow.models import Attachment, Case, User
 from caseflow.services.allowed import actor_for
 from caseflow.services.caserow import write_change
 from caseflow.services.uow import UnitOfWork
+from caseflow.services.visibility import Viewer
 
 KINDS = ("before", "after")
 SAFE_NAME = re.compile(r"[^\w.\-]+")
@@ -33,7 +34,7 @@ def sniff_image(data: bytes) -> tuple[str, str] | None:
 def save_attachment(
     uow: UnitOfWork,
     case: Case,
-    user: User,
+    user: User | Viewer,
     kind: str,
     filename: str,
     data: bytes,

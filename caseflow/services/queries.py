@@ -49,7 +49,7 @@ def _in_subtree(unit_id: int) -> ColumnElement[bool]:
     return or_(Case.unit_id.in_(area), Case.place_unit_id.in_(area))
 
 
-def scope_clause(viewer: User | None) -> ColumnElement[bool] | None:
+def scope_clause(viewer: User | Viewer | None) -> ColumnElement[bool] | None:
     """The jurisdiction a viewer reads: None means everything (admins, system callers)."""
     unit = area_of(viewer)
     return None if unit is None else _in_subtree(unit)
