@@ -44,7 +44,8 @@ HOT = (
     "id", "ref", "title", "category", "priority", "unit_id", "assignee_id", "layer", "state",
     "version", "returned", "extension_pending", "clocks", "deadlines", "next_due_at",
     "next_warning_at", "overdue_from", "warning_from", "first_accepted_at", "accepted_on_time",
-    "closed_at", "auto_close_at", "updated_at",
+    # read by every resolve (the on-time flag): without it a resolve read the cold columns too
+    "resolved_on_time", "closed_at", "auto_close_at", "updated_at",
 )
 COLD = tuple(column.key for column in CASES.columns if column.key not in HOT)
 
