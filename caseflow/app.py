@@ -10,7 +10,9 @@ from flask import Flask, jsonify
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from caseflow import admin, api, open311
+from caseflow.admin import campaigns as campaign_pages
 from caseflow.admin import dashboard, public_ratings
+from caseflow.admin import joint as joint_pages
 from caseflow.admin import meetings as meeting_pages
 from caseflow.config import instance_path, rules_dir, secret_key
 from caseflow.db import default_url
@@ -40,7 +42,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if proxies:  # behind nginx: the client's address (lockouts, rate limits) from X-Forwarded-For
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies)  # type: ignore[method-assign]
     for register in (open311.register, admin.register, meeting_pages.register,
-                     dashboard.register, public_ratings.register, api.register):
+                     joint_pages.register, campaign_pages.register, dashboard.register,
+                     public_ratings.register, api.register):
         register(app)
     ops_web.install(app, runtime)  # request ids, access log, /readyz, /metrics
 

@@ -9,8 +9,6 @@ Runs on SQLite and PostgreSQL; time moves only through the app's injectable cloc
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 from dataclasses import replace
@@ -38,6 +36,7 @@ from tests.admin import conftest as pages
 from tests.admin.conftest import PASSWORD, login
 from tests.conftest import RULES_DIR
 from tests.factories import RESIDENT, act_on, submission
+from tests.reporting.helpers import csv_sections
 
 INBOX_ROW = re.compile(r'<tr class="row-(\w+)">\s*<td><a class="ref" href="[^"]*">([^<]+)</a>')
 CASE_DUE = re.compile(r'<span id="due" class="badge due-(\w+)">')
@@ -75,7 +74,7 @@ class Edges:
         headers = self._headers()
         listed = self.api.get("/api/v1/cases?overdue=true&per_page=100", headers=headers)
         stats = self.api.get("/api/v1/stats/unresolved?by=layer", headers=headers).get_json()
-        export = self.page.get("/dashboard/unresolved/export.csv").get_data(as_text=True)
+        export = self.page.get("/dashboard/unresolved/export.csv").data
         return {
             "inbox": {ref for ref, due in seen.items() if due == "overdue"},
             "case page": {ref for ref in refs if self._case_page(ref) == "overdue"},
@@ -113,13 +112,16 @@ def _named(tables: dict[str, Any]) -> set[str]:
     return listed
 
 
-def _csv_tables(export: str) -> dict[str, Any]:
-    """The `# name` sections of a CSV export as {name: {"rows": [...]}}."""
-    tables: dict[str, Any] = {}
-    for section in export.split("# ")[1:]:
-        name, _, body = section.partition("\n")
-        tables[name.strip()] = {"rows": list(csv.DictReader(io.StringIO(body.strip() + "\n")))}
-    return tables
+def _csv_tables(export: bytes) -> dict[str, Any]:
+    """The sections of a CSV export (in the readers' words, titled in Chinese) keyed as the
+    report's tables: counts by layer, the oldest, the most overdue."""
+    counts, _, most_overdue = csv_sections(export).values()
+    assert counts[0][:3] == ["层级", "未办结", "超期"] and most_overdue[0][0] == "编号"
+    return {
+        "by_layer": {"rows": [{"key": "total" if row[0] == "合计" else row[0], "open": row[1],
+                               "overdue": row[2]} for row in counts[1:]]},
+        "most_overdue": {"rows": [{"ref": row[0]} for row in most_overdue[1:]]},
+    }
 
 
 def recount(runtime: Runtime, now: datetime) -> set[str]:

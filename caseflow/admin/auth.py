@@ -19,6 +19,7 @@ from flask_login import LoginManager, current_user, login_required, login_user, 
 from werkzeug.wrappers import Response
 
 from caseflow.admin.i18n import safe_next
+from caseflow.admin.nav import home_endpoint
 from caseflow.admin.runtime import runtime
 from caseflow.services import accounts
 from caseflow.services.visibility import Viewer
@@ -88,7 +89,7 @@ def login() -> str | Response | tuple[str, int]:
         return render_template("admin/login.html", username=request.form.get("username", "")), 401
     session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME without activity
     login_user(staff)
-    return redirect(safe_next(request.args.get("next"), url_for("admin_inbox.inbox")))
+    return redirect(safe_next(request.args.get("next"), url_for(home_endpoint(staff))))
 
 
 @bp.post("/logout")

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from caseflow.admin.drill import figure_filters
+from caseflow.admin.nav import home_endpoint
 from caseflow.admin.runtime import runtime
 from caseflow.admin.security import requires
 from caseflow.domain.lifecycle import OPEN_STATES, STATES
@@ -22,23 +25,24 @@ REF = re.compile(r"^CF-\d{8}-[0-9A-Z]{6}$", re.IGNORECASE)
 
 
 def filters_from(args: Any) -> CaseFilters:
-    """The inbox filters from the query string; open cases unless a state is chosen."""
+    """The inbox filters from the query string; open cases unless a state is chosen. A
+    figure's link (admin/drill.py) narrows them to the cases it counted."""
     state = args.get("state", "")
     overdue = {"yes": True, "no": False}.get(args.get("overdue", ""))
-    return CaseFilters(
+    return replace(CaseFilters(
         state=(state,) if state in STATES else OPEN_STATES,
         layer=args.get("layer") or None,
         category=args.get("category") or None,
         overdue=overdue,
         text=args.get("q") or None,
-    )
+    ), **figure_filters(args))
 
 
 @bp.get("/")
 def home() -> Response:
     """Staff start at their inbox; visitors at the sign-in page."""
     if current_user.is_authenticated:
-        return redirect(url_for("admin_inbox.inbox"))
+        return redirect(url_for(home_endpoint(current_user)))
     return redirect(url_for("admin_auth.login"))
 
 

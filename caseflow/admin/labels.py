@@ -154,3 +154,161 @@ def label(table: dict[str, Any], code: str | None) -> str:
     if code is None:
         return ""
     return str(table.get(code, code))
+
+# Joint meetings on a rhythm and opinion campaigns.
+AGENDA_REASONS: dict[str, Any] = {
+    "problem": _l("Problem case or overdue"),
+    "escalated": _l("Escalated above the complex"),
+    "open_long": _l("Open for a long time"),
+    "repeat": _l("Repeat complaints at one place"),
+    "hotspot": _l("Hotspot of the month (每月一题)"),
+}
+
+FREQUENCIES: dict[str, Any] = {"monthly": _l("Monthly"), "weekly": _l("Weekly")}
+
+WEEKDAYS: dict[int, Any] = {
+    1: _l("Monday"), 2: _l("Tuesday"), 3: _l("Wednesday"), 4: _l("Thursday"),
+    5: _l("Friday"), 6: _l("Saturday"), 7: _l("Sunday"),
+}
+
+FOLLOW_UPS: dict[str, Any] = {
+    "comment": _l("Write the decision into the case's record"),
+    "escalate": _l("Escalate the case"),
+}
+
+OPINION_CHANNELS: dict[str, Any] = {
+    "web": _l("Online form"),
+    "meeting": _l("At a meeting"),
+    "intake": _l("At the counter"),
+}
+
+CAMPAIGN_STATES: dict[str, Any] = {
+    "open": _l("Collecting opinions"),
+    "closed": _l("Closed"),
+    "published": _l("Summary published"),
+}
+
+
+# ---- Reporting figures (dashboard, landing page, charts, CSV/XLSX and `caseflow report`).
+# The words are decided here once; caseflow/admin/figures.py applies them to every edge.
+
+REPORTS: dict[str, Any] = {
+    "unresolved": _l("Open cases"),
+    "rates": _l("Three rates"),
+    "containment": _l("Where cases were settled"),
+    "hotspots": _l("Hotspots"),
+    "ranking": _l("Unit ranking"),
+    "property-ratings": _l("Property company ratings"),
+    "property_ratings": _l("Property company ratings"),
+}
+
+# Tables by (report, table): "summary" and "by_layer" mean different things in two reports.
+REPORT_TABLES: dict[tuple[str, str], Any] = {
+    ("unresolved", "by_layer"): _l("Open cases by layer"),
+    ("unresolved", "by_category"): _l("Open cases by category"),
+    ("unresolved", "by_unit"): _l("Open cases by handling unit"),
+    ("unresolved", "by_state"): _l("Open cases by state"),
+    ("unresolved", "by_age"): _l("Open cases by age"),
+    ("unresolved", "by_overdue"): _l("Open cases, overdue or not"),
+    ("unresolved", "by_green_channel"): _l("Open cases, green channel or not"),
+    ("unresolved", "oldest"): _l("Oldest open cases"),
+    ("unresolved", "most_overdue"): _l("Longest overdue cases"),
+    ("rates", "summary"): _l("Rates for the period"),
+    ("rates", "trend"): _l("Rates by month or week"),
+    ("rates", "durations"): _l("Time taken, by layer"),
+    ("containment", "summary"): _l("Cases settled low on the ladder"),
+    ("containment", "by_layer"): _l("Closed cases by the layer that settled them"),
+    ("containment", "escalation_flow"): _l("Escalations, from layer to layer"),
+    ("hotspots", "places"): _l("Places with most cases"),
+    ("hotspots", "monthly_issue"): _l("Issue of the month per area"),
+    ("ranking", "ranking"): _l("Units ranked by score"),
+    ("property_ratings", "ratings"): _l("Scores and stars"),
+    ("property_ratings", "red_list"): _l("Red list"),
+    ("property_ratings", "black_list"): _l("Black list"),
+}
+
+# The first column of the unresolved report's counts, named after what it groups by.
+DIMENSIONS: dict[str, Any] = {
+    "layer": _l("Layer"),
+    "category": _l("Category"),
+    "unit": _l("Handling unit"),
+    "state": _l("State"),
+    "age": _l("Time open"),
+    "overdue": _l("Overdue or not"),
+    "green_channel": _l("Green channel"),
+}
+
+REPORT_COLUMNS: dict[str, Any] = {
+    "scope": _l("Scope"),
+    "period": _l("Period"),
+    "open": _l("Open cases"),
+    "overdue": _l("Overdue"),
+    "warning": _l("Due soon"),
+    "supervised": _l("Supervised"),
+    "ref": _l("Reference"),
+    "title": _l("Title"),
+    "layer": _l("Layer"),
+    "state": _l("State"),
+    "unit": _l("Unit code"),
+    "unit_name": _l("Handled by"),
+    "name": _l("Name"),
+    "age_days": _l("Days open"),
+    "overdue_days": _l("Days overdue"),
+    "submitted": _l("Cases received"),
+    "response_rate": _l("Response rate"),
+    "resolution_rate": _l("Resolution rate"),
+    "on_time_resolution_rate": _l("On-time resolution rate"),
+    "satisfaction_rate": _l("Satisfaction rate"),
+    "evaluation_coverage": _l("Share evaluated"),
+    "reopen_rate": _l("Reopen rate"),
+    "clock": _l("Deadline"),
+    "cases": _l("Cases"),
+    "median_hours": _l("Median time"),
+    "p90_hours": _l("90th percentile time"),
+    "closed": _l("Closed cases"),
+    "within_complex": _l("Settled within the complex"),
+    "within_community": _l("Settled within the community"),
+    "share": _l("Share"),
+    "cumulative_share": _l("Share up to this layer"),
+    "from_layer": _l("From layer"),
+    "to_layer": _l("To layer"),
+    "area": _l("Area code"),
+    "category": _l("Category"),
+    "repeats": _l("Repeat complaints"),
+    "rank": _l("Rank"),
+    "score": _l("Score"),
+    "satisfaction_score": _l("Weighted satisfaction"),
+    "closure_rate": _l("Closure rate"),
+    "on_time_closure_rate": _l("On-time closure rate"),
+    "rework_rate": _l("Rework rate"),
+    "extension_rate": _l("Extension rate"),
+    "deferred": _l("Deferred"),
+    "late_clocks": _l("Deadlines missed"),
+    "company": _l("Company code"),
+    "stars": _l("Stars"),
+    "on_time_rate": _l("On-time rate"),
+    "owners_evaluation": _l("Owners' evaluation"),
+    "owner_evaluations": _l("Owners' evaluations received"),
+}
+
+# What the codes inside report cells mean.
+AGES: dict[str, Any] = {
+    "<1d": _l("Under 1 day"),
+    "1-3d": _l("1 to 3 days"),
+    "3-7d": _l("3 to 7 days"),
+    "7-30d": _l("7 to 30 days"),
+    ">30d": _l("Over 30 days"),
+}
+GREEN: dict[str, Any] = {"green": _l("Green channel"), "normal": _l("Ordinary")}
+STARS: dict[str, Any] = {
+    "five": _l("Five stars"),
+    "four": _l("Four stars"),
+    "three": _l("Three stars"),
+    "unrated": _l("No stars"),
+    "不参评": _l("Not rated"),
+}
+UNIT = _l("Unit")
+TOTAL = _l("Total")
+ALL = _l("All")
+UNITS_OF_TIME: dict[str, Any] = {"hours": _l("hours"), "days": _l("days")}
+GRAINS: dict[str, Any] = {"month": _l("By month"), "week": _l("By week")}

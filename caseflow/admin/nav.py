@@ -48,6 +48,16 @@ NAV: list[NavEntry] = [
 ]
 
 
+# Where a role lands after signing in (and at `/`), when not the inbox: a feature registers
+# its page here, e.g. HOME["leader"] = "dashboard.index".
+HOME: dict[str, str] = {}
+
+
+def home_endpoint(user: Any) -> str:
+    """The page this user starts at."""
+    return HOME.get(getattr(user, "role", ""), "admin_inbox.inbox")
+
+
 def entries_for(user: Any) -> list[NavEntry]:
     """The entries this user sees, in order (links to pages this app lacks are left out)."""
     pages = current_app.view_functions

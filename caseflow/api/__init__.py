@@ -23,6 +23,8 @@ BLUEPRINTS: tuple[str, ...] = (
     "caseflow.api.units:blp",
     "caseflow.api.rules:blp",
     "caseflow.api.meetings:blp",
+    "caseflow.api.joint:blp",
+    "caseflow.api.campaigns:blp",
     "caseflow.api.outbox:blp",
     "caseflow.api.stats:blp",
     "caseflow.api.intake:blp",

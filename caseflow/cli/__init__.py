@@ -6,6 +6,7 @@ import click
 
 from caseflow.cli.calendar import calendar_group
 from caseflow.cli.cases import act, submit
+from caseflow.cli.joint import campaigns_group
 from caseflow.cli.meetings import ballots, meetings_group, votes
 from caseflow.cli.open311 import open311
 from caseflow.cli.ops import (
@@ -38,6 +39,7 @@ main.add_command(ratings)
 main.add_command(ballots)
 main.add_command(votes)
 main.add_command(meetings_group)
+main.add_command(campaigns_group)
 for command in (deliver, outbox, backup, restore, retention, audit):  # production mode
     main.add_command(command)
 main.add_command(users)

@@ -35,12 +35,14 @@ def init_db() -> None:
 def seed_demo() -> None:
     """Load the demo units, companies, users and cases (does nothing if already loaded)."""
     from caseflow.services.demo import seed_demo as load
+    from caseflow.services.demo_joint import seed_joint_demo
     from caseflow.services.meetings_demo import seed_meetings_demo
 
     rt = runtime()
     with plain_errors():
         counts = load(rt, progress=lambda label: click.echo(f"  {label}"))
         counts |= seed_meetings_demo(rt)
+        counts |= seed_joint_demo(rt)
     click.echo(", ".join(f"{n} {what}" for what, n in counts.items()) or "demo data already there")
 
 
@@ -62,12 +64,15 @@ def import_(source: str) -> None:
 
 def _sweep_once(rt: Runtime) -> str:
     from caseflow.ops.metrics import SWEEP_CASES, SWEEP_SECONDS
+    from caseflow.services.deliberation.rhythm import plan_due
     from caseflow.services.sweep import sweep as run_sweep
     from caseflow.services.voting import close_due_votes
 
     started = time.perf_counter()
     report = run_sweep(rt.uow, rt.rules(), rt.now())
     votes = close_due_votes(rt.uow, rt.rules(), rt.now())  # owners' votes past their closing time
+    with rt.uow() as uow:  # joint meetings' next sittings, with their agendas
+        sittings = len(plan_due(uow, rt.rules(), rt.now()))
     elapsed = time.perf_counter() - started
     SWEEP_SECONDS.observe(elapsed)
     for step in ("escalated", "supervised", "overdue", "warned", "auto_closed"):
@@ -75,7 +80,8 @@ def _sweep_once(rt: Runtime) -> str:
     return (
         f"escalated {report.escalated}, supervised {report.supervised}, "
         f"overdue noted {report.overdue}, warned {report.warned}, "
-        f"auto-closed {report.auto_closed}, votes closed {votes} in {elapsed:.2f}s"
+        f"auto-closed {report.auto_closed}, votes closed {votes}, "
+        f"joint meetings planned {sittings} in {elapsed:.2f}s"
     )
 
 

@@ -2,12 +2,14 @@
 
 from caseflow.models.auth import ApiToken, Attachment, IdempotencyRecord, ReadAudit
 from caseflow.models.base import Base
+from caseflow.models.campaigns import Campaign, Opinion
 from caseflow.models.cases import Case, CaseEvent
 from caseflow.models.charges import ClockCharge
 from caseflow.models.intake import IntakeRequest
 from caseflow.models.meetings import Meeting
 from caseflow.models.outbox import OutboxDelivery, OutboxMessage
 from caseflow.models.ratings import OwnerEvaluation
+from caseflow.models.rhythm import AgendaItem, MeetingSeries
 from caseflow.models.rollups import (
     CaseClockSeconds,
     CaseClockTime,
@@ -20,6 +22,10 @@ from caseflow.models.users import SignInFailures, User
 from caseflow.models.voting import Ballot, ExclusivePart, Vote
 
 __all__ = [
+    "AgendaItem",
+    "Campaign",
+    "Opinion",
+    "MeetingSeries",
     "ApiToken",
     "Attachment",
     "IdempotencyRecord",

@@ -44,6 +44,7 @@ class Meeting(Base):
     created_at: Mapped[datetime]
     decided_at: Mapped[datetime | None]
     notice_until: Mapped[datetime | None]  # on the public notice (公示) until then
+    series_id: Mapped[int | None] = mapped_column(ForeignKey("meeting_series.id"))
 
     case: Mapped[Case | None] = relationship(lazy="joined")
     complex: Mapped[Unit] = relationship(lazy="joined")

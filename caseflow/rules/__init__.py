@@ -20,6 +20,7 @@ from caseflow.rules.calendar_check import (
     check_clock_calendars,
 )
 from caseflow.rules.compile import build_deadlines, build_escalation, build_routing
+from caseflow.rules.joint import check_joint
 from caseflow.rules.loader import (
     KNOWN_FILES,
     OPTIONAL_FILES,
@@ -142,6 +143,7 @@ def _build(files: dict[str, str]) -> tuple[RuleSet | None, list[RuleIssue], list
     esc = run("escalation.yaml", build_escalation, refs)
     extras = {name[:-5]: freeze(parsed[name]) for name in OPTIONAL_FILES if parsed.get(name)}
     _check_meetings(parsed.get("meetings.yaml"), issues)
+    check_joint(parsed.get("meetings.yaml"), refs.layers, issues)
     check_meetings_and_voting(parsed.get("meetings.yaml"), parsed.get("voting.yaml"), issues)
     check_ratings_and_ranking(parsed.get("ratings.yaml"), parsed.get("ranking.yaml"), issues)
     if issues or None in (cats, roles, esc, *out.values()):

@@ -3,18 +3,31 @@
 from __future__ import annotations
 
 import hmac
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, bindparam, func, literal_column, or_, select, table
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    bindparam,
+    func,
+    literal_column,
+    or_,
+    select,
+    table,
+    true,
+)
+from sqlalchemy import case as when
 from sqlalchemy.orm import Session
 
 from caseflow.domain.errors import InvalidInput, NotFound, PermissionDenied
 from caseflow.models import Case, Unit, UnitClosure, User
 from caseflow.services import due
 from caseflow.services.cases import get_case, hash_token
+from caseflow.services.reporting.common import Period, submitted_in
 from caseflow.services.units import get_unit
 from caseflow.services.uow import UnitOfWork
 from caseflow.services.visibility import Viewer, area_of
@@ -37,6 +50,17 @@ class CaseFilters:
     green_channel: bool | None = None
     assignee: str | None = None
     text: str | None = None
+    # The cases behind a report figure (the landing page links to them): where the problem
+    # is (属地, as reports count), who holds the case (that unit or below / exactly it),
+    # due soon, supervised (督办), submitted or closed on local dates, the settling layer.
+    place: str | None = None
+    holder: str | None = None
+    held_by: str | None = None
+    warning: bool = False
+    supervised: bool = False
+    submitted: tuple[date, date] | None = None
+    closed: tuple[date, date] | None = None
+    settled_at: tuple[str, ...] = ()
 
 
 def _subtree(unit_id: int) -> Select[int]:
@@ -111,7 +135,71 @@ def _filtered(session: Session, filters: CaseFilters, now: datetime) -> list[Any
         clauses.append(Case.assignee_id == (assignee or -1))
     if filters.text and filters.text.strip():
         clauses.append(_text_clause(session, filters.text.strip()))
+    return clauses + _figure_clauses(session, filters, now)
+
+
+def _unit_id(session: Session, field: str, code: str) -> int:
+    try:
+        return get_unit(session, code).id
+    except NotFound:
+        raise InvalidInput(field, f"unknown unit {code!r}") from None
+
+
+def _figure_clauses(session: Session, filters: CaseFilters, now: datetime) -> list[Any]:
+    """The clauses of the figure filters, written as the reports count (reporting.common,
+    containment, services/due)."""
+    clauses: list[Any] = []
+    if filters.place:
+        clauses.append(Case.place_unit_id.in_(_subtree(_unit_id(session, "place", filters.place))))
+    if filters.holder:
+        clauses.append(Case.unit_id.in_(_subtree(_unit_id(session, "holder", filters.holder))))
+    if filters.held_by:
+        clauses.append(Case.unit_id == _unit_id(session, "held_by", filters.held_by))
+    if filters.warning:
+        clauses.append(due.warning(now))
+    if filters.supervised:
+        clauses.append(Case.supervised.is_(True))
+    if filters.submitted:
+        clauses.append(submitted_in(Period.from_dates(*filters.submitted)))
+    if filters.closed:
+        period = Period.from_dates(*filters.closed)
+        clauses.append((Case.closed_at >= period.start) & (Case.closed_at < period.end))
+    if filters.settled_at:
+        clauses.append(func.coalesce(Case.resolved_layer, Case.layer).in_(filters.settled_at))
     return clauses
+
+
+def count_each(
+    uow: UnitOfWork, viewer: User | None, common: CaseFilters, cells: list[CaseFilters],
+    now: datetime,
+) -> list[int]:
+    """How many cases `viewer` may read match `common` and each of `cells`, in one query.
+
+    Each count is of exactly the cases `list_cases` lists for `merged(common, cell)`: the
+    same clauses, so a figure and the list behind it cannot disagree.
+    """
+    session = uow.session
+    clauses = _filtered(session, common, now)
+    scope = scope_clause(viewer)
+    if scope is not None:
+        clauses.append(scope)
+    sums = [func.coalesce(func.sum(when((and_(true(), *_filtered(session, cell, now)), 1),
+                                        else_=0)), 0) for cell in cells]
+    if not sums:
+        return []
+    return [int(n) for n in session.execute(select(*sums).where(*clauses)).one()]
+
+
+def merged(common: CaseFilters, cell: CaseFilters) -> CaseFilters:
+    """The filters of one counted cell: `common` with the cell's fields, which must not
+    narrow a field `common` already narrows (the count would then differ from the list)."""
+    blank = CaseFilters()
+    changes = {name: getattr(cell, name) for name in CaseFilters.__dataclass_fields__
+               if getattr(cell, name) != getattr(blank, name)}
+    clash = [name for name in changes if getattr(common, name) != getattr(blank, name)]
+    if clash:
+        raise ValueError(f"both narrow {', '.join(clash)}")
+    return replace(common, **changes)
 
 
 def _order(sort: str) -> list[Any]:

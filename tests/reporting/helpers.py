@@ -37,3 +37,23 @@ def act_as_anyone(runtime, users: dict, ref: str, action: str, data: dict) -> bo
         except CaseflowError:
             continue
     return False
+
+
+def csv_sections(body: bytes) -> dict[str, list[list[str]]]:
+    """A CSV export (UTF-8 with a BOM) as {table title: [header, *rows]}: each table is its
+    title on a line, then its header and rows, and a blank line before the next."""
+    import csv
+    import io
+
+    assert body.startswith(b"\xef\xbb\xbf")
+    lines = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    sections: dict[str, list[list[str]]] = {}
+    current: list[list[str]] | None = None
+    for line in lines:
+        if not line:
+            current = None
+        elif current is None:
+            current = sections.setdefault(line[0], [])
+        else:
+            current.append(line)
+    return sections

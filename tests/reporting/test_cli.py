@@ -31,19 +31,22 @@ def test_json_output_is_the_report(cli, runtime):
 
 def test_table_and_xlsx_output(cli, runtime, tmp_path):
     table = cli.invoke(main, ["report", "containment", "--unit", "jiazhou-street", *NOVEMBER])
-    assert "== summary" in table.output and "0.6667" in table.output
+    # In the readers' words: titles and headers in Chinese, rates as percentages.
+    assert "== 属地化解率" in table.output and "66.7%" in table.output
+    assert "within_complex" not in table.output and "0.6667" not in table.output
     target = tmp_path / "ranking.xlsx"
     made = cli.invoke(main, ["report", "ranking", "--level", "complex", "--unit", "jiazhou-street",
                              *NOVEMBER,
                              "--format", "xlsx", "--output", str(target)])
     assert made.exit_code == 0, made.output
-    sheet = list(load_workbook(target)["ranking"].iter_rows(values_only=True))
+    sheet = list(load_workbook(target).worksheets[0].iter_rows(values_only=True))
+    assert sheet[0][:4] == ("名次", "单位代码", "单位", "得分")
     assert sheet[1][:4] == (1, "rhine", "莱茵水岸", 94.67)
 
 
 def test_unresolved_keeps_working_and_bad_units_are_plain_errors(cli):
     result = cli.invoke(main, ["report", "unresolved", "--by", "age", "--format", "csv"])
-    assert result.exit_code == 0 and "1-3d,2,1" in result.output
+    assert result.exit_code == 0 and "1至3天,2,1" in result.output
     bad = cli.invoke(main, ["report", "rates", "--unit", "nowhere"])
     assert bad.exit_code == 1 and "nowhere" in bad.output
 
@@ -63,4 +66,6 @@ def test_a_company_with_too_little_data_prints_not_rated(cli):
         result = cli.invoke(main, ["report", "property-ratings", *NOVEMBER, "--format", fmt])
         assert result.exit_code == 0, result.output
         line = next(x for x in result.output.splitlines() if "pineco" in x)
-        assert "不参评" in line and "100" not in line and "five" not in line
+        assert "不参评" in line and "五星" not in line and "five" not in line
+        if fmt == "csv":  # rank, company, name, score, stars: no rank and no score
+            assert line.split(",")[:5] == ["", "pineco", "松林物业", "", "不参评"]

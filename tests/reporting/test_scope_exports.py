@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import csv
 import io
 
 import pytest
 from openpyxl import load_workbook
 
+from caseflow.admin.figures import words_for
 from caseflow.domain.errors import PermissionDenied
-from caseflow.services.reporting.exports import report_csv, report_xlsx
-from tests.reporting.helpers import rows, run
+from caseflow.services.reporting.exports import cell_text, report_csv, report_xlsx, sheets
+from tests.reporting.helpers import csv_sections, rows, run
 
 
 def test_a_leader_sees_only_their_street(runtime, dataset):
@@ -40,12 +40,17 @@ def test_a_caseworker_reads_no_reports_and_an_admin_reads_any(runtime, dataset):
 @pytest.mark.parametrize("name", ["rates", "containment", "ranking", "property-ratings"])
 def test_exports_hold_the_numbers_of_the_report(runtime, dataset, name):
     report = run(runtime, name, "jiazhou-street")
-    book = load_workbook(io.BytesIO(report_xlsx(report)))
-    sections = report_csv(report).split("# ")[1:]
-    for t, section in zip(report.tables, sections, strict=True):
-        sheet = [list(r) for r in book[t.name].iter_rows(values_only=True)]
-        expected = [[row[c] for c in t.columns] for row in t.rows]
-        assert sheet == [list(t.columns), *expected]
-        lines = list(csv.reader(io.StringIO(section.split("\n", 1)[1])))
-        assert [line for line in lines if line] == [
-            list(t.columns), *[["" if v is None else str(v) for v in r] for r in expected]]
+    words = words_for(runtime.rules(), "zh")
+    book = load_workbook(io.BytesIO(report_xlsx(report, words)))
+    sections = csv_sections(report_csv(report, words))
+    for t, sheet, page in zip(report.tables, sheets(report, words), book.worksheets, strict=True):
+        values = [list(r) for r in page.iter_rows(values_only=True)]
+        assert values[0] == [c.export_header for c in sheet.columns]
+        # Numbers stay the report's numbers; only codes in text cells become names.
+        for raw, row in zip(t.rows, values[1:], strict=True):
+            for column, value in zip(sheet.columns, row, strict=True):
+                if column.format != "text":
+                    assert value == raw[column.code]
+        assert sections[sheet.title] == [values[0], *[
+            [cell_text(v, c.format) for v, c in zip(r, sheet.columns, strict=True)]
+            for r in sheet.rows]]

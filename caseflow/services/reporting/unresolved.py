@@ -65,6 +65,8 @@ def unresolved_counts(
     if by == "unit":
         rows = _holders_rolled_up(uow, rows, level)
     out = [{"key": row.key, "open": row.open, "overdue": int(row.late or 0)} for row in rows]
+    if by == "unit":  # the holder's code, and its name for readers
+        out = [r | {"key": r["key"][0], "name": r["key"][1]} for r in out]
     order = [label for label, _ in AGE_BUCKETS] if by == "age" else None
     if order:
         return sorted(out, key=lambda r: order.index(r["key"]))
@@ -133,18 +135,18 @@ def _by_green(uow: UnitOfWork, now: datetime, scope: int | None) -> list:
 
 
 def _holders_rolled_up(uow: UnitOfWork, rows: list, level: str | None) -> list:
-    """Per-holder counts as rows (key, open, late) of the holder's code, or of its ancestor
-    of kind `level` (holders above that kind drop out)."""
+    """Per-holder counts as rows (key, open, late) keyed by the (code, name) of the holder, or
+    of its ancestor of kind `level` (holders above that kind drop out)."""
     area = aliased(Unit)
-    query = select(UnitClosure.descendant_id, area.code).join(
+    query = select(UnitClosure.descendant_id, area.code, area.name).join(
         area, area.id == UnitClosure.ancestor_id
     )
     if level:
         query = query.where(area.kind == level)
     else:
         query = query.where(UnitClosure.depth == 0)
-    codes = dict(uow.session.execute(query).all())
-    totals: dict[str, list[int]] = {}
+    codes = {unit_id: (code, name) for unit_id, code, name in uow.session.execute(query)}
+    totals: dict[tuple[str, str], list[int]] = {}
     for unit_id, n, late, *_ in rows:
         if unit_id in codes:
             entry = totals.setdefault(codes[unit_id], [0, 0])
@@ -163,8 +165,8 @@ class Row(NamedTuple):
 
 def _listed(uow: UnitOfWork, order: Any, where: Any, now: datetime, scope: int | None) -> list:
     query = (
-        select(Case.ref, Case.title, Case.layer, Case.state, Unit.code, Case.submitted_at,
-               Case.overdue_from)
+        select(Case.ref, Case.title, Case.layer, Case.state, Unit.code, Unit.name,
+               Case.submitted_at, Case.overdue_from)
         .join(Unit, Unit.id == Case.unit_id)
         .where(open_case(), where)
         .order_by(order, Case.id)
@@ -177,6 +179,7 @@ def _listed(uow: UnitOfWork, order: Any, where: Any, now: datetime, scope: int |
             "layer": r.layer,
             "state": r.state,
             "unit": r.code,
+            "unit_name": r.name,
             "age_days": round((now - r.submitted_at).total_seconds() / 86400, 2),
             "overdue_days": round((now - r.overdue_from).total_seconds() / 86400, 2)
             if is_overdue(r.overdue_from, now)
@@ -202,12 +205,13 @@ def unresolved_report(
     }
     oldest = _listed(uow, Case.submitted_at, Case.id.isnot(None), now, scope_unit_id)
     most_overdue = _listed(uow, Case.overdue_from, due.overdue(now), now, scope_unit_id)
-    columns = ("ref", "title", "layer", "state", "unit", "age_days", "overdue_days")
+    columns = ("ref", "title", "layer", "state", "unit", "unit_name", "age_days", "overdue_days")
+    keys = ("key", "name", "open", "overdue") if by == "unit" else ("key", "open", "overdue")
     return Report(
         "unresolved",
         {"by": by, "level": level, "at": now.isoformat()},
         (
-            table(f"by_{by}", [*counts, total], ("key", "open", "overdue")),
+            table(f"by_{by}", [*counts, total], keys),
             table("oldest", oldest, columns),
             table("most_overdue", most_overdue, columns),
         ),
