@@ -95,3 +95,16 @@ def submission(**overrides: Any) -> dict[str, Any]:
     }
     body.update(overrides)
     return body
+
+
+def act_on(uow: Any, rules: Any, key: str | int, action: str, actor: Any, now: Any,
+           note: str = "", data: dict[str, Any] | None = None,
+           expected_version: int | None = None, visibility: str | None = None) -> Any:
+    """Act through the one verb (services.actions.act) and hand back the case as an ORM
+    object read after the commit, for tests that look at its columns."""
+    from caseflow.models import Case
+    from caseflow.services.actions import ActionCommand, act
+
+    acted = act(uow, rules, ActionCommand(key, action, actor, note, visibility, data or {},
+                                          expected_version), now)
+    return uow.session.get_one(Case, acted.case_id, populate_existing=True)

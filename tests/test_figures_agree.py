@@ -29,14 +29,13 @@ from caseflow.domain.deadlines import spec_from_json
 from caseflow.domain.lifecycle import FINAL_STATES, RESOLVED
 from caseflow.models import Case, CaseEvent, User
 from caseflow.services import tokens
-from caseflow.services.actions import act_on_case
 from caseflow.services.cases import submit_case
 from caseflow.services.runtime import Runtime
 from caseflow.services.sweep import sweep
 from tests.admin import conftest as pages
 from tests.admin.conftest import PASSWORD, login
 from tests.conftest import RULES_DIR
-from tests.factories import RESIDENT, submission
+from tests.factories import RESIDENT, act_on, submission
 from tests.reporting.helpers import csv_sections
 
 INBOX_ROW = re.compile(r'<tr class="row-(\w+)">\s*<td><a class="ref" href="[^"]*">([^<]+)</a>')
@@ -172,7 +171,7 @@ class Scenario:
             with self.runtime.uow() as uow:
                 butler = uow.session.scalar(select(User).where(User.username == "butler"))
                 extra = {"note": "等待业委会答复"} if action == "hold" else {}
-                act_on_case(uow, self.runtime.rules(), ref, action, butler,
+                act_on(uow, self.runtime.rules(), ref, action, butler,
                             self.runtime.now(), **extra)
 
     def sweep(self) -> None:

@@ -9,11 +9,10 @@ from sqlalchemy import select
 from caseflow.db import make_engine
 from caseflow.models import Case
 from caseflow.services import migrations
-from caseflow.services.actions import act_on_case
 from caseflow.services.cases import submit_case
 from caseflow.services.runtime import Runtime
 from tests.conftest import RULES_DIR
-from tests.factories import RESIDENT, build_tree, submission
+from tests.factories import RESIDENT, act_on, build_tree, submission
 
 
 def _instants(runtime: Runtime) -> dict[str, tuple]:
@@ -37,7 +36,7 @@ def test_upgrading_to_0012_backfills_what_actions_write(database_url, clock):
         for step in steps:
             clock.advance(timedelta(minutes=1))
             with runtime.uow() as uow:
-                act_on_case(uow, runtime.rules(), case.ref, step, users["butler"],
+                act_on(uow, runtime.rules(), case.ref, step, users["butler"],
                             runtime.now(), note="备注")
     written = _instants(runtime)
     assert written[refs[0]][0] is not None  # a new case's clocks run

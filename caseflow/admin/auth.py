@@ -75,7 +75,7 @@ def load_user(user_id: str) -> StaffUser | None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login() -> str | Response:
+def login() -> str | Response | tuple[str, int]:
     """The sign-in form; wrong passwords count toward a lockout."""
     if request.method == "GET":
         return render_template("admin/login.html")
@@ -104,7 +104,7 @@ def logout() -> Response:
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
-def password() -> str | Response:
+def password() -> str | Response | tuple[str, int]:
     """Change one's own password, proving the old one."""
     if request.method == "GET":
         return render_template("admin/password.html")

@@ -15,7 +15,8 @@ from caseflow.admin.security import requires
 from caseflow.domain.errors import CaseflowError, InvalidInput, NotFound
 from caseflow.domain.lifecycle import IRREVERSIBLE_ACTIONS
 from caseflow.error_responses import caseflow_page, explain
-from caseflow.services.actions import act_on_case
+from caseflow.services import actions
+from caseflow.services.actions import ActionCommand
 from caseflow.services.case_page import case_page
 from caseflow.services.visibility import STAFF_ROLES
 
@@ -66,10 +67,12 @@ def act(ref: str) -> Response:
         raise InvalidInput("confirm", _("tick “I confirm” for an action that cannot be undone"))
     version = form.get("version", "")
     rt = runtime()
+    command = ActionCommand(
+        ref, action, current_user.viewer, form.get("note", ""), form.get("visibility") or None,
+        action_data(action, form), int(version) if version.isdigit() else None,
+    )
     with rt.uow() as uow:
-        act_on_case(uow, rt.rules(), ref, action, current_user.viewer, rt.now(),
-                    form.get("note", ""), action_data(action, form),
-                    int(version) if version.isdigit() else None, form.get("visibility") or None)
+        actions.act(uow, rt.rules(), command, rt.now())
     flash(_("Done: %(action)s.", action=label(ACTIONS, action)), "ok")
     return redirect(url_for("admin_case.show", ref=ref))
 

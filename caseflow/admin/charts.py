@@ -90,3 +90,16 @@ def render_chart(sheet: Sheet, chart: Chart, title: str = "") -> str:
         drawing.add(header, [row[index[column]] for row, _ in rows])
     return SCRIPT.sub("", drawing.render(is_unicode=True))
 
+
+
+def stacked_bars(labels: list[str], series: dict[str, list[int]]) -> str:
+    """Counts as stacked bars (a campaign's opinions per topic, a series per channel), as a
+    standalone SVG document without scripts."""
+    pygal = _pygal()
+    drawing = pygal.StackedBar(js=[], disable_xml_declaration=True, height=320, width=760,
+                               legend_at_bottom=True,
+                               style=pygal.style.DefaultStyle(font_family=FONT))
+    drawing.x_labels = labels
+    for name, values in series.items():
+        drawing.add(name, values)
+    return SCRIPT.sub("", drawing.render(is_unicode=True))

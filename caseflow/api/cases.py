@@ -21,8 +21,8 @@ from caseflow.api.schemas import (
 )
 from caseflow.domain.errors import Unauthenticated
 from caseflow.domain.policy import OUTSIDE, Actor
-from caseflow.services import case_views, idempotency, queries
-from caseflow.services.actions import act_on_case, take_action
+from caseflow.services import actions, case_views, idempotency, queries
+from caseflow.services.actions import ActionCommand
 from caseflow.services.timeline import timeline
 from caseflow.services.visibility import Viewer, require_staff, resident, viewer_of
 
@@ -119,25 +119,16 @@ def allowed_actions(key: str) -> dict[str, Any]:
 @requires(STAFF_ROLES)
 def act(body: dict[str, Any], key: str) -> Response:
     """Take an action with the version you saw: a stale version is a 409, nothing is changed."""
-    rt, user, now = runtime(), requires_user(), runtime().now()
-    args = (body["action"], user, now, body["note"], body["data"], body["version"])
+    rt = runtime()
+    command = ActionCommand(
+        case=key, action=body["action"], actor=requires_user(), note=body["note"],
+        visibility=body["visibility"], data=body["data"], expected_version=body["version"],
+        idempotency_key=request.headers.get("Idempotency-Key"), show=True,
+    )
     with rt.uow() as uow:
-        case_id = queries.visible_case_id(uow, user, key)
-
-        def work() -> tuple[int, Any]:
-            acted = take_action(
-                uow, rt.rules(), case_id, *args, visibility=body["visibility"]
-            )
-            # The case as written, read back in the same transaction without ORM objects.
-            case = queries.case_snapshot(uow, acted.case_id)
-            # Masked as a list is: acting is not a read of the full record.
-            return 200, CASE_SCHEMA.dump(case_views.case_record(case, None, now))
-
-        _, result = idempotency.act_once(
-            uow, request.headers.get("Idempotency-Key"), f"act:{user.id}", request.path, body,
-            now, work, case_id,
-        )
-    return dumped(result, 200)
+        acted = actions.act(uow, rt.rules(), command, rt.now())
+    # Masked as a list is (acting is not a read of the full record); a retry's is the first.
+    return dumped(CASE_SCHEMA.dump(acted.record), 200)
 
 
 @blp.route("/<key>/events", methods=["GET"], parameters=[KEY_PARAMETER])
@@ -170,14 +161,17 @@ def events(key: str) -> list[Any]:
 def evaluate(body: dict[str, Any], key: str) -> dict[str, Any]:
     """The resident rates the result, proving who they are with the tracking token."""
     rt = runtime()
-    scores = {k: body[k] for k in ("response", "resolution", "attitude") if k in body}
+    scores: dict[str, Any] = {
+        k: body[k] for k in ("response", "resolution", "attitude") if k in body
+    }
     with rt.uow() as uow:
         queries.case_for_resident(uow, key, body["tracking_token"])
-        case = act_on_case(
-            uow, rt.rules(), key, "evaluate", RESIDENT, rt.now(), body["comment"],
-            {"satisfaction": body["satisfaction"], **scores},
-        )
-        return case_views.case_record(case, resident(case.id), rt.now())
+        acted = actions.act(uow, rt.rules(), ActionCommand(
+            key, "evaluate", RESIDENT, body["comment"],
+            data={"satisfaction": body["satisfaction"], **scores}, show=True,
+        ), rt.now())
+        assert acted.case is not None  # noqa: S101 (shown: the command asked for the case)
+        return case_views.case_record(acted.case, resident(acted.case_id), rt.now())
 
 
 def requires_user() -> Viewer:

@@ -62,7 +62,7 @@ class DismissSchema(InputSchema):
 
 def _user_id() -> int:
     user = current_user()
-    assert user is not None  # noqa: S101 (type narrowing: `requires` let only users in)
+    assert user is not None and user.id is not None  # noqa: S101 (`requires` let only users in)
     return user.id
 
 

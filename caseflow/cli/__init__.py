@@ -7,8 +7,8 @@ import click
 from caseflow.cli.assessments import assessments, ledger_group, rating_rounds
 from caseflow.cli.calendar import calendar_group
 from caseflow.cli.cases import act, submit
-from caseflow.cli.joint import campaigns_group
 from caseflow.cli.grid import grid
+from caseflow.cli.joint import campaigns_group
 from caseflow.cli.meetings import ballots, meetings_group, votes
 from caseflow.cli.open311 import open311
 from caseflow.cli.ops import (

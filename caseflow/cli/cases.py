@@ -8,8 +8,8 @@ import click
 
 from caseflow.cli.common import echo_json, plain_errors, read_json, runtime
 from caseflow.domain.policy import Actor
-from caseflow.services import accounts
-from caseflow.services.actions import act_on_case
+from caseflow.services import accounts, actions
+from caseflow.services.actions import ActionCommand
 from caseflow.services.cases import submit_case
 
 
@@ -52,10 +52,12 @@ def submit(source: str, username: str | None) -> None:
 def act(case: str, action: str, username: str, note: str, data: str, version: int | None) -> None:
     """Take ACTION on CASE (id or reference) as a user."""
     rt = runtime()
-    with plain_errors(), rt.uow() as uow:
-        user = accounts.viewer_named(uow, username)
-        result = act_on_case(
-            uow, rt.rules(), case, action, user, rt.now(), note, json.loads(data), version
-        )
-        echo_json(_summary(result))
+    try:
+        with plain_errors(), rt.uow() as uow:
+            user = accounts.viewer_named(uow, username)
+            command = ActionCommand(case, action, user, note, data=json.loads(data),
+                                    expected_version=version, show=True)
+            echo_json(_summary(actions.act(uow, rt.rules(), command, rt.now()).case))
+    finally:
+        rt.engine.dispose()  # a one-shot command leaves no pooled connection behind
 

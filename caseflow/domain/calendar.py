@@ -115,6 +115,7 @@ class BusinessCalendar:
             raise ValueError(f"unknown time zone {self.zone!r}") from None
         periods = tuple((_as_time(a), _as_time(b)) for a, b in self.work_periods)
         _check_periods(periods)
+        weekly: tuple[tuple[tuple[time, time], ...], ...]
         if self.weekly is None:
             weekly = (periods,) * 5 + ((), ())
         else:

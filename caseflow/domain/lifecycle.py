@@ -7,7 +7,7 @@ per-case memory is held.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -38,7 +38,7 @@ SATISFACTION_LEVELS = (*SATISFIED_LEVELS, "unsatisfied")
 DECISION_OUTCOMES = ("continue", "resolved", "escalate")
 
 
-def _outcome(value: str):
+def _outcome(value: str) -> Callable[[EventData], bool]:
     def check(event: EventData) -> bool:
         return event.kwargs.get("outcome") == value
 
@@ -105,7 +105,7 @@ def _build_machine() -> Machine:
         ignore_invalid_triggers=False,
     )
     for action, sources, dest, conditions in _TABLE:
-        machine.add_transition(action, sources, dest, conditions=conditions)
+        machine.add_transition(action, list(sources), dest, conditions=conditions)
     return machine
 
 

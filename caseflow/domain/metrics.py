@@ -86,7 +86,8 @@ def composite_score(
     total = sum(present.values())
     if not total:
         return None
-    return 100 * sum(w * float(rates[name]) for name, w in present.items()) / total  # type: ignore[arg-type]
+    weighted = sum(float(w) * float(rates[name] or 0) for name, w in present.items())
+    return 100 * weighted / total
 
 
 def star_band(score: float | None, bands: Mapping[str, float]) -> str:

@@ -109,7 +109,7 @@ def overlaps(pool: frozenset[Any] | tuple[Any, ...], values: Any) -> bool:
     """Whether any of `values` is in `pool` (unhashable values are simply not in it)."""
     if pool.__class__ is frozenset:
         try:
-            return not pool.isdisjoint(values)  # type: ignore[union-attr]
+            return not pool.isdisjoint(values)
         except TypeError:  # an unhashable element: test the others one by one
             pass
     return any(_member(v, pool) for v in values)

@@ -315,8 +315,8 @@ def _bound_within(mine: Bound, theirs: Bound, low: bool) -> bool:
         return False
     try:
         if mine[0] == theirs[0]:
-            return theirs[1] or not mine[1]
-        return (mine[0] > theirs[0]) == low
+            return bool(theirs[1] or not mine[1])
+        return bool((mine[0] > theirs[0]) == low)
     except TypeError:
         return False
 

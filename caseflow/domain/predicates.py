@@ -150,7 +150,8 @@ class Source:
         # Source generated from operator names and constant slots; rule values never enter
         # the text (they are passed in `namespace`), so no rules file can inject code.
         exec(compile(source, f"<condition {name}>", "exec"), namespace)  # noqa: S102
-        return namespace[name]
+        built: Callable[..., Any] = namespace[name]
+        return built
 
     def reuse_locals(self) -> None:
         """Start local names again: an earlier expression's locals are dead (fewer slots)."""

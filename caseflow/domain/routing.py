@@ -110,7 +110,7 @@ class Router:
         fixed, per_category, default = self._steps[self._first(facts)]
         if fixed is not None:
             return fixed
-        return per_category.get(facts.get("category"), default)
+        return per_category.get(str(facts.get("category")), default)
 
     def _route_explained(self, facts: Mapping[str, Any]) -> RouteDecision:
         steps: list[TraceStep] = []
@@ -118,10 +118,10 @@ class Router:
             matched, reason = rule.condition.explain(facts)
             steps.append(TraceStep(rule.id, matched, reason))
             if matched:
-                chosen = fixed or per_category.get(facts.get("category"), default)
+                chosen = fixed or per_category.get(str(facts.get("category")), default)
                 return replace(chosen, trace=tuple(steps))
         _, per_category, default = self._fallback
-        chosen = per_category.get(facts.get("category"), default)
+        chosen = per_category.get(str(facts.get("category")), default)
         steps.append(TraceStep(FALLBACK_RULE_ID, True, "no rule matched; category default"))
         return replace(chosen, trace=tuple(steps))
 

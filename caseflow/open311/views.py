@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, request, url_for
 
-from caseflow.domain.errors import InvalidInput, NotFound, Refused
+from caseflow.domain.errors import InvalidInput, NotFound, Refused, Unauthenticated
 from caseflow.domain.policy import OUTSIDE, Actor
 from caseflow.open311 import intake, mapping, params
 from caseflow.open311.render import respond
@@ -141,7 +141,7 @@ def _submitter(rt: Runtime, api_key: str) -> Actor:
     with rt.uow() as uow:
         try:
             token = tokens.verify_token(uow, api_key, rt.now())
-        except tokens.Unauthenticated as error:
+        except Unauthenticated as error:
             raise Refused(403, f"invalid api_key: {error.message}") from None
         if not token.can_submit:
             raise Refused(403, "this api_key may not create service requests")

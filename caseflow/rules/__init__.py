@@ -20,8 +20,8 @@ from caseflow.rules.calendar_check import (
     check_clock_calendars,
 )
 from caseflow.rules.compile import build_deadlines, build_escalation, build_routing
-from caseflow.rules.joint import check_joint
 from caseflow.rules.grid_check import check_grid
+from caseflow.rules.joint import check_joint
 from caseflow.rules.loader import (
     KNOWN_FILES,
     OPTIONAL_FILES,
@@ -56,8 +56,8 @@ from caseflow.rules.validate import (
 __all__ = [
     "Category", "ClockOverride", "DeadlineTable", "EscalationPolicy", "KNOWN_FILES", "Layer",
     "OPTIONAL_FILES", "REQUIRED_FILES", "RouteDecision", "RuleIssue", "RuleSet", "RulesInvalid",
-    "Settings", "SkipRule", "TraceStep", "check_rules", "check_rules_with_warnings", "load_rules",
-    "load_rules_from_texts",
+    "Settings", "SkipRule", "TraceStep", "check_rules", "check_rules_with_warnings",
+    "content_version", "load_rules", "load_rules_from_texts",
 ]
 
 
@@ -107,7 +107,7 @@ def _parse_all(files: dict[str, str], issues: list[RuleIssue]) -> dict[str, LDic
         issues.extend(found)
         if found and data is None:
             parsed[name] = None
-        elif not isinstance(data, dict):
+        elif not isinstance(data, LDict):
             issues.append(RuleIssue(name, getattr(data, "line", 1),
                                     "the file must contain a mapping (key: value) at the top"))
             parsed[name] = None
@@ -172,5 +172,5 @@ def _check_meetings(data: LDict | None, issues: list[RuleIssue]) -> None:
         return
     fc = FileCheck("meetings.yaml", issues)
     for kind, body in kinds.items():
-        if isinstance(body, dict) and "clock" in body:
+        if isinstance(body, LDict) and "clock" in body:
             fc.duration(body["clock"], body.line_of("clock"), f"meeting kind {kind!r} clock")

@@ -25,7 +25,7 @@ from typing import Any
 from caseflow.domain.calendar import BusinessCalendar, Period
 from caseflow.domain.calendar_book import DEFAULT_NAME, CalendarBook
 from caseflow.domain.holidays import NO_TABLE, PublicHolidays, table_from_yaml
-from caseflow.rules.loader import FileCheck, LDict
+from caseflow.rules.loader import FileCheck, LDict, empty_mapping
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _ALIASES = {"daily": "mon-sun", "weekdays": "mon-fri", "weekend": "sat-sun"}
@@ -67,7 +67,7 @@ def _periods(fc: FileCheck, value: Any, line: int, what: str) -> tuple[Period, .
     except ValueError as exc:
         fc.issue(line, f"{what}: {exc}")
         return None
-    return tuple(periods)  # type: ignore[return-value]
+    return tuple(periods)
 
 
 def _weekly(fc: FileCheck, value: Any, line: int, what: str) -> tuple[Any, ...] | None:
@@ -174,12 +174,12 @@ def build_calendars(fc: FileCheck, data: LDict) -> CalendarBook | None:
     before = len(fc.issues)
     public = _public(fc, data["public_holidays"], data.line_of("public_holidays")) \
         if "public_holidays" in data else NO_TABLE
-    zone = data.get("zone") if isinstance(data.get("zone"), str) else "Asia/Shanghai"
+    zone = str(data["zone"]) if isinstance(data.get("zone"), str) else "Asia/Shanghai"
     default = _calendar(fc, data, DEFAULT_NAME, zone, public or NO_TABLE)
     named: dict[str, BusinessCalendar] = {}
-    table = fc.mapping(data["calendars"], data.line_of("calendars"), "calendars") \
-        if "calendars" in data else None
-    for name, body in (table or {}).items():
+    table = (fc.mapping(data["calendars"], data.line_of("calendars"), "calendars")
+             if "calendars" in data else None) or empty_mapping()
+    for name, body in table.items():
         line = table.line_of(name)
         if not fc.ident(name, line, "calendar name"):
             continue
@@ -192,7 +192,7 @@ def build_calendars(fc: FileCheck, data: LDict) -> CalendarBook | None:
             built = _calendar(fc, m, name, zone, public or NO_TABLE)
             if built is not None:
                 named[name] = built
-    units = _units(fc, data, {DEFAULT_NAME, *(table or {})})
+    units = _units(fc, data, {DEFAULT_NAME, *table})
     if len(fc.issues) > before or default is None:
         return None
     return CalendarBook(default, MappingProxyType(named), MappingProxyType(units))
@@ -200,9 +200,10 @@ def build_calendars(fc: FileCheck, data: LDict) -> CalendarBook | None:
 
 def _units(fc: FileCheck, data: LDict, known: set[str]) -> dict[str, str]:
     """`units: {unit kind or code: calendar name}`, each name checked."""
-    m = fc.mapping(data["units"], data.line_of("units"), "units") if "units" in data else None
+    m = (fc.mapping(data["units"], data.line_of("units"), "units") if "units" in data else None) \
+        or empty_mapping()
     out: dict[str, str] = {}
-    for key, name in (m or {}).items():
+    for key, name in m.items():
         line = m.line_of(key)
         if fc.typed(name, str, line, f"units.{key}") and fc.ref(name, known, line, "calendar"):
             out[str(key)] = name

@@ -11,7 +11,7 @@ from caseflow.domain.conditions import compile_condition, is_unconditional
 from caseflow.domain.durations import Duration
 from caseflow.domain.overlap import RuleShape, analyse, shape
 from caseflow.domain.routing import CATEGORY_LAYER, RoutingRule
-from caseflow.rules.loader import FileCheck, LDict, RuleIssue
+from caseflow.rules.loader import FileCheck, LDict, RuleIssue, empty_mapping
 from caseflow.rules.ruleset import (
     ClockOverride,
     DeadlineTable,
@@ -91,8 +91,8 @@ def _clock(fc: FileCheck, name: Any, body: Any, line: int, templates: Mapping[st
 
 def _clock_map(fc: FileCheck, value: Any, line: int, what: str,
                templates: Mapping[str, ClockSpec]) -> dict[str, ClockSpec]:
-    m = fc.mapping(value, line, what)
-    clocks = (_clock(fc, n, b, m.line_of(n), templates) for n, b in (m or {}).items())
+    m = fc.mapping(value, line, what) or empty_mapping(line)
+    clocks = (_clock(fc, n, b, m.line_of(n), templates) for n, b in m.items())
     return {spec.name: spec for spec in clocks if spec is not None}
 
 
@@ -105,7 +105,8 @@ def build_deadlines(fc: FileCheck, data: LDict, refs: Refs) -> DeadlineTable:
     layers: dict[str, Mapping[str, ClockSpec]] = {}
     table = fc.mapping(data["layers"], data.line_of("layers"), "layers") if "layers" in data \
         else None
-    for lid in table or {}:
+    for lid in table or empty_mapping():
+        assert table is not None  # noqa: S101 (type narrowing: the loop runs only on a table)
         if fc.ref(lid, refs.layers, table.line_of(lid), "layer"):
             clocks = _clock_map(fc, table[lid], table.line_of(lid), f"layer {lid!r}", templates)
             for needed in ("accept", "resolve"):
@@ -114,7 +115,7 @@ def build_deadlines(fc: FileCheck, data: LDict, refs: Refs) -> DeadlineTable:
                     fc.issue(table.line_of(lid), f"layer {lid!r} has no {needed!r} clock")
             layers[lid] = MappingProxyType(clocks)
     for lid in refs.layers or () if table is not None else ():
-        if lid not in layers:
+        if lid not in layers and table is not None:
             fc.issue(table.line, f"layer {lid!r} has no clocks")
     overrides = tuple(_override(fc, item, line, refs, templates) for line, item in
                       fc.items(data["overrides"], data.line_of("overrides"), "overrides")
@@ -144,10 +145,11 @@ def _override(fc: FileCheck, item: Any, line: int, refs: Refs,
     if m is None:
         return None
     fc.keys(m, ["match", "clocks", "description"], ["match", "clocks"], "override")
-    match = fc.mapping(m["match"], m.line_of("match"), "match") if "match" in m else None
+    match = (fc.mapping(m["match"], m.line_of("match"), "match") if "match" in m else None) \
+        or empty_mapping()
     crit: dict[str, Any] = {}
     known = {"category": refs.categories, "priority": refs.priorities, "layer": refs.layers}
-    for key, value in (match or {}).items():
+    for key, value in match.items():
         kline = match.line_of(key)
         if key == "green_channel":
             if fc.typed(value, bool, kline, "match.green_channel"):
@@ -251,10 +253,10 @@ def _then(fc: FileCheck, rule: LDict, refs: Refs) -> dict[str, Any] | None:
     out["priority"] = fc.get(m, "priority", str, "then", None)
     if out["priority"] is not None:
         fc.ref(out["priority"], refs.priorities, m.line_of("priority"), "priority")
-    deadlines = fc.mapping(m["deadlines"], m.line_of("deadlines"), "then.deadlines") \
-        if "deadlines" in m else {}
-    overrides = {}
-    for name, text in (deadlines or {}).items():
+    deadlines = (fc.mapping(m["deadlines"], m.line_of("deadlines"), "then.deadlines")
+                 if "deadlines" in m else None) or empty_mapping()
+    overrides: dict[str, Duration | None] = {}
+    for name, text in deadlines.items():
         dline = deadlines.line_of(name)
         if fc.ref(name, refs.clocks, dline, "clock"):
             overrides[name] = fc.duration(text, dline, f"deadline {name!r}")
@@ -267,10 +269,10 @@ def build_escalation(fc: FileCheck, data: LDict, refs: Refs) -> tuple[Escalation
     fc.keys(data, ["on_overdue", "default_on_overdue", "unsatisfied_before_escalation",
                    "reopens_before_escalation", "problem_case_after_handlings", "skip",
                    "top_layer_action", "settings"], ["on_overdue"], "escalation.yaml")
-    table = fc.mapping(data["on_overdue"], data.line_of("on_overdue"), "on_overdue") \
-        if "on_overdue" in data else None
+    table = (fc.mapping(data["on_overdue"], data.line_of("on_overdue"), "on_overdue")
+             if "on_overdue" in data else None) or empty_mapping()
     on_overdue = {}
-    for clock, action in (table or {}).items():
+    for clock, action in table.items():
         line = table.line_of(clock)
         if fc.ref(clock, refs.clocks, line, "clock") and _one_of(fc, action, OVERDUE_ACTIONS, line):
             on_overdue[clock] = action
@@ -296,7 +298,7 @@ def _one_of(fc: FileCheck, value: Any, allowed: tuple[str, ...], line: int) -> b
 
 
 def _count(fc: FileCheck, data: LDict, key: str, default: int) -> int:
-    value = fc.get(data, key, int, "escalation", default)
+    value: int = fc.get(data, key, int, "escalation", default)
     if value < 0 or (value == 0 and key != "reopens_before_escalation"):
         fc.issue(data.line_of(key), f"{key} must be a positive whole number, not {value}")
         return default

@@ -48,7 +48,7 @@ class RuleIssue:
         return f"{self.file}:{self.line}: {self.message}"
 
 
-class LDict(dict):
+class LDict(dict[Any, Any]):
     """A YAML mapping that knows its own line and the line of each key."""
 
     line: int
@@ -59,7 +59,14 @@ class LDict(dict):
         return self.key_lines.get(key, self.line)
 
 
-class LList(list):
+def empty_mapping(line: int = 0) -> LDict:
+    """A mapping with nothing in it: what a missing or mistyped mapping reads as."""
+    empty = LDict()
+    empty.line, empty.key_lines = line, {}
+    return empty
+
+
+class LList(list[Any]):
     """A YAML sequence that knows its own line and the line of each item."""
 
     line: int
@@ -93,7 +100,7 @@ class _Bounded(yaml.SafeLoader):
         if self.check_event(yaml.AliasEvent):
             self.aliases += 1
             if self.aliases > MAX_ALIASES:
-                mark = self.peek_event().start_mark
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
                 raise _TooBig(mark.line + 1, f"more than {MAX_ALIASES} aliases (*name)")
         return super().compose_node(parent, index)
 
@@ -289,7 +296,7 @@ class FileCheck:
         if not _ID.match(value):
             self.issue(line, f"{what} {value!r} must be lower_snake_case (a-z, 0-9, _)")
             return None
-        return value
+        return str(value)
 
     def ref(self, value: Any, known: Iterable[str] | None, line: int, kind: str) -> bool:
         """Check a reference to a defined name (skipped when the defining file failed)."""

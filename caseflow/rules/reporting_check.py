@@ -78,7 +78,7 @@ def _check_ratings(fc: FileCheck, data: LDict) -> None:
     owners = data.get("owners_evaluation")
     if owners is None:
         return
-    if not isinstance(owners, dict):
+    if not isinstance(owners, LDict):
         fc.issue(data.line_of("owners_evaluation"), "owners_evaluation must be a mapping")
         return
     aspects = owners.get("aspects", [])

@@ -269,19 +269,23 @@ class RuleSet:
     @property
     def meetings(self) -> Mapping[str, Any]:
         """meetings.yaml as loaded (empty when absent)."""
-        return self.extras.get("meetings", MappingProxyType({}))
+        found: Mapping[str, Any] = self.extras.get("meetings", MappingProxyType({}))
+        return found
 
     @property
     def voting(self) -> Mapping[str, Any]:
         """voting.yaml as loaded (empty when absent)."""
-        return self.extras.get("voting", MappingProxyType({}))
+        found: Mapping[str, Any] = self.extras.get("voting", MappingProxyType({}))
+        return found
 
     @property
     def ratings(self) -> Mapping[str, Any]:
         """ratings.yaml as loaded (empty when absent)."""
-        return self.extras.get("ratings", MappingProxyType({}))
+        found: Mapping[str, Any] = self.extras.get("ratings", MappingProxyType({}))
+        return found
 
     @property
     def ranking(self) -> Mapping[str, Any]:
         """ranking.yaml as loaded (empty when absent)."""
-        return self.extras.get("ranking", MappingProxyType({}))
+        found: Mapping[str, Any] = self.extras.get("ranking", MappingProxyType({}))
+        return found

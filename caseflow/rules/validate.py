@@ -14,7 +14,7 @@ import re2
 from caseflow.domain import lifecycle
 from caseflow.domain.conditions import COMBINATORS, OPERATORS
 from caseflow.domain.operators import compile_regex
-from caseflow.rules.loader import FileCheck, LDict, RuleIssue, line_of
+from caseflow.rules.loader import FileCheck, LDict, RuleIssue, empty_mapping, line_of
 
 ACTIONS = frozenset(lifecycle.ACTIONS) | frozenset(
     "accept start hold resume deliberate record_decision resolve evaluate escalate return "
@@ -213,7 +213,7 @@ def _category(
     if cid in seen:
         fc.issue(m.line_of("id"), f"duplicate category id {cid!r} (first at line {seen[cid]})")
         cid = None
-    names = [fc.get(m, k, str, "category", "") for k in ("name_zh", "name_en")]
+    name_zh, name_en = (str(fc.get(m, k, str, "category", "")) for k in ("name_zh", "name_en"))
     start = _checked(fc, m, "start_layer", refs.layers, "layer",
                      parent.start_layer if parent else "")
     priority = _checked(fc, m, "priority", refs.priorities, "priority",
@@ -222,7 +222,8 @@ def _category(
                       parent.nature if parent else "complaint")
     fc.get(m, "description", str, "category")
     fc.get(m, "keywords", list, "category")
-    category = Category(cid or "", *names, parent.id if parent else None, start, priority, nature)
+    category = Category(cid or "", name_zh, name_en, parent.id if parent else None, start,
+                        priority, nature)
     if cid:
         seen[cid] = m.line_of("id")
         out.append(category)
@@ -246,9 +247,9 @@ def build_roles(
     """roles.yaml: role names and `permissions: {action: [roles]}`."""
     fc.keys(data, ["roles", "permissions"], ["roles", "permissions"], "roles.yaml")
     roles: dict[str, dict[str, str]] = {}
-    table = fc.mapping(data.get("roles"), data.line_of("roles"), "roles") if "roles" in data \
-        else None
-    for rid, body in (table or {}).items():
+    table = (fc.mapping(data.get("roles"), data.line_of("roles"), "roles")
+             if "roles" in data else None) or empty_mapping()
+    for rid, body in table.items():
         if not fc.ident(rid, table.line_of(rid), "role id"):
             continue
         m = fc.mapping(body, table.line_of(rid), f"role {rid!r}")
@@ -256,9 +257,9 @@ def build_roles(
             fc.keys(m, ["name_zh", "name_en", "description"], ["name_zh", "name_en"], "role")
             roles[rid] = {k: v for k, v in m.items() if isinstance(v, str)}
     grants: set[tuple[str, str]] = set()
-    perms = fc.mapping(data.get("permissions"), data.line_of("permissions"), "permissions") \
-        if "permissions" in data else None
-    for action in perms or {}:
+    perms = (fc.mapping(data.get("permissions"), data.line_of("permissions"), "permissions")
+             if "permissions" in data else None) or empty_mapping()
+    for action in perms:
         if action not in ACTIONS:
             fc.issue(perms.line_of(action), f"unknown action {action!r} in permissions "
                                             f"(known: {', '.join(sorted(ACTIONS))})")

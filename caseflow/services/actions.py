@@ -1,15 +1,26 @@
-"""Acting on a case: permission, lifecycle transition, side effects, event, one commit."""
+"""Acting on a case: the one verb.
+
+`act` takes one `ActionCommand` (which case, which action, who, the note and who reads it,
+the action's data, the version the actor saw, an Idempotency-Key) and owns its commit: the
+API, the case page, the public evaluation page, the CLI and the demo all call it. The case
+is read once (whole, with its units' names, when the caller shows it as written); the
+change, its event and its outbox row are written by caseflow.services.caserow.write_change.
+`perform` is the same steps inside a composing use case (a meeting opening or deciding on
+its case), whose caller commits.
+"""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Connection
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, bindparam, select
+from sqlalchemy.exc import IntegrityError
 
 from caseflow.domain import lifecycle
 from caseflow.domain.errors import (
@@ -20,51 +31,62 @@ from caseflow.domain.errors import (
 )
 from caseflow.domain.metrics import late_clocks
 from caseflow.domain.notes import note_visibility
-from caseflow.domain.policy import OWNER, Actor, CaseFacts, allowed_actions, may_take
-from caseflow.models import Case, User
+from caseflow.domain.policy import OUTSIDE, OWNER, Actor, may_take
+from caseflow.models import UnitClosure, User
 from caseflow.rules import RuleSet
-from caseflow.services.caserow import CaseRow, insert_event, load_case_row, save_case_row
+from caseflow.services import idempotency
+from caseflow.services.allowed import actions_for, actor_for, facts_of
+from caseflow.services.case_views import case_record
+from caseflow.services.caserow import CaseRow, load_case_row, write_change
 from caseflow.services.casework import refresh_deadlines
 from caseflow.services.charges import charge_late_clocks
-from caseflow.services.grid.memberships import actor_on
 from caseflow.services.handlers import HANDLERS, Step, plain_handler
-from caseflow.services.queries import visible_case_id
+from caseflow.services.queries import case_key
 from caseflow.services.uow import UnitOfWork
-from caseflow.services.visibility import Viewer
+from caseflow.services.visibility import Viewer, area_of
+
+__all__ = ["ActionCommand", "Acted", "act", "actions_for", "actor_for", "facts_of", "perform"]
 
 NOTE_REQUIRED = frozenset(
     {"return", "reject", "defer", "withdraw", "request_extension", "comment", "hold"}
 )
 
 
-def actor_for(session: Session | Connection, user: User | Viewer, case: Case | CaseRow) -> Actor:
-    """The actor a staff user is on this case, given where their units stand."""
-    return actor_on(session, user, case.unit_id)
+@dataclass(frozen=True)
+class ActionCommand:
+    """One action on one case, as every edge asks for it.
 
+    `visibility` is who reads the note: internal (staff, the default) or public (a reply to
+    the resident); a resident's own note is always public (caseflow.domain.notes).
+    `expected_version` is the version the actor saw (StaleVersion if the case moved on).
+    `idempotency_key`: a retry with the same key and command answers the first result and
+    changes nothing (another command with the key is a 422). `show`: the caller shows the
+    case as written (`Acted.record`, `Acted.case`), read whole in the one read of the case.
+    `event_facts` lets a composing service (meetings: kind, round) add what it knows to the
+    event, so the event and its notification carry them from the start.
+    """
 
-def facts_of(case: Case | CaseRow) -> CaseFacts:
-    """The guard inputs read from a case row."""
-    return CaseFacts(
-        state=case.state,
-        returned=case.returned,
-        extension_pending=case.extension_pending,
-        assignee_id=case.assignee_id,
-        closed_at=case.closed_at,
-    )
-
-
-def actions_for(
-    rules: RuleSet, case: Case | CaseRow, actor: Actor, now: datetime
-) -> list[str]:
-    """What this actor may do to this case now."""
-    return allowed_actions(
-        facts_of(case), actor, rules.may, now, rules.settings.reopen_window.as_timedelta()
-    )
+    case: str | int
+    action: str
+    actor: Actor | User | Viewer
+    note: str = ""
+    visibility: str | None = None
+    data: Mapping[str, Any] = field(default_factory=dict)
+    expected_version: int | None = None
+    idempotency_key: str | None = None
+    show: bool = False
+    event_facts: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class Acted:
-    """What an action left behind: the case's new version and where it stands, and the event."""
+    """What an action left behind: the case's new version and where it stands, the event,
+    and (when the command asked to show it) the case as written.
+
+    `record` is the case masked as a list shows it (acting is not a read of the full record);
+    `case` the unmasked snapshot for an edge that renders it for a viewer of its own
+    (case_views.case_record). A replay (`replayed`) answers the first `record`, no `case`.
+    """
 
     case_id: int
     ref: str
@@ -73,42 +95,108 @@ class Acted:
     layer: str
     unit_id: int
     event_id: int
+    record: dict[str, Any] | None = None
+    case: SimpleNamespace | None = field(default=None, compare=False, repr=False)
+    replayed: bool = False
 
 
-def take_action(
-    uow: UnitOfWork,
-    rules: RuleSet,
-    key: str | int,
-    action: str,
-    actor: Actor | User | Viewer,
-    now: datetime,
-    note: str = "",
-    data: Mapping[str, Any] | None = None,
-    expected_version: int | None = None,
-    event_facts: Mapping[str, Any] | None = None,
-    visibility: str | None = None,
-) -> Acted:
-    """Apply one action and its event inside the caller's unit of work (no commit).
+def act(uow: UnitOfWork, rules: RuleSet, command: ActionCommand, now: datetime) -> Acted:
+    """Apply one action as one transaction with its event, and commit.
 
-    The hot path: one SELECT of the case, the same checks and handlers as ever, one
-    versioned UPDATE, the event and its outbox row (caseflow.services.caserow), on the unit
-    of work's connection; its ORM session opens only if a handler or a lookup needs it.
-    `event_facts` lets a composing service (e.g. meetings: kind, round) add what it knows to
-    the event, so the event and its notification carry them from the start.
-    `visibility` is who reads the note: internal (staff, the default) or public (a reply to
-    the resident); a resident's own note is always public (caseflow.domain.notes).
+    With an Idempotency-Key the answer is remembered in the same transaction; a retry
+    answers it without acting, and a racing first attempt that lost (its UPDATE or its
+    record refused) answers the winner's.
+    """
+    key = command.idempotency_key
+    if key is None:
+        acted = perform(uow, rules, command, now)
+        uow.commit()
+        return acted
+    idempotency.check_key(key)
+    scope, fingerprint = _scope(command), _fingerprint(command)
+    earlier = idempotency.recall(uow, scope, key, fingerprint)
+    if earlier is not None:
+        return _replayed(earlier)
+    try:
+        acted = perform(uow, rules, command, now)
+        answer = {name: value for name, value in asdict(acted).items()
+                  if name not in ("case", "replayed")}
+        idempotency.remember(uow, scope, key, fingerprint, f"act:{command.case}", answer, now)
+        uow.commit()
+    except (IntegrityError, StaleVersion):
+        uow.rollback()
+        earlier = idempotency.recall(uow, scope, key, fingerprint)
+        if earlier is None:
+            raise
+        return _replayed(earlier)
+    return acted
+
+
+def _scope(command: ActionCommand) -> str:
+    """Keys are the actor's own: two users' equal keys never meet."""
+    actor = command.actor
+    who = actor.user_id if isinstance(actor, Actor) else actor.id
+    return f"act:{who if who is not None else actor.role}"
+
+
+def _fingerprint(command: ActionCommand) -> str:
+    """The same retry has the same fingerprint."""
+    asked = [str(command.case), command.action, command.note, command.visibility,
+             dict(command.data), command.expected_version]
+    text = json.dumps(asked, sort_keys=True, ensure_ascii=False, default=str)
+    return idempotency.request_hash("act", str(command.case), text)
+
+
+def _replayed(body: dict[str, Any]) -> Acted:
+    values = idempotency.decode(body)
+    return Acted(**values, replayed=True)
+
+
+# Rare: a staff member whose unit does not hold the case may still act on it when the case's
+# place lies in their area (queries.visible_case_id's rule), e.g. a community on a case the
+# property office holds.
+_PLACE_IN_AREA = select(UnitClosure.depth).where(
+    UnitClosure.ancestor_id.in_(bindparam("areas", expanding=True)),
+    UnitClosure.descendant_id == bindparam("place"),
+).limit(1)
+
+
+def _within_area(conn: Connection, area: tuple[int, ...] | None, case: CaseRow,
+                 who: Actor) -> None:
+    """PermissionDenied when the case lies outside the staff member's jurisdiction (the
+    units whose areas they read, one per membership; None: everywhere)."""
+    if area is None or who.relation != OUTSIDE:
+        return
+    if conn.scalar(_PLACE_IN_AREA, {"areas": list(area), "place": case.place_unit_id}) is None:
+        raise PermissionDenied("this case is outside your jurisdiction")
+
+
+def perform(uow: UnitOfWork, rules: RuleSet, command: ActionCommand, now: datetime) -> Acted:
+    """`act`'s steps inside the caller's unit of work, which commits (meetings compose it).
+
+    One SELECT of the case, the checks and the handler, then caserow.write_change: one
+    versioned UPDATE, the event and its outbox row, on the unit of work's connection; its
+    ORM session opens only if a handler or a lookup needs it.
     """
     conn = uow.connection()  # no ORM session unless a step needs one (caseflow.services.uow)
-    case = load_case_row(uow, conn, key)
-    if expected_version is not None and expected_version != case.version:
+    # Residents' accounts act through their tracking token only (area_of refuses them).
+    area = None if isinstance(command.actor, Actor) else area_of(command.actor)
+    _, key = case_key(command.case)  # NotFound for a key that cannot name a case
+    case = load_case_row(uow, conn, key, whole=command.show)
+    if isinstance(command.actor, Actor):
+        who = command.actor
+    else:
+        who = actor_for(conn, command.actor, case)
+        _within_area(conn, area, case, who)
+    if command.expected_version is not None and command.expected_version != case.version:
         raise StaleVersion(case.version)
-    who = actor if isinstance(actor, Actor) else actor_for(conn, actor, case)
+    action = command.action
     _check_allowed(rules, case, who, action, now)
-    note = (note or "").strip()
-    shown_to = note_visibility(who.relation, visibility)
+    note = (command.note or "").strip()
+    shown_to = note_visibility(who.relation, command.visibility)
     if action in NOTE_REQUIRED and not note:
         raise InvalidInput("note", f"a note is required to {action}")
-    step = Step(uow, case, rules, who, now, note, data or {})
+    step = Step(uow, case, rules, who, now, note, command.data)
     before = (case.state, case.layer, case.unit_id)
     late = late_clocks(case.deadlines, now)  # judged where they ran, before the case moves
     session = uow.opened_session
@@ -127,84 +215,18 @@ def take_action(
     moved = (case.layer, case.unit_id) != before[1:]
     ended_late = {n: due for n, due in late.items() if moved or met.get(n) is False}
     _note_clocks_met(case, action, met, ended_late, step.event_data)
-    step.event_data.update(event_facts or {})
-    save_case_row(uow, case)
-    event_id = insert_event(
-        conn, case, who, action, now, before, note, step.event_data, shown_to
+    step.event_data.update(command.event_facts)
+    event_id = write_change(
+        uow, case, who, action, now, before, note, step.event_data, shown_to
     )
     charge_late_clocks(conn, case.id, before[2], before[1], ended_late, now, action)
-    return Acted(case.id, case.ref, case.version, case.state, case.layer, case.unit_id, event_id)
-
-
-def apply_action(
-    uow: UnitOfWork,
-    rules: RuleSet,
-    key: str | int,
-    action: str,
-    actor: Actor | User | Viewer,
-    now: datetime,
-    note: str = "",
-    data: Mapping[str, Any] | None = None,
-    expected_version: int | None = None,
-    event_facts: Mapping[str, Any] | None = None,
-    visibility: str | None = None,
-) -> Case:
-    """`take_action`, handing back the case as an ORM object for the caller to render.
-
-    A case the session held is returned brought up to date; otherwise it is loaded (with
-    its units) after the write, in the same transaction.
-    """
-    acted = take_action(
-        uow, rules, key, action, actor, now, note, data, expected_version, event_facts,
-        visibility,
+    shown = case.snapshot() if command.show else None
+    return Acted(
+        case.id, case.ref, case.version, case.state, case.layer, case.unit_id, event_id,
+        None if shown is None else case_record(shown, None, now), shown,
     )
-    return uow.session.get_one(Case, acted.case_id)
 
 
-def act(
-    uow: UnitOfWork,
-    rules: RuleSet,
-    key: str | int,
-    action: str,
-    actor: Actor | User | Viewer,
-    now: datetime,
-    note: str = "",
-    data: Mapping[str, Any] | None = None,
-    expected_version: int | None = None,
-    visibility: str | None = None,
-) -> Acted:
-    """Apply one action as one transaction with its event; stale versions raise StaleVersion.
-
-    For callers that do not show the case afterwards (no ORM object is built).
-    """
-    acted = take_action(
-        uow, rules, key, action, actor, now, note, data, expected_version, None, visibility
-    )
-    uow.commit()
-    return acted
-
-
-def act_on_case(
-    uow: UnitOfWork,
-    rules: RuleSet,
-    key: str | int,
-    action: str,
-    actor: Actor | User | Viewer,
-    now: datetime,
-    note: str = "",
-    data: Mapping[str, Any] | None = None,
-    expected_version: int | None = None,
-    visibility: str | None = None,
-) -> Case:
-    """`act`, handing back the case as it now is (an ORM object, usable after the session),
-    and commit. A staff member acts only on cases in their jurisdiction (403 outside it)."""
-    if not isinstance(actor, Actor):
-        key = visible_case_id(uow, actor, key)
-    case = apply_action(
-        uow, rules, key, action, actor, now, note, data, expected_version, None, visibility
-    )
-    uow.commit()
-    return case
 
 
 def _note_clocks_met(

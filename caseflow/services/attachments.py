@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session
 from caseflow.domain.errors import InvalidInput, NotFound
 from caseflow.models import Attachment, Case, User
 from caseflow.services import queries
-from caseflow.services.actions import actor_for
-from caseflow.services.casework import record_event
+from caseflow.services.allowed import actor_for
+from caseflow.services.caserow import write_change
 from caseflow.services.photos import CleanPhoto, PhotoLimits, PhotoRefused, clean_photo
 from caseflow.services.uow import UnitOfWork
 from caseflow.services.visibility import Viewer, sees_photo
@@ -152,7 +152,7 @@ def add_link(session: Session, case_id: int, url: str, uploaded_by: str, now: da
 def save_attachment(
     uow: UnitOfWork,
     case: Case,
-    user: User,
+    user: User | Viewer,
     kind: str,
     filename: str,
     data: bytes,
@@ -168,8 +168,8 @@ def save_attachment(
                          directory)
     uow.session.flush()  # the event names the attachment's id
     # The photo shows in the case's timeline; the case itself (and its version) is unchanged.
-    record_event(
-        uow.session, case, actor_for(uow.session, user, case), "attach", now,
+    write_change(
+        uow, case, actor_for(uow.session, user, case), "attach", now,
         (case.state, case.layer, case.unit_id), data={"attachment": attachment.id, "kind": kind},
     )
     uow.commit()

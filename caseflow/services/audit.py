@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from datetime import datetime
 
 from sqlalchemy import Row, select
 
@@ -13,7 +13,7 @@ from caseflow.services.uow import UnitOfWork
 
 def full_record_reads(
     uow: UnitOfWork, ref: str | None = None, username: str | None = None, limit: int = 100
-) -> Sequence[Row[Any]]:
+) -> Sequence[Row[datetime, str, str, str]]:
     """Reads newest first as rows of (at, username, ref, purpose), optionally filtered."""
     query = (
         select(ReadAudit.at, User.username, Case.ref, ReadAudit.purpose)

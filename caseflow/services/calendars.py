@@ -61,8 +61,9 @@ def with_calendars(db: Session | Connection, rules: RuleSet, unit_id: int | None
         return specs
     by_kind = kind_calendar(rules, kind) if kind is not None else False
     # A units map of kinds only needs no query: the holder's kind says it all.
+    # by_kind is a name, None (the default) or False (resolve the unit); never True.
     own = unit_calendar(db, rules, unit_id) if by_kind is False \
-        else by_kind or book.default.name
+        else str(by_kind or book.default.name)
     out = []
     for spec in specs:
         name = spec.calendar or own

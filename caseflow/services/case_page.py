@@ -15,7 +15,7 @@ from caseflow.domain.due import due_status as case_due_status
 from caseflow.domain.lifecycle import IRREVERSIBLE_ACTIONS
 from caseflow.models import Attachment, Unit, User
 from caseflow.rules import RuleSet
-from caseflow.services.actions import actions_for, actor_for
+from caseflow.services.allowed import actions_for, actor_for
 from caseflow.services.attachments import photos_for
 from caseflow.services.calendars import clock_labels
 from caseflow.services.case_views import read_case, shown_case

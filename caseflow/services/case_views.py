@@ -19,7 +19,7 @@ from caseflow.domain.policy import Actor
 from caseflow.models import Case
 from caseflow.rules import RuleSet
 from caseflow.services import queries
-from caseflow.services.actions import actions_for, actor_for
+from caseflow.services.allowed import actions_for, actor_for
 from caseflow.services.cases import register_case
 from caseflow.services.privacy import record_full_read
 from caseflow.services.uow import UnitOfWork

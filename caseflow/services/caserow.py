@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -33,7 +35,7 @@ from caseflow.services.driver import DriverStatement
 from caseflow.services.outbox import notification_kind, payload_for
 from caseflow.services.uow import UnitOfWork
 
-CASES = Case.__table__
+CASES = cast(Table, Case.__table__)
 COLUMNS = frozenset(column.key for column in CASES.columns)
 # What the checks, the common handlers, the deadlines, the event and the notification read
 # (or write and must compare). The rest — texts, reporter, routing, counters — is read in a
@@ -42,9 +44,32 @@ HOT = (
     "id", "ref", "title", "category", "priority", "unit_id", "assignee_id", "layer", "state",
     "version", "returned", "extension_pending", "clocks", "deadlines", "next_due_at",
     "next_warning_at", "overdue_from", "warning_from", "first_accepted_at", "accepted_on_time",
-    "closed_at", "auto_close_at", "updated_at",
+    # read by every resolve (the on-time flag): without it a resolve read the cold columns too
+    "resolved_on_time", "closed_at", "auto_close_at", "updated_at",
 )
 COLD = tuple(column.key for column in CASES.columns if column.key not in HOT)
+
+
+
+@dataclass(frozen=True)
+class UnitRef:
+    """A unit as a rendered case names it."""
+
+    code: str
+    name: str
+    kind: str
+
+
+UNIT_FIELDS = tuple(UnitRef.__dataclass_fields__)
+_HELD, _PLACE = Unit.__table__.alias("held"), Unit.__table__.alias("place")
+# The whole row with its two units' names: what a caller that shows the case as written
+# reads, in the same one SELECT (the API's action answers with the case).
+_WHOLE = select(
+    *CASES.columns, *(unit.c[name].label(f"{unit.name}_{name}")
+                      for unit in (_HELD, _PLACE) for name in UNIT_FIELDS)
+).join_from(CASES, _HELD, _HELD.c.id == CASES.c.unit_id).join(
+    _PLACE, _PLACE.c.id == CASES.c.place_unit_id
+)
 
 # Compiled once per dialect and run on the driver's cursor (caseflow.services.driver): Core's
 # execute machinery cost as much as the statements. The UPDATE takes its SET columns from
@@ -55,6 +80,14 @@ BY_ID = DriverStatement(
 BY_REF = DriverStatement(
     select(*(CASES.c[name] for name in HOT)).where(CASES.c.ref == bindparam("key"))
 )
+WHOLE_BY = {
+    True: DriverStatement(_WHOLE.where(CASES.c.id == bindparam("key"))),
+    False: DriverStatement(_WHOLE.where(CASES.c.ref == bindparam("key"))),
+}
+UNIT_REF = DriverStatement(
+    select(*(Unit.__table__.c[name] for name in UNIT_FIELDS))
+    .where(Unit.__table__.c.id == bindparam("key"))
+)
 REST = DriverStatement(
     select(*(CASES.c[name] for name in COLD)).where(CASES.c.id == bindparam("key"))
 )
@@ -62,8 +95,8 @@ VERSION = select(CASES.c.version).where(CASES.c.id == bindparam("key"))
 UPDATE = DriverStatement(
     update(CASES).where(CASES.c.id == bindparam("_id"), CASES.c.version == bindparam("_version"))
 )
-INSERT_EVENT = DriverStatement(insert(CaseEvent.__table__))
-INSERT_MESSAGE = DriverStatement(insert(OutboxMessage.__table__))
+INSERT_EVENT = DriverStatement(insert(cast(Table, CaseEvent.__table__)))
+INSERT_MESSAGE = DriverStatement(insert(cast(Table, OutboxMessage.__table__)))
 PAYLOAD_FIELDS = ("ref", "title", "category", "priority", "layer", "state", "unit_id")
 
 
@@ -82,11 +115,21 @@ class CaseRow:
         values: Mapping[str, Any],
         held: Case | None = None,
     ) -> None:
-        self.__dict__.update(values)
+        columns = {name: value for name, value in values.items() if name in COLUMNS}
+        self.__dict__.update(columns)
         self._uow = uow  # its session opens only if a handler looks a unit up
         self._conn = conn
-        self._loaded = dict(values)
+        self._loaded = columns
         self.held = held
+        # Read with the row when the caller shows the case as written (load_case_row(whole)).
+        self._units = {
+            role: UnitRef(*(values[f"{role}_{name}"] for name in UNIT_FIELDS))
+            for role in ("held", "place") if f"{role}_code" in values
+        }
+
+    if TYPE_CHECKING:  # any column may be set, as on `Case` (plain attributes at run time)
+
+        def __setattr__(self, name: str, value: Any) -> None: ...
 
     def __getattr__(self, name: str) -> Any:
         """Read the other columns when a handler first needs one of them."""
@@ -118,6 +161,18 @@ class CaseRow:
         """A column's value as it was read."""
         return self._loaded[name]
 
+    def snapshot(self) -> SimpleNamespace | None:
+        """The case as written, named as on `Case` (`unit`, `place_unit` as UnitRef), when it
+        was read whole; None otherwise. A move reads the new holder's names (one unit row)."""
+        if len(self._units) < 2:
+            return None
+        held = self._units["held"]
+        if self.unit_id != self._loaded["unit_id"]:
+            row = UNIT_REF.first(self._conn, {"key": self.unit_id})
+            held = UnitRef(*(row[name] for name in UNIT_FIELDS)) if row else held
+        columns = {name: getattr(self, name) for name in COLUMNS}
+        return SimpleNamespace(**columns, unit=held, place_unit=self._units["place"])
+
     def changes(self) -> dict[str, Any]:
         """The columns set to a new value (JSON by value; a column set unread counts as new)."""
         loaded = self._loaded
@@ -128,15 +183,21 @@ class CaseRow:
         }
 
 
-def load_case_row(uow: UnitOfWork, conn: Connection, key: str | int) -> CaseRow:
-    """The case by numeric id or reference, as a CaseRow, or NotFound."""
+def load_case_row(
+    uow: UnitOfWork, conn: Connection, key: str | int, whole: bool = False
+) -> CaseRow:
+    """The case by numeric id or reference, as a CaseRow, or NotFound.
+
+    `whole`: every column and the two units' names, for a caller that shows the case as
+    written (CaseRow.snapshot); otherwise the columns an action reads (HOT).
+    """
     text = str(key)
     by_id = text.isdigit()
     session = uow.opened_session
     held = _held(session, int(text)) if by_id else None
     if held is None:
-        statement, value = (BY_ID, int(text)) if by_id else (BY_REF, text)
-        row = statement.first(conn, {"key": value})
+        statement = WHOLE_BY[by_id] if whole else (BY_ID if by_id else BY_REF)
+        row = statement.first(conn, {"key": int(text) if by_id else text})
         if row is None:
             raise NotFound(f"case {text}")
         held = None if by_id else _held(session, row["id"])
@@ -144,7 +205,11 @@ def load_case_row(uow: UnitOfWork, conn: Connection, key: str | int) -> CaseRow:
             return CaseRow(uow, conn, row)
     # Act on the case as the session holds it (an edge or a composing service loaded it),
     # as the ORM did: a held copy older than the row then fails the version check.
-    return CaseRow(uow, conn, {name: getattr(held, name) for name in COLUMNS}, held)
+    values = {name: getattr(held, name) for name in COLUMNS}
+    if whole:
+        for role, unit in (("held", held.unit), ("place", held.place_unit)):
+            values.update({f"{role}_{name}": getattr(unit, name) for name in UNIT_FIELDS})
+    return CaseRow(uow, conn, values, held)
 
 
 def _held(session: Session | None, case_id: int) -> Case | None:
@@ -177,9 +242,35 @@ def _refresh_held(session: Session, held: Case, written: Mapping[str, Any]) -> N
         set_committed_value(held, "unit", session.get_one(Unit, written["unit_id"]))
 
 
+def write_change(
+    uow: UnitOfWork,
+    case: CaseRow | Case,
+    actor: Actor,
+    action: str,
+    now: datetime,
+    before: tuple[str | None, str | None, int | None],
+    note: str = "",
+    data: dict[str, Any] | None = None,
+    visibility: str = INTERNAL,
+) -> int:
+    """Write a change of a case with its event and outbox row; the event's id.
+
+    The one writer of case changes: actions (and meetings through them), the sweep's
+    row-by-row path, submission and attachments. A CaseRow is saved first (versioned
+    UPDATE, StaleVersion if the row moved on); an ORM `Case` is a row already written by its
+    caller (a submission's INSERT) or left unchanged (an attachment), so only its event and
+    notification are added.
+    """
+    if isinstance(case, CaseRow):
+        save_case_row(uow, case)
+    return insert_event(
+        uow.connection(), case, actor, action, now, before, note, data or {}, visibility
+    )
+
+
 def insert_event(
     conn: Connection,
-    case: CaseRow,
+    case: CaseRow | Case,
     actor: Actor,
     action: str,
     now: datetime,

@@ -17,13 +17,11 @@ from caseflow.domain.deadlines import (
 from caseflow.domain.due import deferral_instants
 from caseflow.domain.errors import InvalidInput
 from caseflow.domain.lifecycle import DEFERRED
-from caseflow.domain.policy import Actor
 from caseflow.models import Case, CaseEvent, Unit
 from caseflow.rules import RuleSet
 from caseflow.rules.grid_check import grid_settings
 from caseflow.services.calendars import with_calendars
 from caseflow.services.caserow import CaseRow
-from caseflow.services.outbox import enqueue
 from caseflow.services.units import holder_for
 
 
@@ -60,7 +58,7 @@ def enter_layer(
         target = rules.next_layer(target)
     if target is None or unit_id is None:
         raise InvalidInput("unit", f"no unit holds layer {layer!r} or any layer above it here")
-    case.layer, case.unit, case.assignee_id = target, session.get(Unit, unit_id), None
+    case.layer, case.unit, case.assignee_id = target, session.get_one(Unit, unit_id), None
     case.layer_entered_at = now
     if unit_id not in case.handled_units:
         case.handled_units = [*case.handled_units, unit_id]
@@ -141,48 +139,15 @@ def _recomputed(
     pending: tuple[datetime, str, str] | None,
 ) -> Deadlines:
     """Deadlines recomputed from the stored history (plus the pending event): the truth."""
-    rows = (
-        conn.execute(HISTORY, {"case_id": case.id, "since": case.layer_entered_at})
+    history: list[tuple[datetime, str, str]] = (
+        [(at, action, state) for at, action, state in
+         conn.execute(HISTORY, {"case_id": case.id, "since": case.layer_entered_at})]
         if case.id is not None
         else []
     )
-    history = [(at, action, state) for at, action, state in rows]
     if pending:
         history.append(pending)
     return compute_deadlines(
         case.clocks, history, now, rules.calendars, rules.warning_fraction,
         previous=case.deadlines
     )
-
-
-def record_event(
-    session: Session,
-    case: Case,
-    actor: Actor,
-    action: str,
-    now: datetime,
-    before: tuple[str | None, str | None, int | None],
-    note: str = "",
-    data: dict[str, Any] | None = None,
-) -> CaseEvent:
-    """Append the immutable event for a change of `case` (same transaction as the change)."""
-    from_state, from_layer, from_unit = before
-    event = CaseEvent(
-        case=case,
-        at=now,
-        actor_id=actor.user_id,
-        actor_role=actor.role,
-        actor_label=actor.label,
-        action=action,
-        from_state=from_state,
-        to_state=case.state,
-        from_layer=from_layer,
-        to_layer=case.layer,
-        from_unit_id=from_unit,
-        to_unit_id=case.unit_id,
-        note=note,
-        data=data or {},
-    )
-    session.add(event)
-    enqueue(session, case, event)  # the notification commits or rolls back with the change
-    return event

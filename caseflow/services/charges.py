@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import Connection, insert
+from sqlalchemy import Connection, Table, insert
 
 from caseflow.models import ClockCharge
 
-CHARGES = ClockCharge.__table__
+CHARGES = cast(Table, ClockCharge.__table__)
 
 
 def charge_late_clocks(

@@ -72,7 +72,8 @@ class DeliveryPolicy:
 
     def delay(self, attempts: int) -> timedelta:
         """Wait after the `attempts`-th failure: base, 2×base, 4×base … capped."""
-        return min(self.base_delay * (2 ** max(attempts - 1, 0)), self.max_delay)
+        wait: timedelta = min(self.base_delay * (2 ** max(attempts - 1, 0)), self.max_delay)
+        return wait
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """`caseflow seed-demo`: units, companies, users and case stories drawn from the articles.
 
 The history is built honestly: every case is submitted and moved through the ordinary
-services (`submit_case`, `act_on_case`) at explicit past times, starting 30 days before the
+services (`submit_case`, `act`) at explicit past times, starting 30 days before the
 runtime's clock, and the sweep runs whenever a deadline or warning falls due between two
 steps, exactly as the worker would. Nothing is written in the future.
 
@@ -24,7 +24,7 @@ from caseflow.domain.errors import CaseflowError
 from caseflow.domain.policy import OWNER, Actor
 from caseflow.models import Case, Unit
 from caseflow.rules import RuleSet
-from caseflow.services.actions import act_on_case
+from caseflow.services.actions import ActionCommand, act
 from caseflow.services.cases import submit_case
 from caseflow.services.demo_assessments import seed_assessments_demo
 from caseflow.services.runtime import Runtime
@@ -229,7 +229,9 @@ class _History:
 
     def submit(self, story: dict[str, Any], at: datetime) -> None:
         """Submit a story's grievance as its reporter would."""
-        raw = {key: story[key] for key in ("title", "category", "channel") if key in story}
+        raw: dict[str, Any] = {
+            key: story[key] for key in ("title", "category", "channel") if key in story
+        }
         raw |= {"description": story.get("description", ""), "unit": story["place"],
                 "reporter": dict(story["reporter"])}
         with self.runtime.uow() as uow:
@@ -250,8 +252,8 @@ class _History:
                 else find_user(uow.session, step["by"])
             if actor is None:
                 raise CaseflowError(f"no demo user {step['by']!r}")
-            act_on_case(uow, self.rules, self.cases[story["key"]], step["do"], actor, at,
-                        note=step.get("note", ""), data=data)
+            act(uow, self.rules, ActionCommand(self.cases[story["key"]], step["do"], actor,
+                                               step.get("note", ""), data=data), at)
         self.actions += 1
 
     @staticmethod

@@ -117,9 +117,10 @@ class DriverStatement:
 
 def _compile(statement: Executable, dialect: Dialect, keys: frozenset[str]) -> _Plan:
     returned = list(statement.exported_columns)  # type: ignore[attr-defined]
-    if isinstance(statement, Insert) and not returned and not dialect.postfetch_lastrowid:
+    if isinstance(statement, Insert) and not returned \
+            and not dialect.postfetch_lastrowid:  # type: ignore[attr-defined]
         # As Core does (implicit RETURNING): the new key where there is no lastrowid.
-        returned = list(statement.table.primary_key)  # type: ignore[attr-defined]
+        returned = list(statement.table.primary_key)
         statement = statement.returning(*returned)
     compiled = statement.compile(dialect=dialect, column_keys=sorted(keys))  # type: ignore[attr-defined]
     names = tuple(compiled.positiontup or compiled.binds)

@@ -30,7 +30,8 @@ def _columns(table: Any | None) -> tuple[Any, Any]:
 def overdue(now: datetime, table: Any | None = None) -> ColumnElement[bool]:
     """True for cases some running clock of which is past its deadline at `now`."""
     overdue_from, _ = _columns(table)
-    return overdue_from <= now
+    due: ColumnElement[bool] = overdue_from <= now
+    return due
 
 
 def not_overdue(now: datetime, table: Any | None = None) -> ColumnElement[bool]:

@@ -89,7 +89,7 @@ def jurisdiction(uow: UnitOfWork, code: str) -> int | None:
     return unit_id
 
 
-def _cases(inside: int | None) -> Select[tuple[Case]]:
+def _cases(inside: int | None) -> Select[Case]:
     # The place's parent gives a building its complex's coordinates without a query per row.
     query = select(Case).options(joinedload(Case.place_unit).joinedload(Unit.parent))
     if inside is not None:

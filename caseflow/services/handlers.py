@@ -1,6 +1,6 @@
 """What each case action does beyond its lifecycle transition (the side effects).
 
-`apply_action` in caseflow.services.actions checks permission, then calls the handler here.
+`act` in caseflow.services.actions checks permission, then calls the handler here.
 """
 
 from __future__ import annotations

@@ -76,7 +76,7 @@ def _dispatcher(session: Session, user_id: int) -> User:
     return user
 
 
-def _visible(query: Select[tuple[IntakeRequest]], user: User) -> Select[tuple[IntakeRequest]]:
+def _visible(query: Select[IntakeRequest], user: User) -> Select[IntakeRequest]:
     """An administrator sees every request; a dispatcher those without a jurisdiction_id
     and those whose jurisdiction (a city) contains the dispatcher's unit."""
     if user.role == "admin":

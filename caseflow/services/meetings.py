@@ -21,7 +21,7 @@ from caseflow.domain.policy import HOLDER
 from caseflow.models import Meeting, Unit, Vote
 from caseflow.models.meetings import DECIDED, HELD, PLANNED
 from caseflow.rules import RuleSet
-from caseflow.services.actions import actor_for, apply_action
+from caseflow.services.actions import ActionCommand, actor_for, perform
 from caseflow.services.cases import get_case
 from caseflow.services.deliberation import access
 from caseflow.services.units import get_unit, holder_for, relation
@@ -154,9 +154,9 @@ def _open_on_case(
     meeting.complex = session.get_one(Unit, complex_id)
     facts = {"meeting_kind": meeting.kind, "round": meeting.round,
              "meeting_due_at": meeting.due_at.isoformat()}
-    who = actor_for(session, viewer_of(actor), target)  # type: ignore[arg-type]
-    apply_action(uow, rules, target.id, "deliberate", who, now, note=meeting.agenda,
-                 event_facts=facts)
+    who = actor_for(session, viewer_of(actor), target)
+    perform(uow, rules, ActionCommand(target.id, "deliberate", who, meeting.agenda,
+                                      event_facts=facts), now)
 
 
 def clean_participants(raw: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
@@ -219,17 +219,12 @@ def record_decision(
         raise InvalidInput("decisions", "record at least one decision")
     meeting.tasks = clean_tasks(tasks)
     if meeting.case is not None:
-        apply_action(
-            uow,
-            rules,
-            meeting.case.id,
-            "record_decision",
-            actor_for(session, viewer_of(actor), meeting.case),  # type: ignore[arg-type]
-            now,
-            note="；".join(texts),
+        who = actor_for(session, viewer_of(actor), meeting.case)
+        perform(uow, rules, ActionCommand(
+            meeting.case.id, "record_decision", who, "；".join(texts),
             data={"outcome": outcome},
             event_facts={"meeting_kind": meeting.kind, "round": meeting.round},
-        )
+        ), now)
     else:
         require_complex_staff(session, actor, meeting.complex)
     meeting.outcome, meeting.decisions, meeting.status = outcome, texts, DECIDED

@@ -16,7 +16,7 @@ from sqlalchemy import exists, select
 from caseflow.domain.policy import Actor
 from caseflow.models import Meeting, Unit, User
 from caseflow.services import meetings, voting
-from caseflow.services.actions import act_on_case
+from caseflow.services.actions import ActionCommand, act
 from caseflow.services.cases import submit_case
 from caseflow.services.runtime import Runtime
 from caseflow.services.visibility import Viewer, staff_of
@@ -112,9 +112,8 @@ def _working_case(runtime: Runtime, butler: User, at: datetime) -> str:
         case, _ = submit_case(uow, runtime.rules(), raw, RESIDENT, at)
     for minutes, action in ((5, "accept"), (10, "start")):
         with runtime.uow() as uow:
-            act_on_case(
-                uow, runtime.rules(), case.ref, action, butler, at + timedelta(minutes=minutes)
-            )
+            act(uow, runtime.rules(), ActionCommand(case.ref, action, butler),
+                at + timedelta(minutes=minutes))
     return case.ref
 
 

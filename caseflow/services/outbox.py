@@ -9,12 +9,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import CursorResult, insert, select, update
 from sqlalchemy.orm import Session
 
-from caseflow.models import Case, CaseEvent, OutboxDelivery, OutboxMessage
+from caseflow.models import OutboxDelivery, OutboxMessage
 from caseflow.models.outbox import OUTBOX_STATUSES as OUTBOX_STATUSES  # for the edges
 from caseflow.services.uow import UnitOfWork
 
@@ -59,35 +59,6 @@ def payload_for(
     }
 
 
-def _case_fields(case: Case) -> dict[str, Any]:
-    return {
-        "ref": case.ref, "title": case.title, "category": case.category,
-        "priority": case.priority, "layer": case.layer, "state": case.state,
-        "unit_id": case.unit_id,
-    }
-
-
-def enqueue(session: Session, case: Case, event: CaseEvent) -> OutboxMessage | None:
-    """Queue the notification `event` raises, if any, in the caller's transaction."""
-    kind = notification_kind(event.action, event.data or {})
-    if kind is None:
-        return None
-    message = OutboxMessage(
-        event=event,
-        case=case,
-        kind=kind,
-        payload=payload_for(kind, event.action, event.at, _case_fields(case), event.data or {}),
-        idempotency_id=uuid.uuid4(),
-        status="pending",
-        attempts=0,
-        next_attempt_at=event.at,
-        last_error="",
-        created_at=event.at,
-    )
-    session.add(message)
-    return message
-
-
 def enqueue_many(session: Session, messages: Iterable[Mapping[str, Any]], now: datetime) -> int:
     """Queue many notifications with one bulk INSERT (the sweep's set-based path).
 
@@ -108,7 +79,7 @@ def enqueue_many(session: Session, messages: Iterable[Mapping[str, Any]], now: d
     # executemany of one cached statement: psycopg 3 pipelines it, SQLite loops in C; a
     # multi-row VALUES would be compiled afresh for every batch size.
     if rows:
-        session.execute(insert(OutboxMessage.__table__), rows)
+        session.execute(insert(OutboxMessage), rows)
     return len(rows)
 
 
@@ -141,6 +112,7 @@ def replay(
         rows = rows.where(OutboxDelivery.message_id.in_(list(ids)))
         query = query.where(OutboxMessage.id.in_(list(ids)))
     uow.session.execute(rows.execution_options(synchronize_session=False))
-    count = uow.session.execute(query.execution_options(synchronize_session=False)).rowcount
+    result = uow.session.execute(query.execution_options(synchronize_session=False))
+    count = int(cast(CursorResult[Any], result).rowcount)
     uow.commit()
     return int(count or 0)

@@ -38,7 +38,7 @@ def nearest(
     return best
 
 
-def _inside(query: Select[tuple[Unit]], ancestor_id: int | None) -> Select[tuple[Unit]]:
+def _inside(query: Select[Unit], ancestor_id: int | None) -> Select[Unit]:
     if ancestor_id is None:
         return query
     return query.join(UnitClosure, UnitClosure.descendant_id == Unit.id).where(

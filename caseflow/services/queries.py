@@ -30,7 +30,7 @@ from caseflow.services.cases import get_case, hash_token
 from caseflow.services.reporting.common import Period, submitted_in
 from caseflow.services.units import get_unit
 from caseflow.services.uow import UnitOfWork
-from caseflow.services.visibility import area_of
+from caseflow.services.visibility import Viewer, area_of
 
 SORTS = ("urgency", "submitted_at", "-submitted_at", "updated_at", "-updated_at")
 # Trigram indexes (FTS5 trigram, pg_trgm) need three characters; shorter text uses LIKE.
@@ -77,13 +77,13 @@ def _in_subtree(unit_ids: int | tuple[int, ...]) -> ColumnElement[bool]:
     return or_(Case.unit_id.in_(area), Case.place_unit_id.in_(area))
 
 
-def scope_clause(viewer: User | None) -> ColumnElement[bool] | None:
+def scope_clause(viewer: User | Viewer | None) -> ColumnElement[bool] | None:
     """The jurisdiction a viewer reads: None means everything (admins, system callers)."""
     units = area_of(viewer)
     return None if units is None else _in_subtree(units)
 
 
-def can_see(session: Session, viewer: User | None, case: Case) -> bool:
+def can_see(session: Session, viewer: User | Viewer | None, case: Case) -> bool:
     """True when the case lies in the viewer's jurisdiction."""
     units = area_of(viewer)
     if units is None:
@@ -106,7 +106,7 @@ def _text_clause(session: Session, text: str) -> ColumnElement[bool]:
     if len(text) >= TRIGRAM and dialect == "sqlite":
         phrase = '"' + text.replace('"', '""') + '"'  # one FTS5 phrase, operators quoted away
         fts = table("cases_fts")
-        matches = select(literal_column("rowid")).select_from(fts).where(
+        matches: Select[Any] = select(literal_column("rowid")).select_from(fts).where(
             literal_column("cases_fts").op("MATCH")(phrase)
         )
         return Case.id.in_(matches)
@@ -219,7 +219,7 @@ def _order(sort: str) -> list[Any]:
 
 def list_cases(
     uow: UnitOfWork,
-    viewer: User | None,
+    viewer: User | Viewer | None,
     filters: CaseFilters,
     sort: str = "urgency",
     page: int = 1,
@@ -248,7 +248,7 @@ def list_cases(
 def unit_forest(uow: UnitOfWork) -> list[dict[str, Any]]:
     """Every unit as nested dicts (code, name, kind, property_company, children), roots first."""
     units = list(uow.session.scalars(select(Unit).order_by(Unit.id)))
-    nodes = {
+    nodes: dict[int, dict[str, Any]] = {
         u.id: {
             "code": u.code,
             "name": u.name,
@@ -258,14 +258,14 @@ def unit_forest(uow: UnitOfWork) -> list[dict[str, Any]]:
         }
         for u in units
     }
-    roots = []
+    roots: list[dict[str, Any]] = []
     for unit in units:
         parent = nodes.get(unit.parent_id) if unit.parent_id is not None else None
         (parent["children"] if parent else roots).append(nodes[unit.id])
     return roots
 
 
-def _key(key: str | int) -> tuple[bool, int | str]:
+def case_key(key: str | int) -> tuple[bool, int | str]:
     """(by id?, the id or reference) of a case key that can name a case, or NotFound."""
     text = str(key)
     # A NUL cannot be in any reference, and PostgreSQL refuses it in a query parameter.
@@ -280,11 +280,11 @@ def _key(key: str | int) -> tuple[bool, int | str]:
 
 
 def _case(uow: UnitOfWork, key: str | int) -> Case:
-    _key(key)
+    case_key(key)
     return get_case(uow.session, key)
 
 
-def visible_case(uow: UnitOfWork, viewer: User | None, key: str | int) -> Case:
+def visible_case(uow: UnitOfWork, viewer: User | Viewer | None, key: str | int) -> Case:
     """A case by id or reference that `viewer` may read: NotFound, or PermissionDenied."""
     case = _case(uow, key)
     if not can_see(uow.session, viewer, case):
@@ -294,7 +294,7 @@ def visible_case(uow: UnitOfWork, viewer: User | None, key: str | int) -> Case:
 
 def visible_case_id(uow: UnitOfWork, viewer: User | None, key: str | int) -> int:
     """`visible_case(...).id` in one SELECT of the id, for callers that load the case later."""
-    by_id, value = _key(key)
+    by_id, value = case_key(key)
     units = area_of(viewer)
     conn = uow.session.connection()  # plain Core: no ORM entity to load
     if units is None:

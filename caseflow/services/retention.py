@@ -66,7 +66,7 @@ def apply_retention(
                   note="retention policy: reporter anonymised")
     columns = {FIELDS[f]: CLEARED[FIELDS[f]] for f in policy.fields}
     uow.session.execute(
-        update(Case.__table__)
+        update(Case)
         .where(Case.__table__.c.id.in_(ids))
         .values(**columns, version=Case.__table__.c.version + 1, updated_at=now)
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -49,7 +50,7 @@ class Runtime:
         """A fresh unit of work."""
         return UnitOfWork(self.session_factory)
 
-    def now(self):  # type: ignore[no-untyped-def]
+    def now(self) -> datetime:
         """The injected clock's time."""
         return self.clock.now()
 

@@ -4,27 +4,38 @@ Submitting a grievance reads its place with the units that may hold it, counts t
 recent cases and looks for a likely duplicate (one read), routes, picks the holder of the
 first layer (no read); then it writes the case, its event and the notification. Building a
 `select()` costs about as much as running it on SQLite, so every statement here is built at
-import with bind parameters; the event and its outbox row
-are two Core INSERTs (nothing reads them back in the same transaction), and the case one
-Core INSERT whose row becomes the persistent `Case` the callers get. Core statements run on
-the session's connection (same transaction), skipping the ORM's per-statement work.
+import with bind parameters. The case is one Core INSERT whose row becomes the persistent
+`Case` the callers get; its event and outbox row are written by caserow.write_change, the
+one writer of case changes. All run on the session's connection (same transaction),
+skipping the ORM's per-statement work.
 """
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Integer, and_, bindparam, case, func, insert, literal, select, union_all
+from sqlalchemy import (
+    Integer,
+    Table,
+    and_,
+    bindparam,
+    case,
+    func,
+    insert,
+    literal,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from caseflow.domain.lifecycle import OPEN_STATES
 from caseflow.domain.policy import Actor
-from caseflow.models import Case, CaseEvent, OutboxMessage, Unit, UnitClosure
-from caseflow.services.outbox import notification_kind, payload_for
+from caseflow.models import Case, Unit, UnitClosure
+from caseflow.services.caserow import write_change
+from caseflow.services.uow import UnitOfWork
 
 PROPERTY_OFFICE = "property_office"
 
@@ -55,9 +66,7 @@ RECENT = select(
     Case.category == bindparam("category"),
     Case.submitted_at >= bindparam("since"),
 )
-INSERT_CASE = insert(Case.__table__).returning(Case.__table__.c.id)
-INSERT_EVENT = insert(CaseEvent.__table__).returning(CaseEvent.__table__.c.id)
-INSERT_OUTBOX = insert(OutboxMessage.__table__)
+INSERT_CASE = insert(cast(Table, Case.__table__)).returning(Case.__table__.c.id)
 
 
 @dataclass(frozen=True)
@@ -116,21 +125,7 @@ def insert_case(session: Session, row: dict[str, Any], place: Unit, holder_unit:
 
 def record_submission(session: Session, new_case: Case, actor: Actor, now: datetime,
                       data: dict[str, Any]) -> int:
-    """Insert the submit event and its notification for an inserted case; the event's id."""
-    event_id = session.connection().execute(INSERT_EVENT, {
-        "case_id": new_case.id, "at": now, "actor_id": actor.user_id, "actor_role": actor.role,
-        "actor_label": actor.label, "action": "submit", "from_state": None,
-        "to_state": new_case.state, "from_layer": None, "to_layer": new_case.layer,
-        "from_unit_id": None, "to_unit_id": new_case.unit_id, "note": "", "data": data,
-    }).scalar_one()
-    fields = {"ref": new_case.ref, "title": new_case.title, "category": new_case.category,
-              "priority": new_case.priority, "layer": new_case.layer, "state": new_case.state,
-              "unit_id": new_case.unit_id}
-    kind = notification_kind("submit", data)
-    if kind is not None:  # outbox.enqueue's row, on the connection like the event
-        session.connection().execute(INSERT_OUTBOX, {
-            "event_id": event_id, "case_id": new_case.id, "kind": kind,
-            "payload": payload_for(kind, "submit", now, fields, data),
-            "idempotency_id": uuid.uuid4(), "status": "pending", "attempts": 0,
-            "next_attempt_at": now, "last_error": "", "created_at": now})
-    return event_id
+    """Insert the submit event and its notification for an inserted case; the event's id
+    (caseflow.services.caserow.write_change, the one writer of case changes)."""
+    return write_change(UnitOfWork.joining(session), new_case, actor, "submit", now,
+                        (None, None, None), data=data)

@@ -87,7 +87,7 @@ def shown_to_public() -> ColumnElement[bool]:
     )
 
 
-def _query(case_ids: Sequence[int], viewer: Viewer) -> Select[Any]:
+def _query(case_ids: Sequence[int], viewer: Viewer) -> Select[CaseEvent, str, str]:
     event = CaseEvent.__table__.c
     holder = aliased(Unit)
     query = (

@@ -64,8 +64,7 @@ def login(
     viewer = accounts.sign_in(uow, username, password, now, source, **policy)
     if viewer is None:
         raise Unauthenticated("wrong username or password")
-    user = uow.session.get(User, viewer.id)
-    return issue_token(uow, user, now, name="login", days=days)
+    return issue_token(uow, viewer, now, name="login", days=days)
 
 
 # Every API request looks its token up: one Core SELECT of the token and its user, built once,

@@ -23,7 +23,7 @@ from caseflow.domain.policy import OWNER, Actor
 from caseflow.models import Attachment
 from caseflow.rules import RuleSet
 from caseflow.services import attachments, voices
-from caseflow.services.actions import act_on_case, actions_for
+from caseflow.services.actions import ActionCommand, act, actions_for
 from caseflow.services.cases import BY_REF
 from caseflow.services.timeline import TrackedCase, proved_case, tracked_case
 from caseflow.services.uow import UnitOfWork
@@ -128,7 +128,7 @@ def act_as_resident(uow: UnitOfWork, rules: RuleSet, command: ResidentAction, no
     if command.action not in RESIDENT_ACTIONS:
         raise InvalidInput("action", f"must be one of {', '.join(RESIDENT_ACTIONS)}")
     case = proved_case(uow, command.ref, command.proof.token, command.proof.token_hash)
-    acted = act_on_case(uow, rules, case.id, command.action,
-                        _resident_actor(case.reporter_name), now, command.note,
-                        dict(command.data or {}))
+    acted = act(uow, rules, ActionCommand(
+        case.id, command.action, _resident_actor(case.reporter_name), command.note,
+        data=dict(command.data or {})), now)
     return acted.state

@@ -94,7 +94,8 @@ def rebuild_closure(session: Session) -> None:
     parents = dict(session.execute(select(Unit.id, Unit.parent_id)).all())
     rows = []
     for unit_id in parents:
-        ancestor, depth = unit_id, 0
+        ancestor: int | None = unit_id
+        depth = 0
         while ancestor is not None:
             rows.append({"ancestor_id": ancestor, "descendant_id": unit_id, "depth": depth})
             ancestor, depth = parents.get(ancestor), depth + 1

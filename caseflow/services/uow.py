@@ -22,6 +22,14 @@ class UnitOfWork:
         self._session: Session | None = None
         self._conn: Connection | None = None
 
+    @classmethod
+    def joining(cls, session: Session) -> UnitOfWork:
+        """The unit of work of a caller's open session (the sweep's batch): the same
+        transaction; committing and closing stay the caller's."""
+        uow = cls(sessionmaker())
+        uow._session = session
+        return uow
+
     def __enter__(self) -> UnitOfWork:
         self._session = self._conn = None
         return self
@@ -71,6 +79,14 @@ class UnitOfWork:
         finally:
             if self._conn is not None:
                 self._conn.close()
+
+    def rollback(self) -> None:
+        """Undo this transaction's changes, keeping the unit of work usable (a lost race
+        then reads what the winner committed)."""
+        if self._session is not None:
+            self._session.rollback()
+        if self._conn is not None:
+            self._conn.rollback()
 
     def commit(self) -> None:
         """Make this use case's changes, event included, durable at once."""

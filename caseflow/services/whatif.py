@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter, deque
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -173,7 +173,7 @@ class _RecentCounter:
 class _Tree:
     """The unit tree read once: place facts and the holder of a layer's unit kind."""
 
-    def __init__(self, rows: list[Row[Any]]) -> None:
+    def __init__(self, rows: Sequence[Row[Any]]) -> None:
         self.code = {r.id: r.code for r in rows}
         self._kind = {r.id: r.kind for r in rows}
         self._parent = {r.id: r.parent_id for r in rows}

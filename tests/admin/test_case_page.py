@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from caseflow.app import runtime_of
-from caseflow.services.actions import act_on_case
 from caseflow.services.cases import get_case
 from caseflow.services.users import find_user
 from tests.admin.conftest import login, new_case, post, text
+from tests.factories import act_on
 
 
 def _state(app, ref):
@@ -54,7 +54,7 @@ def test_someone_elses_change_is_reported_plainly_and_the_note_is_kept(app, clie
     assert token_page.status_code == 200
     runtime = runtime_of(app)
     with runtime.uow() as uow:  # meanwhile a colleague accepts it
-        act_on_case(uow, runtime.rules(), ref, "accept", find_user(uow.session, "butler2"),
+        act_on(uow, runtime.rules(), ref, "accept", find_user(uow.session, "butler2"),
                     runtime.now())
     response = post(client, f"{page}/act",
                     {"action": "comment", "version": "1", "note": "已电话联系业主"}, page)

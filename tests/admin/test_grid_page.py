@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from caseflow.app import runtime_of
-from caseflow.services.actions import act_on_case
 from caseflow.services.sweep import sweep
 from tests.admin.conftest import login, new_case, post, text
+from tests.factories import act_on
 
 
 def _resolved_and_due_a_call(app, clock):
@@ -17,7 +17,7 @@ def _resolved_and_due_a_call(app, clock):
 
     for action in ("accept", "start", "resolve"):
         with rt.uow() as uow:
-            act_on_case(uow, rt.rules(), ref, action, viewer_named(uow, "butler"), rt.now())
+            act_on(uow, rt.rules(), ref, action, viewer_named(uow, "butler"), rt.now())
     clock.advance(timedelta(days=4))
     sweep(rt.uow, rt.rules(), rt.now())
     return ref

@@ -5,17 +5,17 @@ from __future__ import annotations
 import re
 
 from caseflow.app import runtime_of
-from caseflow.services.actions import act_on_case
 from caseflow.services.cases import get_case
 from caseflow.services.users import find_user
 from tests.admin.conftest import login, post, text
+from tests.factories import act_on
 
 
 def _resolve(app, ref):
     runtime = runtime_of(app)
     for action in ("accept", "start", "resolve"):
         with runtime.uow() as uow:
-            act_on_case(uow, runtime.rules(), ref, action, find_user(uow.session, "butler"),
+            act_on(uow, runtime.rules(), ref, action, find_user(uow.session, "butler"),
                         runtime.now())
 
 
@@ -78,7 +78,7 @@ def _as_butler(app, ref, action, note, visibility=None):
     with runtime.uow() as uow:
         butler = find_user(uow.session, "butler")
         butler.display_name = "王小明"  # a real name, which the resident must never read
-        act_on_case(uow, runtime.rules(), ref, action, butler, runtime.now(), note,
+        act_on(uow, runtime.rules(), ref, action, butler, runtime.now(), note,
                     visibility=visibility)
 
 

@@ -10,11 +10,11 @@ import re
 import pytest
 
 from caseflow.app import runtime_of
-from caseflow.services.actions import act_on_case
 from caseflow.services.cases import get_case
 from caseflow.services.users import find_user
 from tests import photos
 from tests.admin.conftest import csrf, post, text
+from tests.factories import act_on
 
 FORM = {"unit": "rhine-b3", "category": "noise", "title": "快递柜夜间噪音扰民",
         "description": "每晚十一点后还在响", "name": "刘女士", "phone": "138 0000 5678"}
@@ -41,7 +41,7 @@ def lookup(client, ref, digits):
 def staff_act(app, ref, action, note="", visibility=None, data=None):
     runtime = runtime_of(app)
     with runtime.uow() as uow:
-        act_on_case(uow, runtime.rules(), ref, action, find_user(uow.session, "butler"),
+        act_on(uow, runtime.rules(), ref, action, find_user(uow.session, "butler"),
                     runtime.now(), note, data, visibility=visibility)
 
 

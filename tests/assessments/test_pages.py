@@ -11,9 +11,9 @@ import pytest
 from caseflow.app import runtime_of
 from caseflow.models import Case, User
 from caseflow.services import voting
-from caseflow.services.actions import act_on_case
 from tests.admin.conftest import login, post, text
 from tests.assessments.conftest import paper_rating, submit
+from tests.factories import act_on
 
 
 @pytest.fixture
@@ -56,7 +56,7 @@ def test_the_panel_publishes_and_the_public_reads_it_in_both_languages(app, runt
         butler = uow.session.query(User).filter_by(username="butler").one()
         first = uow.session.query(Case).order_by(Case.id).first().ref
     with runtime.uow() as uow:
-        act_on_case(uow, runtime.rules(), first, "accept", butler, runtime.now())
+        act_on(uow, runtime.rules(), first, "accept", butler, runtime.now())
     inspector = app.test_client()
     login(inspector, "inspector")
     opened = post(inspector, "/assessments", {"area": "jiazhou-street", "year": "2026",

@@ -10,13 +10,12 @@ from sqlalchemy import select
 
 from caseflow.domain.errors import Conflict, InvalidInput, PermissionDenied
 from caseflow.models import CaseEvent, Meeting
-from caseflow.services.actions import act_on_case
 from caseflow.services.cases import get_case, submit_case
 from caseflow.services.deliberation import rhythm
 from caseflow.services.deliberation.agenda import ItemDecision
 from caseflow.services.units import import_units, parse_units
 from caseflow.services.visibility import viewer_of
-from tests.factories import RESIDENT, submission
+from tests.factories import RESIDENT, act_on, submission
 from tests.meetings.helpers import OTHER_CITY, staff
 
 
@@ -39,7 +38,7 @@ def report(runtime, days_ago: float = 0, **overrides) -> str:
 
 def act(runtime, user, ref, action, note=""):
     with runtime.uow() as uow:
-        act_on_case(uow, runtime.rules(), ref, action, user, runtime.now(), note=note)
+        act_on(uow, runtime.rules(), ref, action, user, runtime.now(), note=note)
 
 
 def start(runtime, user, area="jiazhou-community", **fields):

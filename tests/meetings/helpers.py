@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from caseflow.models import User
-from caseflow.services.actions import act_on_case
 from caseflow.services.cases import submit_case
 from caseflow.services.units import get_unit, import_units, parse_units
 from caseflow.services.voting import import_ballot_list, parse_ballot_csv
-from tests.factories import RESIDENT, build_tree, submission
+from tests.factories import RESIDENT, act_on, build_tree, submission
 
 # Four owners, 400 m² in all: wang owns two parts, the developer two unsold ones.
 BALLOT_CSV = """code,area,owner_names,owner_key,developer_unsold
@@ -44,7 +43,7 @@ def working_case(runtime, users) -> str:
         case, _ = submit_case(uow, runtime.rules(), submission(), RESIDENT, runtime.now())
     for action in ("accept", "start"):
         with runtime.uow() as uow:
-            act_on_case(uow, runtime.rules(), case.ref, action, users["butler"], runtime.now())
+            act_on(uow, runtime.rules(), case.ref, action, users["butler"], runtime.now())
     return case.ref
 
 

@@ -9,8 +9,8 @@ import requests
 from sqlalchemy import update
 
 from caseflow.models import User
-from caseflow.services.actions import act_on_case
 from caseflow.services.runtime import Runtime
+from tests.factories import act_on
 from tests.open311.conftest import file_case
 
 PHONE, ID_NUMBER = "13912345678", "510104199001011234"
@@ -41,9 +41,9 @@ def _worked_case(rt: Runtime, users: dict[str, Any], **overrides: Any) -> str:
         uow.commit()
     case, _token = file_case(rt, **overrides)
     with rt.uow() as uow:
-        act_on_case(uow, rt.rules(), case.ref, "accept", users["butler"], rt.now(), INTERNAL_NOTE)
+        act_on(uow, rt.rules(), case.ref, "accept", users["butler"], rt.now(), INTERNAL_NOTE)
     with rt.uow() as uow:
-        act_on_case(uow, rt.rules(), case.ref, "comment", users["butler"], rt.now(), REPLY,
+        act_on(uow, rt.rules(), case.ref, "comment", users["butler"], rt.now(), REPLY,
                     visibility="public")
     return case.ref
 
@@ -77,7 +77,7 @@ def test_a_phone_number_in_a_public_reply_is_masked(
 ) -> None:
     case, _token = file_case(rt)
     with rt.uow() as uow:
-        act_on_case(uow, rt.rules(), case.ref, "comment", users["butler"], rt.now(),
+        act_on(uow, rt.rules(), case.ref, "comment", users["butler"], rt.now(),
                     f"师傅电话 {PHONE}", visibility="public")
     [record] = requests.get(f"{server}/requests/{case.ref}.json", timeout=10).json()
     assert "师傅电话 139****5678" in record["status_notes"]

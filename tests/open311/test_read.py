@@ -13,10 +13,9 @@ from georeport import GeoReport
 from caseflow.domain.clock import FrozenClock
 from caseflow.models import Case
 from caseflow.services import attachments
-from caseflow.services.actions import act_on_case
 from caseflow.services.runtime import Runtime
 from tests import photos
-from tests.factories import RESIDENT
+from tests.factories import RESIDENT, act_on
 from tests.open311.conftest import file_case
 
 FORMATS = ["json", "xml"]
@@ -131,7 +130,7 @@ def test_status_notes_tell_the_latest_events_and_the_resolve_deadline(
 ) -> None:
     case, _token = file_case(rt)
     with rt.uow() as uow:
-        act_on_case(uow, rt.rules(), case.ref, "accept", users["butler"], rt.now(), "马上处理",
+        act_on(uow, rt.rules(), case.ref, "accept", users["butler"], rt.now(), "马上处理",
                     visibility="public")
     record = client.get_service_request(case.ref)
     assert "签收：马上处理" in record["status_notes"]
@@ -143,7 +142,7 @@ def test_requests_filter_by_service_code_and_status(client: GeoReport, rt: Runti
     parking, _ = file_case(rt, category="parking", title="车位被占")
     withdrawn, _ = file_case(rt, category="parking", title="撤回的诉求")
     with rt.uow() as uow:
-        act_on_case(uow, rt.rules(), withdrawn.ref, "withdraw", RESIDENT, rt.now(), "已解决")
+        act_on(uow, rt.rules(), withdrawn.ref, "withdraw", RESIDENT, rt.now(), "已解决")
     by_code = as_list(client.get_service_requests(service_code="parking"))
     assert {r["service_request_id"] for r in by_code} == {parking.ref, withdrawn.ref}
     closed = as_list(client.get_service_requests(status="closed"))

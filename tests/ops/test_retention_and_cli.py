@@ -8,12 +8,11 @@ import pytest
 from sqlalchemy import select
 
 from caseflow.models import Case, CaseEvent, OutboxMessage
-from caseflow.services.actions import act_on_case
 from caseflow.services.cases import submit_case
 from caseflow.services.privacy import record_full_read
 from caseflow.services.retention import RetentionPolicy, apply_retention, retention_policy
 from caseflow.services.sweep import sweep
-from tests.factories import RESIDENT, build_tree, submission
+from tests.factories import RESIDENT, act_on, build_tree, submission
 
 
 @pytest.fixture
@@ -24,7 +23,7 @@ def closed_case(runtime, clock):
         uow.commit()
     for action in ("accept", "start", "resolve"):
         with runtime.uow() as uow:
-            act_on_case(uow, runtime.rules(), case.ref, action, users["butler"], runtime.now())
+            act_on(uow, runtime.rules(), case.ref, action, users["butler"], runtime.now())
     clock.advance(timedelta(days=8))
     assert sweep(runtime.uow, runtime.rules(), runtime.now()).auto_closed == 1
     return case, users

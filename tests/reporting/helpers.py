@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from caseflow.domain.errors import CaseflowError
-from caseflow.services.actions import act_on_case
 from caseflow.services.reporting.common import Report
 from caseflow.services.reporting.service import Request, run_report
-from tests.factories import RESIDENT
+from tests.factories import RESIDENT, act_on
 
 NOVEMBER = (date(2026, 11, 1), date(2026, 11, 30))
 STAFF = ("butler", "lotus-butler", "branch", "community", "street", "lead", "dispatcher")
@@ -32,7 +31,7 @@ def act_as_anyone(runtime, users: dict, ref: str, action: str, data: dict) -> bo
     for actor in [*(users[name] for name in STAFF), RESIDENT]:
         try:
             with runtime.uow() as uow:
-                act_on_case(uow, runtime.rules(), ref, action, actor, runtime.now(),
+                act_on(uow, runtime.rules(), ref, action, actor, runtime.now(),
                             note="测试", data=data)
             return True
         except CaseflowError:

@@ -55,7 +55,8 @@ def test_the_row_by_row_escalation_charges_as_the_set_based_one(runtime, clock):
     clock.set(_past(third, "accept"))
     with runtime.uow() as uow:
         case = uow.session.scalars(select(Case).where(Case.ref == third.ref)).one()
-        rowwise.overdue(uow.session, case, runtime.rules(), clock.now(), SweepReport())
+        rowwise.run_rowwise(uow.session, [case.id], rowwise.overdue, runtime.rules(),
+                            clock.now(), SweepReport())
         uow.commit()
     assert _charges(runtime) == sorted(LATE_AT_THE_OFFICE * 3)
     assert {_flags(runtime, c.ref) for c in (first, second, third)} == {

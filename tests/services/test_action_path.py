@@ -11,9 +11,9 @@ from sqlalchemy import event, func, select
 from caseflow.domain.errors import StaleVersion
 from caseflow.models import Case, CaseEvent, OutboxMessage
 from caseflow.services import actions, casework
-from caseflow.services.actions import act, act_on_case, apply_action
+from caseflow.services.actions import ActionCommand, act, perform
 from caseflow.services.cases import get_case, submit_case
-from tests.factories import RESIDENT, build_tree, submission
+from tests.factories import RESIDENT, act_on, build_tree, submission
 from tests.services.test_stateful import CaseLife
 
 
@@ -64,7 +64,7 @@ def submit(runtime):
 
 def act_as(runtime, ref, action, user, **kwargs):
     with runtime.uow() as uow:
-        return act_on_case(uow, runtime.rules(), ref, action, user, runtime.now(), **kwargs)
+        return act_on(uow, runtime.rules(), ref, action, user, runtime.now(), **kwargs)
 
 
 def test_advanced_deadlines_equal_recomputed_ones_through_a_case_life(
@@ -105,11 +105,11 @@ def test_a_case_held_by_the_session_is_acted_on_as_held_and_refreshed(runtime, u
     case = submit(runtime)
     with runtime.uow() as uow:
         held = get_case(uow.session, case.ref)
-        returned = apply_action(
-            uow, runtime.rules(), held.id, "return", users["butler"], runtime.now(),
-            note="不属于物业管辖",
+        returned = perform(
+            uow, runtime.rules(), ActionCommand(held.id, "return", users["butler"],
+                                                "不属于物业管辖"), runtime.now(),
         )
-        assert returned is held
+        assert returned.case_id == held.id and returned.version == held.version
         assert (held.version, held.layer, held.returned) == (2, "complex", True)
         assert held.unit.id == held.unit_id and held.unit.kind == "complex"
         uow.commit()  # nothing left to flush: the version moves once
@@ -123,8 +123,8 @@ def test_a_held_copy_older_than_the_row_loses_with_stale_version(runtime, users)
         held = get_case(first.session, case.ref)  # version 1, kept by this unit of work
         act_as(runtime, case.ref, "accept", users["butler2"])  # another request wins
         with pytest.raises(StaleVersion) as raised:
-            apply_action(first, runtime.rules(), held.id, "accept", users["butler"],
-                         runtime.now())
+            perform(first, runtime.rules(), ActionCommand(held.id, "accept", users["butler"]),
+                    runtime.now())
     assert raised.value.current_version == 2
     with runtime.uow() as uow:
         actions_seen = uow.session.scalars(
@@ -143,9 +143,11 @@ def test_an_action_is_one_select_one_update_and_its_inserts(runtime, users):
     event.listen(runtime.engine, "before_cursor_execute", listen)
     try:
         with runtime.uow() as uow:
-            done = act(uow, runtime.rules(), case.id, "accept", users["butler"], runtime.now())
+            done = act(uow, runtime.rules(), ActionCommand(case.id, "accept", users["butler"]),
+                       runtime.now())
         with runtime.uow() as uow:
-            act(uow, runtime.rules(), case.ref, "claim", users["butler2"], runtime.now())
+            act(uow, runtime.rules(), ActionCommand(case.ref, "claim", users["butler2"]),
+                runtime.now())
     finally:
         event.remove(runtime.engine, "before_cursor_execute", listen)
     assert seen == [

@@ -9,9 +9,8 @@ from sqlalchemy import func, select
 
 from caseflow.domain.errors import ActionNotAllowed, InvalidInput, PermissionDenied, StaleVersion
 from caseflow.models import Case, CaseEvent
-from caseflow.services.actions import act_on_case
 from caseflow.services.cases import get_case, submit_case
-from tests.factories import RESIDENT, build_tree, submission
+from tests.factories import RESIDENT, act_on, build_tree, submission
 
 
 @pytest.fixture
@@ -29,7 +28,7 @@ def submit(runtime, **overrides):
 
 def act(runtime, case_ref, action, user, note="", data=None, version=None):
     with runtime.uow() as uow:
-        return act_on_case(
+        return act_on(
             uow, runtime.rules(), case_ref, action, user, runtime.now(), note, data, version
         )
 

@@ -10,7 +10,6 @@ from sqlalchemy import select
 from caseflow.domain.errors import InvalidInput, PermissionDenied
 from caseflow.models import CaseEvent, Evaluation, FollowUpCall, Meeting, OutboxMessage, User
 from caseflow.services.accounts import viewer_named
-from caseflow.services.actions import act_on_case
 from caseflow.services.case_views import list_for
 from caseflow.services.cases import get_case, submit_case
 from caseflow.services.grid.follow_up import FollowUpAnswer, follow_ups_for, record_follow_up
@@ -20,7 +19,7 @@ from caseflow.services.grid.proxy import OnBehalf, proxy_of, submit_on_behalf
 from caseflow.services.grid.tasks import complete_task, tasks_of
 from caseflow.services.queries import CaseFilters, can_see
 from caseflow.services.sweep import sweep
-from tests.factories import RESIDENT, build_tree, submission
+from tests.factories import RESIDENT, act_on, build_tree, submission
 
 
 @pytest.fixture
@@ -48,7 +47,7 @@ def visible_refs(runtime, name):
 
 def act(runtime, ref, action, who, note="", data=None):
     with runtime.uow() as uow:
-        return act_on_case(uow, runtime.rules(), ref, action, who, runtime.now(), note, data)
+        return act_on(uow, runtime.rules(), ref, action, who, runtime.now(), note, data)
 
 
 def events(runtime, case_id):

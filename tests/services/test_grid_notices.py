@@ -10,7 +10,6 @@ import pytest
 from sqlalchemy import select
 
 from caseflow.models import PersonNotice, User
-from caseflow.services.actions import act_on_case
 from caseflow.services.cases import submit_case
 from caseflow.services.grid.memberships import add_membership
 from caseflow.services.grid.notices import fan_out, send_notices
@@ -19,7 +18,7 @@ from caseflow.services.reporting.common import Period
 from caseflow.services.runtime import Runtime
 from caseflow.services.units import get_unit
 from tests.conftest import RULES_DIR
-from tests.factories import RESIDENT, build_tree, submission
+from tests.factories import RESIDENT, act_on, build_tree, submission
 
 PEOPLE = """
 people:
@@ -152,7 +151,7 @@ def test_the_resident_is_told_in_plain_words_and_a_failing_provider_is_retried(
         fan_out(uow, rt.rules(), rt.now())
     for action in ("accept", "start", "resolve"):
         with rt.uow() as uow:
-            act_on_case(uow, rt.rules(), case.ref, action, grid["butler"], rt.now())
+            act_on(uow, rt.rules(), case.ref, action, grid["butler"], rt.now())
     with rt.uow() as uow:
         fan_out(uow, rt.rules(), rt.now())
     failing = FakeProvider(status=503)
@@ -170,9 +169,9 @@ def test_satisfaction_rates_are_shown_by_channel(people_runtime, grid):
         case = submit(rt)
         for action in ("accept", "start", "resolve"):
             with rt.uow() as uow:
-                act_on_case(uow, rt.rules(), case.ref, action, grid["butler"], rt.now())
+                act_on(uow, rt.rules(), case.ref, action, grid["butler"], rt.now())
         with rt.uow() as uow:
-            act_on_case(uow, rt.rules(), case.ref, "evaluate", RESIDENT, rt.now(),
+            act_on(uow, rt.rules(), case.ref, "evaluate", RESIDENT, rt.now(),
                         data={"satisfaction": satisfaction})
     with rt.uow() as uow:
         [resident] = satisfaction_by_channel(uow, None, Period.month_of(rt.now()))

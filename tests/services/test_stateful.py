@@ -17,12 +17,11 @@ from caseflow.domain.clock import FrozenClock
 from caseflow.domain.errors import CaseflowError
 from caseflow.domain.lifecycle import ACTIONS, STATES
 from caseflow.models import CaseEvent
-from caseflow.services.actions import act_on_case
 from caseflow.services.cases import get_case, submit_case
 from caseflow.services.runtime import Runtime
 from caseflow.services.sweep import sweep
 from tests.conftest import RULES_DIR, START
-from tests.factories import RESIDENT, STAFF, build_tree, submission
+from tests.factories import RESIDENT, STAFF, act_on, build_tree, submission
 
 DATA = {
     "record_decision": [{"outcome": o} for o in ("continue", "resolved", "escalate")],
@@ -80,7 +79,7 @@ class CaseLife(RuleBasedStateMachine):
         options = DATA.get(action, [{}])
         try:
             with self.runtime.uow() as uow:
-                act_on_case(
+                act_on(
                     uow,
                     self.runtime.rules(),
                     self.ref,

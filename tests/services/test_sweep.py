@@ -8,12 +8,11 @@ import pytest
 from sqlalchemy import select
 
 from caseflow.models import CaseEvent, OutboxMessage
-from caseflow.services.actions import act_on_case
 from caseflow.services.cases import get_case, submit_case
 from caseflow.services.outbox import payload_for
 from caseflow.services.sweep import sweep
 from caseflow.services.sweeping.notices import CASE_KEYS
-from tests.factories import RESIDENT, build_tree, submission
+from tests.factories import RESIDENT, act_on, build_tree, submission
 
 
 @pytest.fixture
@@ -92,7 +91,7 @@ def test_unevaluated_resolved_cases_close_automatically(runtime, users, clock):
     case = submit(runtime)
     for action in ("accept", "start", "resolve"):
         with runtime.uow() as uow:
-            act_on_case(uow, runtime.rules(), case.ref, action, users["butler"], runtime.now())
+            act_on(uow, runtime.rules(), case.ref, action, users["butler"], runtime.now())
     clock.advance(runtime.rules().settings.auto_close_after.as_timedelta() + timedelta(minutes=1))
     assert run(runtime).auto_closed == 1
     closed = reload(runtime, case.ref)
@@ -103,7 +102,7 @@ def test_unevaluated_resolved_cases_close_automatically(runtime, users, clock):
 def test_accepted_and_unaccepted_cases_climb_together_back_to_submitted(runtime, users, clock):
     waiting, taken = submit(runtime), submit(runtime)
     with runtime.uow() as uow:
-        act_on_case(uow, runtime.rules(), taken.ref, "accept", users["butler"], runtime.now())
+        act_on(uow, runtime.rules(), taken.ref, "accept", users["butler"], runtime.now())
     taken = reload(runtime, taken.ref)
     assert taken.state == "accepted"
     resolve_due = datetime.fromisoformat(taken.deadlines["resolve"]["due_at"])
@@ -120,9 +119,9 @@ def test_accepted_and_unaccepted_cases_climb_together_back_to_submitted(runtime,
 def test_held_cases_are_not_escalated(runtime, users, clock):
     case = submit(runtime)
     with runtime.uow() as uow:
-        act_on_case(uow, runtime.rules(), case.ref, "accept", users["butler"], runtime.now())
+        act_on(uow, runtime.rules(), case.ref, "accept", users["butler"], runtime.now())
     with runtime.uow() as uow:
-        act_on_case(
+        act_on(
             uow,
             runtime.rules(),
             case.ref,
@@ -152,10 +151,10 @@ def test_a_case_resolved_by_a_meeting_and_closed_is_left_alone(runtime, users, c
     steps = [("accept", {}), ("deliberate", {}), ("record_decision", {"outcome": "resolved"})]
     for action, data in steps:
         with runtime.uow() as uow:
-            act_on_case(uow, runtime.rules(), case.ref, action, users["butler"], runtime.now(),
+            act_on(uow, runtime.rules(), case.ref, action, users["butler"], runtime.now(),
                         note="圆桌议事会", data=data)
     with runtime.uow() as uow:
-        act_on_case(uow, runtime.rules(), case.ref, "evaluate", RESIDENT, runtime.now(),
+        act_on(uow, runtime.rules(), case.ref, "evaluate", RESIDENT, runtime.now(),
                     data={"satisfaction": "satisfied"})
     closed = reload(runtime, case.ref)
     assert closed.next_due_at is None and closed.next_warning_at is None

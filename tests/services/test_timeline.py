@@ -5,11 +5,10 @@ from __future__ import annotations
 import pytest
 
 from caseflow.domain.errors import NotFound, PermissionDenied
-from caseflow.services.actions import act_on_case
 from caseflow.services.cases import submit_case
 from caseflow.services.timeline import latest_timelines, timeline, tracked_case
 from caseflow.services.visibility import PUBLIC, Viewer, resident
-from tests.factories import RESIDENT, build_tree, submission
+from tests.factories import RESIDENT, act_on, build_tree, submission
 
 INTERNAL_NOTE, REPLY = "内部：业主情绪激动", "已约师傅明天上门"
 
@@ -26,7 +25,7 @@ def worked(runtime):
              ("comment", RESIDENT, "谢谢，明天我在家", None)]
     for action, who, note, visibility in steps:
         with runtime.uow() as uow:
-            act_on_case(uow, runtime.rules(), case.ref, action, who, runtime.now(), note,
+            act_on(uow, runtime.rules(), case.ref, action, who, runtime.now(), note,
                         visibility=visibility)
     return case.id, case.ref, token, users["butler"]
 

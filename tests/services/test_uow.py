@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from caseflow.models import Case, CaseEvent
-from caseflow.services.actions import act
+from caseflow.services.actions import ActionCommand, act
 from caseflow.services.cases import submit_case
 from tests.factories import RESIDENT, build_tree, submission
 
@@ -40,7 +40,8 @@ def _rename_by_sql_and_copy_an_event_in_the_session(uow, case):
 
 def test_an_action_needs_no_session(runtime, case):
     with runtime.uow() as uow:
-        act(uow, runtime.rules(), case.id, "comment", RESIDENT, runtime.now(), note="还在吗")
+        act(uow, runtime.rules(), ActionCommand(case.id, "comment", RESIDENT, "还在吗"),
+            runtime.now())
         assert uow.opened_session is None
     with runtime.uow() as uow:
         assert uow.session.get_one(Case, case.id).version == case.version + 1

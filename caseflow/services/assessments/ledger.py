@@ -18,8 +18,8 @@ from sqlalchemy import select
 from caseflow.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from caseflow.models import LedgerLine, MonthlyAccount, Unit, Vote
 from caseflow.services.attachments import SAFE_NAME
-from caseflow.services.photos import PhotoLimits, clean_photo
 from caseflow.services.deliberation.access import may_act_for_complex
+from caseflow.services.photos import PhotoLimits, clean_photo
 from caseflow.services.units import get_unit
 from caseflow.services.uow import UnitOfWork
 from caseflow.services.visibility import Viewer, shown_text

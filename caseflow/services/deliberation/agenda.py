@@ -22,7 +22,7 @@ from caseflow.models import AgendaItem, Case, Meeting, UnitClosure
 from caseflow.rules import RuleSet
 from caseflow.rules.joint import hard_case_rules, joint_section
 from caseflow.services import due
-from caseflow.services.actions import apply_action
+from caseflow.services.actions import ActionCommand, perform
 from caseflow.services.uow import UnitOfWork
 from caseflow.services.visibility import Viewer, shown_text
 
@@ -203,8 +203,8 @@ def decide_item(uow: UnitOfWork, rules: RuleSet, viewer: Viewer, now: datetime,
     elif choice.action:
         follow_up = {"action": choice.action}
         assert item.case is not None  # noqa: S101 (checked above)
-        apply_action(uow, rules, item.case.id, choice.action, viewer, now, note=text,
-                     event_facts={"meeting_id": meeting.id})
+        perform(uow, rules, ActionCommand(item.case.id, choice.action, viewer, text,
+                                          event_facts={"meeting_id": meeting.id}), now)
     else:
         follow_up = {}
     item.decision, item.follow_up = text, follow_up

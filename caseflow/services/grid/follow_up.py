@@ -20,7 +20,7 @@ from caseflow.domain.errors import InvalidInput, NotFound, PermissionDenied
 from caseflow.domain.policy import OWNER, Actor
 from caseflow.models import Case, FollowUpCall, UnitClosure
 from caseflow.rules import RuleSet
-from caseflow.services.actions import take_action
+from caseflow.services.actions import ActionCommand, perform
 from caseflow.services.uow import UnitOfWork
 from caseflow.services.visibility import Viewer, area_of, reporter_view, require_staff
 
@@ -97,8 +97,9 @@ def record_follow_up(uow: UnitOfWork, rules: RuleSet, answer: FollowUpAnswer,
         # The answer is the resident's; the caller is who recorded it.
         on_behalf = Actor(role="resident", relation=OWNER, user_id=viewer.id,
                           label=viewer.username)
-        take_action(uow, rules, case.id, "evaluate", on_behalf, now, answer.note,
-                    {"satisfaction": answer.outcome, "channel": "follow_up_call"})
+        perform(uow, rules, ActionCommand(
+            case.id, "evaluate", on_behalf, answer.note,
+            data={"satisfaction": answer.outcome, "channel": "follow_up_call"}), now)
     call.answered_at, call.caller_id, call.outcome = now, viewer.id, answer.outcome
     uow.commit()
     uow.session.refresh(case)

@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from caseflow.app import runtime_of
 from caseflow.models import User
-from caseflow.services.actions import act_on_case
 from caseflow.services.units import get_unit
 from tests.admin.conftest import csrf, login, new_case, post, text
+from tests.factories import act_on
 from tests.meetings.helpers import BALLOT_CSV
 
 
@@ -41,7 +41,7 @@ def working_case(app) -> str:
         butler = uow.session.scalar(select(User).where(User.username == "butler"))
     for action in ("accept", "start"):
         with runtime.uow() as uow:
-            act_on_case(uow, runtime.rules(), ref, action, butler, runtime.now())
+            act_on(uow, runtime.rules(), ref, action, butler, runtime.now())
     return ref
 
 
