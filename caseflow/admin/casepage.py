@@ -81,7 +81,7 @@ def refused(error: CaseflowError) -> tuple[str, int]:
     """A refused action: the case as it is now, the reason, and the note the user typed."""
     if request.endpoint != "admin_case.act" or isinstance(error, NotFound):
         return caseflow_page(error)
-    return render_case(request.view_args["ref"], error.status, problem=explain(error),
+    return render_case((request.view_args or {})["ref"], error.status, problem=explain(error),
                        problem_code=error.code, kept_action=request.form.get("action"),
                        kept_note=request.form.get("note", ""),
                        kept_visibility=request.form.get("visibility", ""))

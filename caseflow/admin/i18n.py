@@ -7,11 +7,12 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Flask, Response, redirect, request, session
+from flask import Blueprint, Flask, redirect, request, session
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from werkzeug.wrappers import Response
 
 from caseflow.admin import labels
 from caseflow.admin.nav import entries_for

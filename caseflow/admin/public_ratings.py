@@ -4,7 +4,7 @@ rating form, and the 双晒 accounts."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from flask import Blueprint, Flask, render_template, request
@@ -27,7 +27,9 @@ def register(app: Flask) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(accountability.bp)
     app.register_blueprint(rating_form.bp)
-    for name, value in {"stars_text": stars_text, "percent": percent, "named": named}.items():
+    filters: dict[str, Callable[..., Any]] = {"stars_text": stars_text, "percent": percent,
+                                              "named": named}
+    for name, value in filters.items():
         app.add_template_filter(value, name)
     entries = (
         NavEntry("public_ratings.ratings", _l("Property ratings"), public=True),

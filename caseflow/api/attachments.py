@@ -55,6 +55,7 @@ def upload(form: dict[str, Any], files: dict[str, Any], key: str) -> dict[str, A
     """Attach a JPEG, PNG, HEIC or WebP photo taken before or after the work: read by its
     content, re-encoded without its metadata (location, device), with a thumbnail."""
     rt, upload_file, user = runtime(), files["file"], current_user()
+    assert user is not None  # noqa: S101 (requires() refused anonymous callers)
     data = upload_file.read(current_app.config["ATTACHMENT_MAX_BYTES"] + 1)
     with rt.uow() as uow:
         case = queries.visible_case(uow, user, key)

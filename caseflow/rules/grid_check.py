@@ -74,7 +74,7 @@ def _section(fc: FileCheck, data: LDict, key: str, allowed: tuple[str, ...]) -> 
 def check_grid(grid: Any, notifications: Any, issues: list[RuleIssue]) -> GridSettings:
     """The settings of both files, adding an issue (with its line) for each problem."""
     values: dict[str, Any] = {}
-    if isinstance(grid, dict):
+    if isinstance(grid, LDict):
         fc = FileCheck("grid.yaml", issues)
         fc.keys(grid, ("auto_assign", "follow_up", "reminders"), (), "grid.yaml")
         assign = _section(fc, grid, "auto_assign", ("mode",))
@@ -96,7 +96,7 @@ def check_grid(grid: Any, notifications: Any, issues: list[RuleIssue]) -> GridSe
                              ("review_warning_before", "task_warning_before"))
         for key in ("review_warning_before", "task_warning_before"):
             values[key] = _duration(fc, reminders, key, getattr(GridSettings, key))
-    if isinstance(notifications, dict) and notifications.get("people") is not None:
+    if isinstance(notifications, LDict) and notifications.get("people") is not None:
         _check_people(FileCheck("notifications.yaml", issues), notifications, values)
     return GridSettings(**values)
 

@@ -256,7 +256,7 @@ def spin_out_case(uow: UnitOfWork, rules: RuleSet, viewer: Viewer, now: datetime
     if opinion.case_id is not None:
         raise Conflict("this opinion already has a case")
     if case_ref.strip():
-        case = visible_case(uow, who, case_ref.strip())  # type: ignore[arg-type]
+        case = visible_case(uow, who, case_ref.strip())
     else:
         case = _register(uow, rules, who, now, opinion, campaign, category)
     opinion.case_id = case.id
@@ -319,7 +319,7 @@ def _counts(uow: UnitOfWork, campaign: Campaign) -> dict[str, Any]:
     for topic, channel, complex_id, linked, n in rows:
         by_topic[topic] += n
         by_channel.setdefault(topic, dict.fromkeys(CHANNELS, 0))[channel] += n
-        by_complex[names.get(complex_id, "—")] += n
+        by_complex[names.get(complex_id, "—") if complex_id is not None else "—"] += n
         cases += n if linked else 0
     return {"total": sum(by_topic.values()), "by_topic": dict(by_topic.most_common()),
             "by_channel": by_channel, "by_complex": dict(by_complex.most_common()),

@@ -78,9 +78,11 @@ def _owners(runtime: Runtime, placed: list[tuple[str, dict[str, Any]]], year: in
         for code, unit in placed:
             if unit.get("owners") is False:
                 continue
-            company = uow.session.scalar(
+            office = uow.session.scalars(
                 select(Unit).where(Unit.parent_id == get_unit(uow.session, code).id,
-                                   Unit.kind == "property_office")).property_company.code
+                                   Unit.kind == "property_office")).one()
+            assert office.property_company is not None  # noqa: S101 (the demo's units)
+            company = office.property_company.code
             for shift in (-2, 0, 2):
                 mark = min(100, unit["score"] + shift)
                 add_owner_evaluation(uow, settings, company, year, dict.fromkeys(aspects, mark),
@@ -149,7 +151,7 @@ def _rating_round(runtime: Runtime, keeper: Viewer, code: str, plan: dict[str, A
         scores = {a: 80 + (number + i) % 5 * 4 for i, a in enumerate(aspects)}
         with runtime.uow() as uow:
             rounds.submit_rating(uow, settings, household_code, scores, runtime.now())
-    return plan["answers"]
+    return int(plan["answers"])
 
 
 def _accounts(runtime: Runtime, accounts: dict[str, Any]) -> int:

@@ -63,7 +63,7 @@ class CaseFilters:
     settled_at: tuple[str, ...] = ()
 
 
-def _subtree(unit_ids: int | tuple[int, ...]) -> Select[tuple[int]]:
+def _subtree(unit_ids: int | tuple[int, ...]) -> Select[int]:
     units = (unit_ids,) if isinstance(unit_ids, int) else unit_ids
     if len(units) == 1:
         return select(UnitClosure.descendant_id).where(UnitClosure.ancestor_id == units[0])

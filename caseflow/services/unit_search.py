@@ -39,16 +39,18 @@ def _like(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def _root(uow: UnitOfWork, viewer: Any, under: str | None) -> int | None:
-    """The unit to search below: the viewer's area, or the unit `under` when it lies in it."""
+def _root(uow: UnitOfWork, viewer: Any, under: str | None) -> tuple[int, ...] | None:
+    """The units to search below: the viewer's area (one unit per membership), or the unit
+    `under` when it lies in it; None: everywhere."""
     area = area_of(viewer)
     if not under:
         return area
     wanted = get_unit(uow.session, under).id
     if area is not None and uow.session.scalar(select(UnitClosure.depth).where(
-            UnitClosure.ancestor_id == area, UnitClosure.descendant_id == wanted)) is None:
+            UnitClosure.ancestor_id.in_(area), UnitClosure.descendant_id == wanted)
+            .limit(1)) is None:
         raise PermissionDenied("that unit lies outside your jurisdiction")
-    return wanted
+    return (wanted,)
 
 
 def find_units(uow: UnitOfWork, viewer: Any, text: str = "", limit: int = LIMIT,
@@ -61,7 +63,7 @@ def find_units(uow: UnitOfWork, viewer: Any, text: str = "", limit: int = LIMIT,
              .join(UnitClosure, UnitClosure.descendant_id == Unit.id)
              .group_by(Unit.id, Unit.code, Unit.name, Unit.kind))
     if area is not None:
-        inside = select(UnitClosure.descendant_id).where(UnitClosure.ancestor_id == area)
+        inside = select(UnitClosure.descendant_id).where(UnitClosure.ancestor_id.in_(area))
         query = query.where(Unit.id.in_(inside))
     words = text.strip()
     if words:
@@ -76,7 +78,7 @@ def find_units(uow: UnitOfWork, viewer: Any, text: str = "", limit: int = LIMIT,
     return [FoundUnit(row.code, row.name, row.kind, paths.get(row.id, "")) for row in rows]
 
 
-def _paths(uow: UnitOfWork, ids: list[int], area: int | None) -> dict[int, str]:
+def _paths(uow: UnitOfWork, ids: list[int], area: tuple[int, ...] | None) -> dict[int, str]:
     """The names of each unit's ancestors (itself left out), top first, for telling apart
     units of the same name; above the viewer's area only the area's own name is kept."""
     if not ids:
@@ -89,7 +91,7 @@ def _paths(uow: UnitOfWork, ids: list[int], area: int | None) -> dict[int, str]:
     hidden = set()
     if area is not None:
         hidden = set(uow.session.scalars(
-            select(UnitClosure.ancestor_id).where(UnitClosure.descendant_id == area,
+            select(UnitClosure.ancestor_id).where(UnitClosure.descendant_id.in_(area),
                                                   UnitClosure.depth > 0)))
     found: dict[int, list[str]] = {}
     for unit_id, name, ancestor in uow.session.execute(query):

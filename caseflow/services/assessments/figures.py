@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, aliased
@@ -68,7 +69,7 @@ def assessed_units(session: Session, area_id: int) -> list[AssessedUnit]:
 
 
 def _case_counts(session: Session, period: Period, now: datetime, area_id: int,
-                 complex_ids: list[int]) -> dict[int, dict]:
+                 complex_ids: list[int]) -> dict[int, dict[str, Any]]:
     """The rate counts of the period's cases placed in each complex (or below it)."""
     source = cohort_source(session, period, now, area_id, grain=None)
     query = (

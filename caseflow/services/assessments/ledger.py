@@ -239,7 +239,7 @@ def totals_of(lines: list[LedgerLine], settings: Mapping[str, Any],
     pay = (settings.get("accounts") or {}).get("remuneration") or {}
     if ratio is not None and pay:
         base = sum(by["income"].get(c, 0) for c in pay.get("base") or ())
-        paid = by["expense"].get(pay.get("category"), 0)
+        paid = by["expense"].get(str(pay.get("category")), 0)
         totals["remuneration"] = {
             "agreed_ratio": ratio, "base": yuan(base),
             "agreed": yuan(round(base * ratio)), "paid": yuan(paid),

@@ -16,7 +16,7 @@ from caseflow.domain.durations import parse_duration
 from caseflow.domain.policy import Actor
 from caseflow.models import Meeting, Unit, User
 from caseflow.services.accounts import viewer_named
-from caseflow.services.actions import act
+from caseflow.services.actions import ActionCommand, act
 from caseflow.services.cases import submit_case
 from caseflow.services.grid.households import NewHousehold, add_household
 from caseflow.services.grid.memberships import add_membership
@@ -71,10 +71,10 @@ def _deferred(runtime: Runtime, story: dict[str, Any]) -> None:
     butler, lead = story["by"]
     review = now + parse_duration(story["review_in"]).as_timedelta()
     with runtime.uow() as uow:
-        act(uow, rules, case.ref, "accept", viewer_named(uow, butler), now)
+        act(uow, rules, ActionCommand(case.ref, "accept", viewer_named(uow, butler)), now)
     with runtime.uow() as uow:
-        act(uow, rules, case.ref, "defer", viewer_named(uow, lead), now, story["note"],
-            {"review_on": review.isoformat()})
+        act(uow, rules, ActionCommand(case.ref, "defer", viewer_named(uow, lead), story["note"],
+                                      data={"review_on": review.isoformat()}), now)
 
 
 def _meeting(runtime: Runtime, story: dict[str, Any]) -> None:

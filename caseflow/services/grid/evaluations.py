@@ -27,6 +27,6 @@ def record_evaluation(step: Any, level: str) -> None:
         if channel not in CHANNELS:
             raise InvalidInput("data.channel", f"must be one of {', '.join(CHANNELS)}")
     step.event_data["channel"] = channel
-    step.uow.connection().execute(insert(Evaluation.__table__).values(
+    step.uow.connection().execute(insert(Evaluation).values(
         case_id=step.case.id, at=step.now, satisfaction=level, channel=channel,
         recorded_by_id=step.actor.user_id))

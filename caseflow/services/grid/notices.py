@@ -149,7 +149,7 @@ def fan_out(uow: UnitOfWork, rules: RuleSet, now: datetime, limit: int = 500) ->
             if (person.audience, person.address) in seen:
                 continue
             seen.add((person.audience, person.address))
-            conn.execute(insert(PersonNotice.__table__).values(
+            conn.execute(insert(PersonNotice).values(
                 message_id=message.id, audience=person.audience, user_id=person.user_id,
                 unit_id=person.unit_id, address=person.address, text=_text(message, person),
                 urgent=urgent, status="pending", attempts=0, send_after=send_after,
