@@ -10,12 +10,15 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, Flask, Response, redirect, request, session
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from caseflow.admin import labels
 from caseflow.admin.nav import entries_for
 from caseflow.admin.runtime import runtime
+from caseflow.domain.durations import parse_duration
 
 LOCALES = ("zh", "en")
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -83,6 +86,35 @@ def time_left(delta: timedelta) -> str:
     return _("overdue by %(time)s", time=text) if late else _("%(time)s left", time=text)
 
 
+# The units an extension can be asked in (the duration parser's words), as users read them.
+DURATION_UNITS: dict[str, Any] = {
+    "working days": _l("working days"), "working hours": _l("working hours"),
+    "days": _l("days"), "hours": _l("hours"), "minutes": _l("minutes"),
+}
+
+
+def duration_text(value: Any) -> str:
+    """A rules duration ("2 working days", "30m", "3d") in the reader's language."""
+    try:
+        duration = parse_duration(str(value).strip())
+    except (ValueError, TypeError):
+        return str(value)
+    n, unit = duration.amount, duration.unit
+    if duration.working:
+        if unit == "days":
+            return ngettext("%(num)d working day", "%(num)d working days", n)
+        if unit == "hours":
+            return ngettext("%(num)d working hour", "%(num)d working hours", n)
+        return ngettext("%(num)d working minute", "%(num)d working minutes", n)
+    if unit == "days":
+        return ngettext("%(num)d day", "%(num)d days", n)
+    if unit == "hours":
+        return ngettext("%(num)d hour", "%(num)d hours", n)
+    if unit == "minutes":
+        return ngettext("%(num)d minute", "%(num)d minutes", n)
+    return ngettext("%(num)d second", "%(num)d seconds", n)
+
+
 def _template_helpers() -> dict[str, Any]:
     locale = str(get_locale() or "zh")
 
@@ -117,6 +149,7 @@ def _template_helpers() -> dict[str, Any]:
         "clock_name": lambda code: labels.label(labels.CLOCKS, code),
         "satisfaction_name": lambda code: labels.label(labels.SATISFACTION, code),
         "outcome_name": lambda code: labels.label(labels.OUTCOMES, code),
+        "duration_unit_name": lambda code: labels.label(DURATION_UNITS, code),
     }
 
 
@@ -125,3 +158,4 @@ def init_app(app: Flask) -> None:
     app.context_processor(_template_helpers)
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(time_left, "time_left")
+    app.add_template_filter(duration_text, "duration")

@@ -39,6 +39,7 @@ ACTIONS: dict[str, Any] = {
     "defer": _l("Defer"),
     "withdraw": _l("Withdraw"),
     "merge": _l("Merge"),
+    "unlink_duplicate": _l("Not a duplicate"),
     "reject": _l("Reject"),
     "close": _l("Close"),
     "reopen": _l("Reopen"),

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from caseflow.domain.due import clock_due_status
 from caseflow.domain.due import due_status as case_due_status
 from caseflow.domain.lifecycle import IRREVERSIBLE_ACTIONS
-from caseflow.models import Unit, User
+from caseflow.models import Case, Unit, User
 from caseflow.rules import RuleSet
 from caseflow.services.actions import actions_for, actor_for
 from caseflow.services.calendars import clock_labels
@@ -49,6 +49,16 @@ class Colleague:
     display_name: str
 
 
+@dataclass(frozen=True)
+class LikelyDuplicate:
+    """The earlier case a new one probably repeats (flagged at submission)."""
+
+    ref: str
+    title: str
+    state: str
+    submitted_at: datetime
+
+
 @dataclass
 class CaseView:
     """Everything the case page renders."""
@@ -65,6 +75,7 @@ class CaseView:
     assignee: str
     # The calendar each clock follows, by clock name ("" default, None wall-clock time).
     calendars: dict[str, str | None] = field(default_factory=dict)
+    duplicate_of: LikelyDuplicate | None = None
 
 
 def _when(raw: str | None) -> datetime | None:
@@ -105,6 +116,8 @@ def case_page(uow: UnitOfWork, rules: RuleSet, viewer: Viewer, key: str | int, n
                                     .order_by(User.username))
     ]
     assignee = session.get(User, case.assignee_id) if case.assignee_id else None
+    if case.duplicate_of_id is None:  # nothing to unlink: not offered
+        actions = [a for a in actions if a != "unlink_duplicate"]
     return CaseView(
         case=shown_case(case, viewer),
         path=unit_path(session, case.unit_id),
@@ -118,4 +131,15 @@ def case_page(uow: UnitOfWork, rules: RuleSet, viewer: Viewer, key: str | int, n
         colleagues=colleagues,
         assignee=assignee.display_name if assignee else "",
         calendars=clock_labels(rules, case.clocks),
+        duplicate_of=_likely_duplicate(uow, case.duplicate_of_id, viewer),
     )
+
+
+def _likely_duplicate(uow: UnitOfWork, case_id: int | None, viewer: Viewer
+                      ) -> LikelyDuplicate | None:
+    """The earlier case, its free text masked as the viewer reads it (same place, same area)."""
+    other = uow.session.get(Case, case_id) if case_id is not None else None
+    if other is None:
+        return None
+    shown = shown_case(other, viewer)
+    return LikelyDuplicate(other.ref, shown.title, other.state, other.submitted_at)

@@ -1,4 +1,4 @@
-"""Acting on a case from its page: the allowed forms, confirmation, and conflicts."""
+"""Acting on a case from its page: the composer, confirmation, conflicts and duplicates."""
 
 from __future__ import annotations
 
@@ -35,15 +35,39 @@ def test_a_caseworker_accepts_and_resolves_a_case(app, client):
     assert "已调整提示音" in text(client.get(page))
 
 
-def test_an_irreversible_action_needs_the_confirmation_and_keeps_the_note(app, client):
+def test_an_irreversible_action_asks_for_confirmation_and_keeps_the_note(app, client):
     ref, _token = new_case(app)
     login(client, "butler")
     page = f"/cases/{ref}"
-    response = post(client, f"{page}/act",
-                    {"action": "return", "version": "1", "note": "不属于物业职责"}, page)
-    assert response.status_code == 422
-    assert "我确认" in text(response) and "不属于物业职责</textarea>" in text(response)
+    asked = post(client, f"{page}/act",
+                 {"action": "return", "version": "1", "note": "不属于物业职责"}, page)
+    assert asked.status_code == 200
+    body = text(asked)
+    assert 'id="confirm-step"' in body and "确认：退单" in body
+    assert "不属于物业职责</textarea>" in body and 'value="return" data-label="退单" checked' in body
     assert _state(app, ref) == "submitted"
+    done = post(client, f"{page}/act", {"action": "return", "version": "1", "confirm": "yes",
+                                        "note": "不属于物业职责"}, page)
+    assert done.status_code == 302
+    with runtime_of(app).uow() as uow:
+        assert get_case(uow.session, ref).returned
+
+
+def test_the_composer_has_one_note_box_and_each_actions_fields(app, client):
+    ref, _token = new_case(app)
+    login(client, "butler")
+    body = text(client.get(f"/cases/{ref}"))
+    assert body.count("<textarea") == 1 and body.count('id="act-form"') == 1
+    assert 'name="seen"' in body and "composer.js" in body
+
+
+def test_an_action_with_no_choice_is_explained_and_the_note_kept(app, client):
+    ref, _token = new_case(app)
+    login(client, "butler")
+    page = f"/cases/{ref}"
+    response = post(client, f"{page}/act", {"version": "1", "note": "先记一笔"}, page)
+    assert response.status_code == 422
+    assert "请选择一项操作" in text(response) and "先记一笔</textarea>" in text(response)
 
 
 def test_someone_elses_change_is_reported_plainly_and_the_note_is_kept(app, client):
@@ -56,12 +80,17 @@ def test_someone_elses_change_is_reported_plainly_and_the_note_is_kept(app, clie
     with runtime.uow() as uow:  # meanwhile a colleague accepts it
         act_on_case(uow, runtime.rules(), ref, "accept", find_user(uow.session, "butler2"),
                     runtime.now())
-    response = post(client, f"{page}/act",
-                    {"action": "comment", "version": "1", "note": "已电话联系业主"}, page)
+    response = post(client, f"{page}/act", {"action": "comment", "version": "1", "seen": "1",
+                                            "visibility": "public", "note": "已电话联系业主"},
+                    page)
     assert response.status_code == 409
     body = text(response)
     assert "此诉求已被他人更新" in body and "已签收" in body
     assert "已电话联系业主</textarea>" in body
+    assert 'value="comment" data-label="备注" checked' in body
+    assert 'value="public" checked' in body
+    changed = body.split('id="changed-since"')[1].split("</ul>")[0]
+    assert "签收" in changed and "待签收 → 已签收" in changed
 
 
 def test_a_missing_note_is_explained_on_the_case_page(app, client):
