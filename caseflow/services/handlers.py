@@ -263,6 +263,7 @@ def _unlink_duplicate(step: Step) -> None:
     lifecycle.fire(step.case, "unlink_duplicate")
     step.event_data["duplicate_of_id"] = step.case.duplicate_of_id
     step.case.duplicate_of_id = None
+    step.case.tags = [tag for tag in step.case.tags or [] if tag != "possible_duplicate"]
 
 
 def _claim(step: Step) -> None:

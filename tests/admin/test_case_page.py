@@ -111,3 +111,36 @@ def test_layer_and_category_names_follow_the_language(app, client):
     layer, category = rules.layers[0], rules.categories["noise"]
     assert layer.name_zh in chinese and category.name_zh in chinese and "待签收" in chinese
     assert layer.name_en in english and category.name_en in english and "Submitted" in english
+
+
+def test_a_likely_duplicate_is_shown_and_can_be_unlinked(app, client):
+    first, _token = new_case(app)
+    second, _token = new_case(app)  # same place and category within the duplicate window
+    login(client, "butler")
+    page = f"/cases/{second}"
+    body = text(client.get(page))
+    assert 'id="duplicate"' in body and f'href="/cases/{first}"' in body
+    assert 'id="unlink-duplicate"' in body
+    assert "unlink_duplicate" not in text(client.get(f"/cases/{first}"))  # nothing to unlink
+    inbox = text(client.get("/inbox"))
+    assert inbox.count('class="badge duplicate"') == 1
+    done = post(client, f"{page}/act", {"action": "unlink_duplicate", "version": "1"}, page)
+    assert done.status_code == 302
+    with runtime_of(app).uow() as uow:
+        case = get_case(uow.session, second)
+        assert case.duplicate_of_id is None and "possible_duplicate" not in case.tags
+    after = text(client.get(page))
+    assert 'id="duplicate"' not in after and "不是重复" in after  # the event in the timeline
+
+
+def test_a_likely_duplicate_offers_the_merge_through_the_confirmation(app, client):
+    first, _token = new_case(app)
+    second, _token = new_case(app)
+    login(client, "admin")
+    page = f"/cases/{second}"
+    asked = post(client, f"{page}/act", {"action": "merge", "version": "1", "into": first}, page)
+    assert asked.status_code == 200 and 'id="confirm-step"' in text(asked)
+    assert f'name="into" value="{first}"' in text(asked)
+    post(client, f"{page}/act", {"action": "merge", "version": "1", "into": first,
+                                 "confirm": "yes"}, page)
+    assert _state(app, second) == "merged"
