@@ -27,8 +27,8 @@ bp = Blueprint("admin_case", __name__)
 # The fields each action reads from the composer, beside the note and its visibility.
 ACTION_FIELDS: dict[str, tuple[str, ...]] = {
     "record_decision": ("outcome",), "evaluate": ("satisfaction",), "reroute": ("unit",),
-    "request_extension": ("extra_amount", "extra_unit"), "reassign": ("assignee",), "merge": ("into",),
-    "defer": ("review_on",),
+    "request_extension": ("extra_amount", "extra_unit"), "reassign": ("assignee",),
+    "merge": ("into",), "defer": ("review_on",),
 }
 
 

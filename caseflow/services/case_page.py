@@ -124,7 +124,7 @@ def case_page(uow: UnitOfWork, rules: RuleSet, viewer: Viewer, key: str | int, n
         place_path=unit_path(session, case.place_unit_id),
         clocks=clock_views(case.deadlines, now),
         due=due_status(case, now),
-        events=timeline(uow, case.id, viewer),
+        events=timeline(uow, case.id, viewer, fold=True),
         # The comment box comes last, after the actions that move the case.
         actions=[a for a in actions if a != "comment"] + ["comment"] * ("comment" in actions),
         irreversible=IRREVERSIBLE_ACTIONS,

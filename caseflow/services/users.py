@@ -19,6 +19,9 @@ from caseflow.services.uow import UnitOfWork
 # The default roles of DESIGN.md (rules/roles.yaml grants their actions).
 ROLES = ("admin", "dispatcher", "unit_lead", "caseworker", "leader", "owners_committee",
          "resident")
+# What a new account gets unless someone chooses more: reading its area's figures (personal
+# data masked) and commenting. Never admin by default.
+LEAST_ROLE = "leader"
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PASSWORD = 8
 

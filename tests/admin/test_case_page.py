@@ -44,7 +44,8 @@ def test_an_irreversible_action_asks_for_confirmation_and_keeps_the_note(app, cl
     assert asked.status_code == 200
     body = text(asked)
     assert 'id="confirm-step"' in body and "确认：退单" in body
-    assert "不属于物业职责</textarea>" in body and 'value="return" data-label="退单" checked' in body
+    assert "不属于物业职责</textarea>" in body
+    assert 'value="return" data-label="退单" checked' in body
     assert _state(app, ref) == "submitted"
     done = post(client, f"{page}/act", {"action": "return", "version": "1", "confirm": "yes",
                                         "note": "不属于物业职责"}, page)
