@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from caseflow.app import runtime_of
@@ -100,4 +101,7 @@ def test_no_page_carries_inline_script_or_style(app, client):
     login(client, "admin")
     for path in ("/inbox", f"/cases/{ref}", "/admin/rules/", "/admin/rules/dry-run", "/report"):
         page = text(client.get(path))
-        assert "<script" not in page and "style=" not in page and "<style" not in page
+        # Scripts come from /static only (the case page's composer.js), never inline.
+        scripts = re.findall(r"<script[^>]*>", page)
+        assert all(re.search(r'src="/static/[\w.-]+\.js"', tag) for tag in scripts), scripts
+        assert "style=" not in page and "<style" not in page
