@@ -71,3 +71,30 @@ def test_a_new_user_on_the_users_page_gets_the_least_role(app, client):
 
     with runtime_of(app).uow() as uow:
         assert find_user(uow.session, "zhao").role == "leader"
+
+
+def test_plain_http_errors_are_pages_in_the_readers_language(app, client):
+    missing = client.get("/no-such-page")
+    assert missing.status_code == 404 and "未找到" in text(missing)
+    wrong = client.get("/cases/CF-1/act")  # POST only
+    assert wrong.status_code == 405 and "Method Not Allowed" not in text(wrong)
+    assert "不能这样使用" in text(wrong)
+    client.set_cookie("caseflow_lang", "en")
+    assert "cannot be used this way" in text(client.get("/cases/CF-1/act"))
+
+
+def test_an_unexpected_error_is_a_translated_page_outside_tests(database_url, clock):
+    from caseflow.app import create_app
+    from tests.conftest import RULES_DIR
+
+    app = create_app({"DATABASE_URL": database_url, "CLOCK": clock, "RULES_DIR": str(RULES_DIR),
+                      "SECRET_KEY": "x"})
+
+    @app.get("/explode")
+    def explode():  # a stand-in for a bug
+        raise RuntimeError("secret internals")
+
+    response = app.test_client().get("/explode")
+    assert response.status_code == 500
+    assert "secret" not in text(response) and "已记录" in text(response)
+    runtime_of(app).engine.dispose()
