@@ -145,6 +145,7 @@ def explain(error: CaseflowError) -> str:
     """The error in the reader's language, as one sentence."""
     # Imported here: the admin package imports this module (its pages raise), and the CLI
     # imports this module without wanting every page loaded.
+    from caseflow.admin.error_texts import translated
     from caseflow.admin.labels import ACTIONS, FIELDS, STATES, label
 
     if isinstance(error, StaleVersion):
@@ -164,10 +165,10 @@ def explain(error: CaseflowError) -> str:
                  field=label(FIELDS, error.field))
     if isinstance(error, InvalidInput):
         return _("Please check “%(field)s”: %(message)s", field=label(FIELDS, error.field),
-                 message=error.reason)
+                 message=translated(error.reason))
     if isinstance(error, RulesInvalid):
         return _("The rules are not valid.")
-    return error.message
+    return translated(error.message)
 
 
 def caseflow_page(error: CaseflowError) -> tuple[str, int]:
