@@ -114,6 +114,17 @@ def duration_text(value: Any) -> str:
     return ngettext("%(num)d second", "%(num)d seconds", n)
 
 
+def threshold_rule(check: dict[str, Any]) -> str:
+    """A vote threshold as owners read it: "≥ 2/3 of 3000.00 m²" / "≥ 3000.00 m² 的 2/3"."""
+    operator = "≥" if check.get("inclusive") else ">"
+    if str(check.get("name", "")).endswith("_area"):
+        basis = _("%(area)s m²", area=check.get("basis"))
+    else:
+        basis = _("%(n)s owners", n=check.get("basis"))
+    return _("%(operator)s %(share)s of %(basis)s", operator=operator,
+             share=check.get("share"), basis=basis)
+
+
 def _template_helpers() -> dict[str, Any]:
     locale = str(get_locale() or "zh")
 
@@ -130,6 +141,13 @@ def _template_helpers() -> dict[str, Any]:
     def category_name(code: str | None) -> str:
         category = runtime().rules().categories.get(code or "")
         return named(category) if category else (code or "")
+
+    def meeting_kind_name(code: str | None) -> str:
+        kinds = runtime().rules().meetings.get("kinds") or {}
+        kind = kinds.get(code or "") if isinstance(kinds, dict) else None
+        if not isinstance(kind, dict):
+            return code or ""
+        return kind.get("name_en" if locale == "en" else "name_zh") or code or ""
 
     return {
         "layer_name": layer_name,
@@ -149,6 +167,12 @@ def _template_helpers() -> dict[str, Any]:
         "satisfaction_name": lambda code: labels.label(labels.SATISFACTION, code),
         "outcome_name": lambda code: labels.label(labels.OUTCOMES, code),
         "duration_unit_name": lambda code: labels.label(DURATION_UNITS, code),
+        "choice_name": lambda code: labels.label(labels.VOTE_CHOICES, code),
+        "ballot_channel_name": lambda code: labels.label(labels.BALLOT_CHANNELS, code),
+        "meeting_status_name": lambda code: labels.label(labels.MEETING_STATUSES, code),
+        "check_name": lambda code: labels.label(labels.VOTE_CHECKS, code),
+        "meeting_kind_name": meeting_kind_name,
+        "threshold_rule": threshold_rule,
     }
 
 

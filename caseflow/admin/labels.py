@@ -150,6 +150,26 @@ FIELDS: dict[str, Any] = {
 }
 
 
+# The notice board and the vote pages: choices, ballot channels, statuses and thresholds.
+VOTE_CHOICES: dict[str, Any] = {
+    "for": _l("For"), "against": _l("Against"), "abstain": _l("Abstain"),
+}
+BALLOT_CHANNELS: dict[str, Any] = {
+    "in_person": _l("In person"), "written": _l("In writing"), "proxy": _l("By proxy"),
+    "online": _l("Online"),
+}
+MEETING_STATUSES: dict[str, Any] = {
+    "planned": _l("Planned"), "held": _l("Held"), "decided": _l("Decided"),
+    "open": _l("Open for voting"), "closed": _l("Voting closed"),
+}
+VOTE_CHECKS: dict[str, Any] = {
+    "participation_area": _l("Floor area of the owners who voted"),
+    "participation_owners": _l("Owners who voted"),
+    "approval_area": _l("Floor area voting for"),
+    "approval_owners": _l("Owners voting for"),
+}
+
+
 def label(table: dict[str, Any], code: str | None) -> str:
     """The translated name of a code, or the code itself when the table does not know it."""
     if code is None:
