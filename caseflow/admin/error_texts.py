@@ -11,7 +11,8 @@ tests/admin/test_untranslated.py fails when a service raises one.
 from __future__ import annotations
 
 import re
-from functools import cache
+from collections.abc import Callable, Iterable
+from functools import cached_property
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -145,6 +146,7 @@ MESSAGES: tuple[Any, ...] = (
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 # Values named like this are codes of the engine: shown by their names.
 _CODES = {"action": ACTIONS, "state": STATES, "role": ROLES}
+Value = Callable[[str, str], str]
 
 
 def _pattern(msgid: str) -> re.Pattern[str]:
@@ -157,25 +159,36 @@ def _pattern(msgid: str) -> re.Pattern[str]:
     return re.compile("".join(parts), re.DOTALL)
 
 
-@cache
-def _patterns() -> tuple[tuple[re.Pattern[str], Any], ...]:
-    # Longer fixed text first, so "must be at most %(limit)s characters" wins over
-    # "must be at most %(limit)s".
-    entries = [(_pattern(m._args[0]), m) for m in MESSAGES]
-    return tuple(sorted(entries, key=lambda e: -len(_PLACEHOLDER.sub("", e[1]._args[0]))))
+class MessageTable:
+    """English messages with `%(name)s` parts, matched and shown in the reader's language."""
+
+    def __init__(self, messages: Iterable[Any], value: Value | None = None) -> None:
+        self.messages = tuple(messages)
+        self.value = value or (lambda name, text: label(_CODES[name], text)
+                               if name in _CODES else text)
+
+    @cached_property
+    def patterns(self) -> tuple[tuple[re.Pattern[str], Any], ...]:
+        """Longer fixed text first, so "must be at most %(limit)s characters" wins over
+        "must be at most %(limit)s"."""
+        entries = [(_pattern(m._args[0]), m) for m in self.messages]
+        return tuple(sorted(entries, key=lambda e: -len(_PLACEHOLDER.sub("", e[1]._args[0]))))
+
+    def translated(self, message: str) -> str:
+        """The message in the reader's language (as is when no entry matches)."""
+        for pattern, lazy in self.patterns:
+            found = pattern.fullmatch(message)
+            if found is not None:
+                values = {name: self.value(name, text)
+                          for name, text in found.groupdict().items()}
+                return str(lazy) % values
+        return message
+
+    def is_known(self, message: str) -> bool:
+        """True when an entry matches the message."""
+        return any(pattern.fullmatch(message) for pattern, _lazy in self.patterns)
 
 
-def translated(message: str) -> str:
-    """A service's English message in the reader's language (as is when unknown)."""
-    for pattern, lazy in _patterns():
-        found = pattern.fullmatch(message)
-        if found is not None:
-            values = {name: label(_CODES[name], value) if name in _CODES else value
-                      for name, value in found.groupdict().items()}
-            return str(lazy) % values
-    return message
-
-
-def is_known(message: str) -> bool:
-    """True when a service message has a translation here."""
-    return any(pattern.fullmatch(message) for pattern, _lazy in _patterns())
+ERRORS = MessageTable(MESSAGES)
+translated = ERRORS.translated
+is_known = ERRORS.is_known

@@ -16,6 +16,7 @@ from flask_wtf.csrf import generate_csrf
 
 from caseflow.admin import labels
 from caseflow.admin.nav import entries_for
+from caseflow.admin.rule_texts import rule_message
 from caseflow.admin.runtime import runtime
 from caseflow.domain.durations import parse_duration
 
@@ -182,3 +183,4 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(time_left, "time_left")
     app.add_template_filter(duration_text, "duration")
+    app.add_template_filter(rule_message, "rule_message")

@@ -119,3 +119,48 @@ def test_the_pages_staff_reach_carry_no_untranslated_words(app, client, user):
         shown = re.sub(r'<table class="code-view.*?</table>', " ", shown, flags=re.S)
         shown = re.sub(r"<[^>]+>", " ", shown)  # words users read, not markup
         assert _english(shown) == [], path
+
+
+def _rule_messages() -> dict[str, str]:
+    """What the rules floor writes into issues: FileCheck.issue(line, message) and
+    RuleIssue(file, line, message), variable parts as "x1"."""
+    found: dict[str, str] = {}
+    for path in sorted((ROOT / "caseflow" / "rules").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "attr", getattr(node.func, "id", ""))
+            at = {"issue": 1, "RuleIssue": 2}.get(name)
+            if at is not None and len(node.args) > at:
+                sample = _template(node.args[at])
+                if sample is not None:
+                    found[sample] = f"{path.relative_to(ROOT)}:{node.lineno}"
+    return found
+
+
+def test_every_rule_check_message_has_a_translation(app):
+    from caseflow.admin.rule_texts import RULES
+
+    messages = _rule_messages()
+    assert len(messages) > 50
+    missing = [f"{where}: {text!r}" for text, where in messages.items() if not RULES.is_known(text)]
+    assert missing == [], "add them to caseflow/admin/rule_texts.py"
+    with app.test_request_context(headers={"Cookie": "caseflow_lang=zh"}):
+        untranslated = [text for text in messages if RULES.translated(text) == text]
+    assert untranslated == []
+
+
+def test_a_broken_rules_file_is_explained_in_chinese(app, client):
+    from caseflow.app import runtime_of
+    from tests.admin.conftest import post
+
+    login(client, "admin")
+    layers = runtime_of(app).rules().files["layers.yaml"]
+    broken = layers.replace("unit_kind: property_office",
+                            "unit_kind: [property_office]\n    colour: red", 1)
+    body = text(post(client, "/admin/rules/edit", {"file": "layers.yaml", "text": broken,
+                                                   "op": "check"},
+                     "/admin/rules/edit?file=layers.yaml"))
+    issues = re.findall(r'<td class="issue">(.*?)</td>', body)
+    assert issues and all(re.search(r"[\u4e00-\u9fff]{2}", issue) for issue in issues), issues
+    assert not any(" must be " in issue or "unknown key" in issue for issue in issues)
