@@ -109,9 +109,16 @@ def tour(page: Page, out: Path) -> None:
     shoot(page, out, "inbox", full=True)
     page.goto(f"/cases/{ref}")
     shoot(page, out, "case", full=True)
+    other = page.context.new_page()  # a second tab on the same case, left open
+    other.goto(f"/cases/{ref}")
     for action in ("accept", "start", "resolve"):
         page.check(f"#act-form input[name=action][value={action}]")
         page.click("#act-submit")
+    other.check("#act-form input[name=action][value=comment]")
+    other.fill("#note", "已电话联系王先生，约明早九点上门查看快递柜")
+    other.click("#act-submit")
+    shoot(other, out, "case-conflict", full=True)
+    other.close()
     page.context.clear_cookies()
     lang_cookie(page)
     page.goto(link)
