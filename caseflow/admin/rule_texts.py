@@ -17,6 +17,8 @@ from caseflow.admin.error_texts import MessageTable
 RULE_MESSAGES: tuple[Any, ...] = (
     # A reason from a library (a date parser) after the place it concerns: matched last.
     _l("%(what)s: %(reason)s"),
+    # PyYAML's own reason follows in English (it is the parser's, with the line it read).
+    _l("YAML syntax error: %(reason)s"),
     _l('%(key)s must be a mapping'),
     _l('%(key)s must be a positive whole number, not %(value)s'),
     _l('%(key)s must be between 0 and 1, not %(value)s'),

@@ -135,6 +135,13 @@ def _rule_messages() -> dict[str, str]:
                 sample = _template(node.args[at])
                 if sample is not None:
                     found[sample] = f"{path.relative_to(ROOT)}:{node.lineno}"
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            # Messages built first and passed on: `message = f"..."`.
+            if (isinstance(node, ast.Assign) and len(node.targets) == 1
+                    and getattr(node.targets[0], "id", "") == "message"):
+                sample = _template(node.value)
+                if sample is not None:
+                    found[sample] = f"{path.relative_to(ROOT)}:{node.lineno}"
     return found
 
 
