@@ -16,7 +16,7 @@ import logging
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Flask, Request, Response, json, render_template, request
+from flask import Flask, Request, Response, current_app, json, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -145,6 +145,7 @@ def explain(error: CaseflowError) -> str:
     """The error in the reader's language, as one sentence."""
     # Imported here: the admin package imports this module (its pages raise), and the CLI
     # imports this module without wanting every page loaded.
+    from caseflow.admin.error_texts import translated
     from caseflow.admin.labels import ACTIONS, FIELDS, STATES, label
 
     if isinstance(error, StaleVersion):
@@ -164,10 +165,10 @@ def explain(error: CaseflowError) -> str:
                  field=label(FIELDS, error.field))
     if isinstance(error, InvalidInput):
         return _("Please check “%(field)s”: %(message)s", field=label(FIELDS, error.field),
-                 message=error.reason)
+                 message=translated(error.reason))
     if isinstance(error, RulesInvalid):
         return _("The rules are not valid.")
-    return error.message
+    return translated(error.message)
 
 
 def caseflow_page(error: CaseflowError) -> tuple[str, int]:
@@ -181,12 +182,31 @@ def _csrf_page() -> tuple[str, int]:
     return render_template("admin/error.html", message=message), 400
 
 
+def http_page_message(status: int) -> str:
+    """What a page says for a plain HTTP error, in the reader's language (never Werkzeug's
+    English description)."""
+    if status == 413:
+        return _("What was sent is larger than the limit of %(size)d kB.",
+                 size=(request.max_content_length or 0) // 1024)
+    messages = {
+        400: _("The request could not be read. Go back, check the form and send it again."),
+        401: _("Please sign in first."),
+        403: _("You may not do this."),
+        404: _("Not found."),
+        405: _("This address cannot be used this way. Open it from a link or a form of the "
+               "site."),
+        409: _("Someone else changed this meanwhile. Reload the page and try again."),
+        415: _("What was sent is not in a form this page accepts."),
+        422: _("Some of what was sent is not valid. Go back, check the form and send it again."),
+        429: _("Too many requests in a short time. Wait a moment and try again."),
+    }
+    return messages.get(status, _("Something went wrong on our side. It has been logged; "
+                                  "please try again later."))
+
+
 def _http_page(error: HTTPException) -> tuple[str, int]:
-    message = _("Not found.") if error.code == 404 else error.description
-    if error.code == 413:
-        message = _("What was sent is larger than the limit of %(size)d kB.",
-                    size=(request.max_content_length or 0) // 1024)
-    return render_template("admin/error.html", message=message), error.code or 500
+    status = error.code or 500
+    return render_template("admin/error.html", message=http_page_message(status)), status
 
 
 # --- the CLI ------------------------------------------------------------------------------
@@ -226,10 +246,14 @@ def handle_unexpected(error: Exception) -> Response | tuple[str, int]:
     """Anything else: logged, answered 500 without internals (tests see it raised)."""
     if isinstance(error, HTTPException):
         return handle_http_error(error)
-    if not wants_json(request):
-        raise error  # pages and Open311 keep Flask's own 500 (and tests see the exception)
+    if not wants_json(request) and (current_app.testing or current_app.debug):
+        raise error  # page tests and the debugger see the exception itself
     log.exception("unhandled error on %s %s", request.method, request.path)
-    return problem(500, PHRASES[500], "something went wrong on our side; it has been logged")
+    if wants_json(request):
+        return problem(500, PHRASES[500], "something went wrong on our side; it has been logged")
+    if _is_open311(request):
+        return open311_error(_open311_format(), 500, "internal error")
+    return render_template("admin/error.html", message=http_page_message(500)), 500
 
 
 def install(app: Flask) -> None:

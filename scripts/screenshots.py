@@ -4,11 +4,15 @@
 
 Seeds the demo into a temporary SQLite database with the clock frozen at Monday
 2026-11-23 09:00 Beijing time, serves caseflow on 127.0.0.1 and drives Debian's chromium.
+Chinese needs a CJK font, or every character is a box: the script checks `fc-list :lang=zh`
+first and stops, naming the Debian package (fonts-noto-cjk), when there is none.
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
+import subprocess
 import sys
 import tempfile
 import threading
@@ -43,6 +47,23 @@ def serve(directory: Path) -> tuple[str, object]:
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{server.server_port}", server
+
+
+FONT_PACKAGE = "fonts-noto-cjk"
+
+
+def cjk_font() -> str:
+    """The first font fontconfig offers for Chinese; exits naming the package when none."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        sys.exit(f"fc-list not found: apt-get install fontconfig {FONT_PACKAGE}")
+    listed = subprocess.run([fc_list, ":lang=zh", "family"], capture_output=True, text=True,  # noqa: S603
+                            check=False).stdout.split("\n")
+    families = sorted(line.split(",")[0].strip() for line in listed if line.strip())
+    if not families:
+        sys.exit(f"no CJK font (fc-list :lang=zh is empty): Chinese would render as boxes. "
+                 f"Install Debian's {FONT_PACKAGE}: apt-get install {FONT_PACKAGE}")
+    return families[0]
 
 
 def sign_in(page: Page, username: str, password: str) -> None:
@@ -88,8 +109,16 @@ def tour(page: Page, out: Path) -> None:
     shoot(page, out, "inbox", full=True)
     page.goto(f"/cases/{ref}")
     shoot(page, out, "case", full=True)
+    other = page.context.new_page()  # a second tab on the same case, left open
+    other.goto(f"/cases/{ref}")
     for action in ("accept", "start", "resolve"):
-        page.click(f"form:has(input[name=action][value={action}]) >> button[type=submit]")
+        page.check(f"#act-form input[name=action][value={action}]")
+        page.click("#act-submit")
+    other.check("#act-form input[name=action][value=comment]")
+    other.fill("#note", "已电话联系王先生，约明早九点上门查看快递柜")
+    other.click("#act-submit")
+    shoot(other, out, "case-conflict", full=True)
+    other.close()
     page.context.clear_cookies()
     lang_cookie(page)
     page.goto(link)
@@ -124,6 +153,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     parser.add_argument("--lang", choices=("zh", "en"), default="zh")
     args = parser.parse_args()
+    print(f"CJK font: {cjk_font()} (Debian package {FONT_PACKAGE})")
     args.out.mkdir(parents=True, exist_ok=True)
     TOUR["lang"] = args.lang
     with tempfile.TemporaryDirectory() as tmp:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
@@ -9,8 +11,9 @@ from caseflow.db import make_engine
 from caseflow.models import Base
 from caseflow.services import migrations
 
-# Text-search objects the migrations add by hand per dialect (FTS5 tables, trigram index).
-SEARCH_OBJECTS = ("cases_fts", "cases_search_trgm")
+# Text-search objects the migrations add by hand per dialect (FTS5 tables, trigram index,
+# the caller's phone expression index).
+SEARCH_OBJECTS = ("cases_fts", "cases_search_trgm", "cases_search_phone")
 
 
 def _model_objects(obj, name, type_, reflected, compare_to):  # type: ignore[no-untyped-def]
@@ -19,7 +22,10 @@ def _model_objects(obj, name, type_, reflected, compare_to):  # type: ignore[no-
 
 def test_migrations_from_empty_match_the_models(database_url):
     engine = make_engine(database_url)
-    with engine.connect() as connection:
+    with engine.connect() as connection, warnings.catch_warnings():
+        # SQLite's reflection cannot read the phone search's expression index: it says so.
+        warnings.filterwarnings("ignore", "Skipped unsupported reflection of expression-based "
+                                "index cases_search_phone")
         context = MigrationContext.configure(connection, opts={"include_object": _model_objects})
         diff = compare_metadata(context, Base.metadata)
     engine.dispose()

@@ -8,15 +8,18 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Flask, redirect, request, session
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from werkzeug.wrappers import Response
 
 from caseflow.admin import labels
 from caseflow.admin.nav import entries_for
+from caseflow.admin.rule_texts import rule_message
 from caseflow.admin.runtime import runtime
+from caseflow.domain.durations import parse_duration
 
 LOCALES = ("zh", "en")
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -84,6 +87,46 @@ def time_left(delta: timedelta) -> str:
     return _("overdue by %(time)s", time=text) if late else _("%(time)s left", time=text)
 
 
+# The units an extension can be asked in (the duration parser's words), as users read them.
+DURATION_UNITS: dict[str, Any] = {
+    "working days": _l("working days"), "working hours": _l("working hours"),
+    "days": _l("days"), "hours": _l("hours"), "minutes": _l("minutes"),
+}
+
+
+def duration_text(value: Any) -> str:
+    """A rules duration ("2 working days", "30m", "3d") in the reader's language."""
+    try:
+        duration = parse_duration(str(value).strip())
+    except (ValueError, TypeError):
+        return str(value)
+    n, unit = duration.amount, duration.unit
+    if duration.working:
+        if unit == "days":
+            return ngettext("%(num)d working day", "%(num)d working days", n)
+        if unit == "hours":
+            return ngettext("%(num)d working hour", "%(num)d working hours", n)
+        return ngettext("%(num)d working minute", "%(num)d working minutes", n)
+    if unit == "days":
+        return ngettext("%(num)d day", "%(num)d days", n)
+    if unit == "hours":
+        return ngettext("%(num)d hour", "%(num)d hours", n)
+    if unit == "minutes":
+        return ngettext("%(num)d minute", "%(num)d minutes", n)
+    return ngettext("%(num)d second", "%(num)d seconds", n)
+
+
+def threshold_rule(check: dict[str, Any]) -> str:
+    """A vote threshold as owners read it: "≥ 2/3 of 3000.00 m²" / "≥ 3000.00 m² 的 2/3"."""
+    operator = "≥" if check.get("inclusive") else ">"
+    if str(check.get("name", "")).endswith("_area"):
+        basis = _("%(area)s m²", area=check.get("basis"))
+    else:
+        basis = _("%(n)s owners", n=check.get("basis"))
+    return _("%(operator)s %(share)s of %(basis)s", operator=operator,
+             share=check.get("share"), basis=basis)
+
+
 def _template_helpers() -> dict[str, Any]:
     locale = str(get_locale() or "zh")
 
@@ -100,6 +143,13 @@ def _template_helpers() -> dict[str, Any]:
     def category_name(code: str | None) -> str:
         category = runtime().rules().categories.get(code or "")
         return named(category) if category else (code or "")
+
+    def meeting_kind_name(code: str | None) -> str:
+        kinds = runtime().rules().meetings.get("kinds") or {}
+        kind = kinds.get(code or "") if isinstance(kinds, dict) else None
+        if not isinstance(kind, dict):
+            return code or ""
+        return kind.get("name_en" if locale == "en" else "name_zh") or code or ""
 
     return {
         "layer_name": layer_name,
@@ -122,6 +172,13 @@ def _template_helpers() -> dict[str, Any]:
         "follow_up_name": lambda code: labels.label(labels.FOLLOW_UP_OUTCOMES, code),
         "eval_channel_name": lambda code: labels.label(labels.EVALUATION_CHANNELS, code),
         "photo_kind_name": lambda code: labels.label(labels.PHOTO_KINDS, code),
+        "duration_unit_name": lambda code: labels.label(DURATION_UNITS, code),
+        "choice_name": lambda code: labels.label(labels.VOTE_CHOICES, code),
+        "ballot_channel_name": lambda code: labels.label(labels.BALLOT_CHANNELS, code),
+        "meeting_status_name": lambda code: labels.label(labels.MEETING_STATUSES, code),
+        "check_name": lambda code: labels.label(labels.VOTE_CHECKS, code),
+        "meeting_kind_name": meeting_kind_name,
+        "threshold_rule": threshold_rule,
     }
 
 
@@ -130,3 +187,5 @@ def init_app(app: Flask) -> None:
     app.context_processor(_template_helpers)
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(time_left, "time_left")
+    app.add_template_filter(duration_text, "duration")
+    app.add_template_filter(rule_message, "rule_message")

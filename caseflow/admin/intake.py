@@ -10,12 +10,12 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from caseflow.admin.present import grievance
-from caseflow.admin.public import form_page
 from caseflow.admin.runtime import runtime
 from caseflow.admin.security import requires
 from caseflow.domain.policy import OUTSIDE, Actor
 from caseflow.services import intake_requests
 from caseflow.services.cases import submit_case
+from caseflow.services.places import intake_places
 
 bp = Blueprint("admin_intake", __name__)
 INTAKE_CHANNELS = ("walk_in", "phone")
@@ -29,12 +29,23 @@ def _waiting() -> list[dict[str, Any]]:
         return intake_requests.waiting_for(uow, current_user.id)
 
 
+def _form() -> tuple[str, int]:
+    """The intake form: the places of the user's area, their own place chosen, no category
+    chosen (a dispatcher picks one on purpose)."""
+    rt, waiting = runtime(), _waiting()
+    with rt.uow() as uow:
+        choices, default = intake_places(uow, current_user.viewer)
+        return render_template("admin/intake.html", categories=rt.rules().categories.values(),
+                               places=choices, form=request.form or {"unit": default},
+                               channels=INTAKE_CHANNELS, waiting=waiting), 200
+
+
 @bp.route("/intake", methods=["GET", "POST"])
 @requires("dispatcher", "admin", "caseworker", "unit_lead")
 def intake() -> tuple[str, int]:
     """Register a grievance received at the counter or on the phone."""
     if request.method == "GET":
-        return form_page("admin/intake.html", channels=INTAKE_CHANNELS, waiting=_waiting())
+        return _form()
     channel = request.form.get("channel")
     channel = channel if channel in INTAKE_CHANNELS else "walk_in"
     actor = Actor(role=current_user.role, relation=OUTSIDE, user_id=current_user.id,

@@ -39,6 +39,7 @@ ACTIONS: dict[str, Any] = {
     "defer": _l("Defer"),
     "withdraw": _l("Withdraw"),
     "merge": _l("Merge"),
+    "unlink_duplicate": _l("Not a duplicate"),
     "reject": _l("Reject"),
     "close": _l("Close"),
     "reopen": _l("Reopen"),
@@ -180,6 +181,26 @@ FIELDS: dict[str, Any] = {
     "data.assignee": _l("Assign to"),
     "data.into": _l("Duplicate of case (reference)"),
     "data.review_on": _l("Review on"),
+}
+
+
+# The notice board and the vote pages: choices, ballot channels, statuses and thresholds.
+VOTE_CHOICES: dict[str, Any] = {
+    "for": _l("For"), "against": _l("Against"), "abstain": _l("Abstain"),
+}
+BALLOT_CHANNELS: dict[str, Any] = {
+    "in_person": _l("In person"), "written": _l("In writing"), "proxy": _l("By proxy"),
+    "online": _l("Online"),
+}
+MEETING_STATUSES: dict[str, Any] = {
+    "planned": _l("Planned"), "held": _l("Held"), "decided": _l("Decided"),
+    "open": _l("Open for voting"), "closed": _l("Voting closed"),
+}
+VOTE_CHECKS: dict[str, Any] = {
+    "participation_area": _l("Floor area of the owners who voted"),
+    "participation_owners": _l("Owners who voted"),
+    "approval_area": _l("Floor area voting for"),
+    "approval_owners": _l("Owners voting for"),
 }
 
 

@@ -10,7 +10,7 @@ from caseflow.admin.runtime import runtime
 from caseflow.admin.security import requires
 from caseflow.services import accounts, companies
 from caseflow.services.queries import unit_forest
-from caseflow.services.users import ROLES
+from caseflow.services.users import LEAST_ROLE, ROLES
 
 bp = Blueprint("admin_manage", __name__, url_prefix="/admin")
 
@@ -21,7 +21,7 @@ def users() -> str:
     """Every account with its role, unit and state."""
     with runtime().uow() as uow:
         return render_template("admin/users.html", users=accounts.list_users(uow), roles=ROLES,
-                               now=runtime().now(),
+                               least_role=LEAST_ROLE, now=runtime().now(),
                                form=request.form)
 
 
@@ -32,7 +32,7 @@ def create() -> Response:
     form = request.form
     with runtime().uow() as uow:
         accounts.add_user(uow, form.get("username", ""), form.get("display_name", ""),
-                          form.get("role", ""), form.get("unit", "").strip() or None,
+                          form.get("role") or LEAST_ROLE, form.get("unit", "").strip() or None,
                           form.get("password", ""))
     flash(_("User %(name)s created.", name=form.get("username")), "ok")
     return redirect(url_for("admin_manage.users"))

@@ -34,18 +34,33 @@ def init_db() -> None:
 @click.command("seed-demo")
 def seed_demo() -> None:
     """Load the demo units, companies, users and cases (does nothing if already loaded)."""
+    from caseflow.services.demo import load_stories
     from caseflow.services.demo import seed_demo as load
     from caseflow.services.demo_joint import seed_joint_demo
     from caseflow.services.grid.demo import seed_grid_demo
     from caseflow.services.meetings_demo import seed_meetings_demo
 
-    rt = runtime()
+    rt, started = runtime(), time.monotonic()
+    stories, submitted = len(load_stories()), 0
+
+    def show(label: str) -> None:
+        # Each submitted story is numbered (the history replays weeks of sweeps between
+        # them, which is where the time goes); other steps print as they come.
+        nonlocal submitted
+        if label.startswith("CF-"):
+            submitted += 1
+            label = f"case {submitted}/{stories} ({time.monotonic() - started:.0f} s): {label}"
+        click.echo(f"  {label}")
+
     with plain_errors():
-        counts = load(rt, progress=lambda label: click.echo(f"  {label}"))
+        click.echo(f"[1/2] units, users and {stories} case stories replayed with their sweeps")
+        counts = load(rt, progress=show)
+        click.echo("[2/2] the 糖果雅苑 roundtable, ballots and fund vote")
         counts |= seed_meetings_demo(rt)
         counts |= seed_joint_demo(rt)
         counts |= seed_grid_demo(rt)  # liaisons, volunteers, 代办, a review date, a task
     click.echo(", ".join(f"{n} {what}" for what, n in counts.items()) or "demo data already there")
+    click.echo(f"done in {time.monotonic() - started:.0f} s")
 
 
 @click.group()

@@ -13,7 +13,7 @@ from caseflow.services import accounts
 from caseflow.services import tokens as token_service
 from caseflow.services.runtime import Runtime
 from caseflow.services.uow import UnitOfWork
-from caseflow.services.users import ROLES
+from caseflow.services.users import LEAST_ROLE, ROLES
 
 
 @contextmanager
@@ -34,7 +34,8 @@ def users() -> None:
 
 @users.command("create")
 @click.argument("username")
-@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--role", type=click.Choice(ROLES), default=LEAST_ROLE, show_default=True,
+              help="The least role unless you choose more.")
 @click.option("--unit", "unit_code", default=None, help="Code of the user's unit.")
 @click.option("--name", "display_name", default=None, help="Display name (default: username).")
 @click.option("--password", default=None, help="The password (prefer --password-stdin).")

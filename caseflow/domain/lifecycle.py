@@ -83,6 +83,8 @@ _TABLE: list[tuple[str, list[str], str | None, list[Any]]] = [
     ("comment", list(STATES), None, []),
     ("claim", HANDLING, None, []),
     ("reassign", HANDLING, None, []),
+    # Clears the "likely duplicate" flag set at submission; the case stays where it is.
+    ("unlink_duplicate", list(OPEN_STATES), None, []),
     ("warn", list(OPEN_STATES), None, []),
     ("supervise", list(OPEN_STATES), None, []),
 ]

@@ -89,6 +89,9 @@ class Case(Base):
         Index("ix_cases_auto_close", "auto_close_at"),
         Index("ix_cases_submitted", "submitted_at"),
         Index("ix_cases_place_category", "place_unit_id", "category", "submitted_at"),
+        # The inbox finds a case by its caller (migration 0016 adds the phone's expression
+        # index by hand, as the search indexes of 0002).
+        Index("ix_cases_reporter_name", "reporter_name"),
     )
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from caseflow.domain.due import clock_due_status
 from caseflow.domain.due import due_status as case_due_status
 from caseflow.domain.lifecycle import IRREVERSIBLE_ACTIONS
-from caseflow.models import Attachment, Unit, User
+from caseflow.models import Attachment, Case, Unit, User
 from caseflow.rules import RuleSet
 from caseflow.services.allowed import actions_for, actor_for
 from caseflow.services.attachments import photos_for
@@ -52,6 +52,16 @@ class Colleague:
     display_name: str
 
 
+@dataclass(frozen=True)
+class LikelyDuplicate:
+    """The earlier case a new one probably repeats (flagged at submission)."""
+
+    ref: str
+    title: str
+    state: str
+    submitted_at: datetime
+
+
 @dataclass
 class CaseView:
     """Everything the case page renders."""
@@ -73,6 +83,7 @@ class CaseView:
     # The photos and links the viewer may see (visibility.sees_photo), and the voices (附议).
     photos: list[Attachment] = field(default_factory=list)
     voices: list[Voice] = field(default_factory=list)
+    duplicate_of: LikelyDuplicate | None = None
 
 
 def _when(raw: str | None) -> datetime | None:
@@ -113,13 +124,15 @@ def case_page(uow: UnitOfWork, rules: RuleSet, viewer: Viewer, key: str | int, n
                                     .order_by(User.username))
     ]
     assignee = session.get(User, case.assignee_id) if case.assignee_id else None
+    if case.duplicate_of_id is None:  # nothing to unlink: not offered
+        actions = [a for a in actions if a != "unlink_duplicate"]
     return CaseView(
         case=shown_case(case, viewer),
         path=unit_path(session, case.unit_id),
         place_path=unit_path(session, case.place_unit_id),
         clocks=clock_views(case.deadlines, now),
         due=due_status(case, now),
-        events=timeline(uow, case.id, viewer),
+        events=timeline(uow, case.id, viewer, fold=True),
         # The comment box comes last, after the actions that move the case.
         actions=[a for a in actions if a != "comment"] + ["comment"] * ("comment" in actions),
         irreversible=IRREVERSIBLE_ACTIONS,
@@ -129,4 +142,15 @@ def case_page(uow: UnitOfWork, rules: RuleSet, viewer: Viewer, key: str | int, n
         on_behalf=proxy_of(uow, case.id),
         photos=photos_for(uow, case, viewer),
         voices=voices_of(uow, case.id),
+        duplicate_of=_likely_duplicate(uow, case.duplicate_of_id, viewer),
     )
+
+
+def _likely_duplicate(uow: UnitOfWork, case_id: int | None, viewer: Viewer
+                      ) -> LikelyDuplicate | None:
+    """The earlier case, its free text masked as the viewer reads it (same place, same area)."""
+    other = uow.session.get(Case, case_id) if case_id is not None else None
+    if other is None:
+        return None
+    shown = shown_case(other, viewer)
+    return LikelyDuplicate(other.ref, shown.title, other.state, other.submitted_at)

@@ -258,6 +258,16 @@ def _merge(step: Step) -> None:
     step.event_data["into"] = target.ref
 
 
+def _unlink_duplicate(step: Step) -> None:
+    """Not a duplicate after all: the flag set at submission is cleared, the event keeps it."""
+    if step.case.duplicate_of_id is None:
+        raise InvalidInput("action", "this case is not marked as a likely duplicate")
+    lifecycle.fire(step.case, "unlink_duplicate")
+    step.event_data["duplicate_of_id"] = step.case.duplicate_of_id
+    step.case.duplicate_of_id = None
+    step.case.tags = [tag for tag in step.case.tags or [] if tag != "possible_duplicate"]
+
+
 def _claim(step: Step) -> None:
     lifecycle.fire(step.case, "claim")
     step.case.assignee_id = step.actor.user_id
@@ -297,6 +307,7 @@ HANDLERS: dict[str, Callable[[Step], None]] = {
     "close": _close,
     "reopen": _reopen,
     "merge": _merge,
+    "unlink_duplicate": _unlink_duplicate,
     "claim": _claim,
     "reassign": _reassign,
     "withdraw": _terminal("withdraw"),

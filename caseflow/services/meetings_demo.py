@@ -18,11 +18,15 @@ from caseflow.models import Meeting, Unit, User
 from caseflow.services import meetings, voting
 from caseflow.services.actions import ActionCommand, act
 from caseflow.services.cases import submit_case
+from caseflow.services.demo import DEMO_PASSWORD
 from caseflow.services.runtime import Runtime
+from caseflow.services.users import create_user
 from caseflow.services.visibility import Viewer, staff_of
 
 COMPLEX = "foshan-candy-elegance"
 BUTLER, BRANCH = "butler.candy", "branch.candy"
+# The owners' committee of the complex with the meeting and the vote (README's demo account).
+COMMITTEE = ("committee.candy", "糖果雅苑业委会", "owners_committee", COMPLEX)
 AREAS = ("89.52", "112.30", "95.18", "128.64")
 SURNAMES = "陈李张黄吴刘梁何郭罗林周叶郑谢冯邓曾苏彭卢蔡"
 # Voters by part, in floor order: abstain and against mixed into a clear majority for.
@@ -75,6 +79,9 @@ def seed_meetings_demo(runtime: Runtime) -> dict[str, int]:
             return {}
     rules, start = runtime.rules(), runtime.now() - timedelta(days=3)
     with runtime.uow() as uow:
+        create_user(uow, *COMMITTEE, DEMO_PASSWORD)
+        uow.commit()
+    with runtime.uow() as uow:
         parts = voting.import_ballot_list(uow, users[BRANCH], COMPLEX, ballot_rows())
     ref = _working_case(runtime, rows[BUTLER], start)
     meeting = _roundtable(runtime, users[BUTLER], ref, start + timedelta(hours=2))
@@ -96,7 +103,8 @@ def seed_meetings_demo(runtime: Runtime) -> dict[str, int]:
                 {"title": "联合验收", "owner": "业委会、社区", "due_on": "2026-12-20"},
             ],
         )
-    return {"ballot parts": parts, "meetings": 1, "votes": 1, "ballots": vote}
+    return {"committee users": 1, "ballot parts": parts, "meetings": 1, "votes": 1,
+            "ballots": vote}
 
 
 def _working_case(runtime: Runtime, butler: User, at: datetime) -> str:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from caseflow.models import Unit, UnitClosure
 from caseflow.services.uow import UnitOfWork
+from caseflow.services.visibility import Viewer, area_of
 
 EARTH_RADIUS_M = 6_371_008.8  # mean Earth radius (IUGG), metres
 PLACE_KINDS = ("complex", "building")
@@ -95,13 +96,17 @@ class Place:
     label: str
 
 
-def places(uow: UnitOfWork) -> list[Place]:
-    """Complexes and their buildings, in tree order, for the grievance forms."""
-    rows = uow.session.execute(
-        select(Unit.code, Unit.name, Unit.kind, Unit.id, Unit.parent_id)
-        .where(Unit.kind.in_(("complex", "building")))
-        .order_by(Unit.id)
-    ).all()
+def places(uow: UnitOfWork, inside: int | None = None) -> list[Place]:
+    """Complexes and their buildings, in tree order, for the grievance forms; with `inside`,
+    only those in that unit's subtree."""
+    query = select(Unit.code, Unit.name, Unit.kind, Unit.id, Unit.parent_id).where(
+        Unit.kind.in_(PLACE_KINDS)
+    )
+    if inside is not None:
+        query = query.join(UnitClosure, UnitClosure.descendant_id == Unit.id).where(
+            UnitClosure.ancestor_id == inside
+        )
+    rows = uow.session.execute(query.order_by(Unit.id)).all()
     names = {row.id: row.name for row in rows if row.kind == "complex"}
     result = []
     for row in rows:
@@ -110,3 +115,16 @@ def places(uow: UnitOfWork) -> list[Place]:
         elif row.parent_id in names:
             result.append(Place(row.code, f"{names[row.parent_id]} · {row.name}"))
     return sorted(result, key=lambda place: place.label)
+
+
+def intake_places(uow: UnitOfWork, viewer: Viewer) -> tuple[list[Place], str]:
+    """The places a staff member registers grievances for: those in their area (a street's
+    dispatcher does not scroll through five cities), and the default one: their own unit
+    when it is a place (a complex's office registers for its complex), else none."""
+    area = area_of(viewer)
+    own = uow.session.get(Unit, viewer.unit_id) if viewer.unit_id is not None else None
+    if own is not None and own.kind == "property_office" and own.parent is not None:
+        own = own.parent  # a property office serves the complex it sits in
+        area = own.id
+    default = own.code if own is not None and own.kind in PLACE_KINDS else ""
+    return places(uow, area), default

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from types import SimpleNamespace
@@ -118,6 +119,36 @@ def _text_clause(session: Session, text: str) -> ColumnElement[bool]:
     return or_(Case.title.like(pattern, escape="\\"), Case.description.like(pattern, escape="\\"))
 
 
+# The caller's phone as digits (separators dropped) and its last four digits: the same SQL
+# text as the expression indexes of migration 0016, so both databases use them.
+PHONE_DIGITS = "replace(replace(cases.reporter_phone, '-', ''), ' ', '')"
+PHONE_TAIL = f"substr({PHONE_DIGITS}, length({PHONE_DIGITS}) - 3)"
+PHONE_QUERY = re.compile(r"^\+?[0-9][0-9\- ]*$")
+REF_PREFIX = "CF-"
+
+
+def _search_clause(session: Session, text: str) -> ColumnElement[bool]:
+    """What a dispatcher types in the search box: a reference (or its start), the caller's
+    phone (in full or its last four digits), the caller's name, or words of the title and
+    description. Every branch is served by an index (unique ref, the phone expressions,
+    the name, FTS5 or pg_trgm)."""
+    if text.upper().startswith(REF_PREFIX):
+        start = text.upper()
+        return Case.ref.between(start, start + "~")  # refs are [0-9A-Z-], all below "~"
+    found = [_text_clause(session, text)]
+    if PHONE_QUERY.match(text):
+        digits = re.sub(r"[^0-9]", "", text)
+        if len(digits) >= 4:
+            tail = literal_column(PHONE_TAIL) == digits[-4:]
+            if len(digits) > 4:  # a full number: the tail finds the rows, the whole confirms
+                escaped = digits  # digits only: nothing to escape in LIKE
+                tail = tail & literal_column(PHONE_DIGITS).like("%" + escaped)
+            found.append(tail)
+    else:
+        found.append(Case.reporter_name == text)
+    return or_(*found)
+
+
 def _filtered(session: Session, filters: CaseFilters, now: datetime) -> list[Any]:
     clauses: list[Any] = []
     if filters.state:
@@ -139,7 +170,7 @@ def _filtered(session: Session, filters: CaseFilters, now: datetime) -> list[Any
         assignee = session.scalar(select(User.id).where(User.username == filters.assignee))
         clauses.append(Case.assignee_id == (assignee or -1))
     if filters.text and filters.text.strip():
-        clauses.append(_text_clause(session, filters.text.strip()))
+        clauses.append(_search_clause(session, filters.text.strip()))
     return clauses + _figure_clauses(session, filters, now)
 
 

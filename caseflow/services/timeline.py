@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -50,6 +50,9 @@ class TimelineEntry:
     note: str
     visibility: str
     data: dict[str, Any] = field(default_factory=dict)
+    # A run of identical system marks (warnings) shown once: how many, and the last one's time.
+    repeats: int = 1
+    until: datetime | None = None
 
     @property
     def who(self) -> str:
@@ -122,15 +125,41 @@ def _check_reader(case_id: int, viewer: Viewer) -> None:
         raise PermissionDenied("residents follow their own case only")
 
 
-def timeline(uow: UnitOfWork, case_id: int, viewer: Viewer) -> list[TimelineEntry]:
-    """The history of one case as `viewer` may read it, oldest first.
+def timeline(uow: UnitOfWork, case_id: int, viewer: Viewer, fold: bool = False
+             ) -> list[TimelineEntry]:
+    """The history of one case as `viewer` may read it, oldest first; with `fold`, a run
+    of identical warnings reads as one line with its count and time span.
 
     The caller has already established that the viewer may read the case at all (staff:
     its jurisdiction; residents: the tracking token; the public: a published case).
     """
     _check_reader(case_id, viewer)
     rows = uow.session.execute(_query([case_id], viewer).order_by(CaseEvent.id))
-    return [_entry(event, name, unit, viewer) for event, name, unit in rows]
+    entries = [_entry(event, name, unit, viewer) for event, name, unit in rows]
+    return fold_repeats(entries) if fold else entries
+
+
+# Marks the sweep may write again and again while nobody acts; a person's action never folds.
+FOLDED_ACTIONS = frozenset({"warn", "supervise"})
+
+
+def _same_mark(a: TimelineEntry, b: TimelineEntry) -> bool:
+    return (a.action in FOLDED_ACTIONS and a.action == b.action and a.note == b.note
+            and a.data == b.data and (a.from_state, a.to_state, a.to_layer)
+            == (b.from_state, b.to_state, b.to_layer) and a.actor_label == b.actor_label)
+
+
+def fold_repeats(entries: Sequence[TimelineEntry]) -> list[TimelineEntry]:
+    """Consecutive identical warnings as one entry: the first's time, the last's id (so
+    "what changed since" still counts from it), how many, and when the last came."""
+    folded: list[TimelineEntry] = []
+    for entry in entries:
+        last = folded[-1] if folded else None
+        if last is not None and _same_mark(last, entry):
+            folded[-1] = replace(last, id=entry.id, repeats=last.repeats + 1, until=entry.at)
+        else:
+            folded.append(entry)
+    return folded
 
 
 def latest_timelines(

@@ -20,6 +20,9 @@ from caseflow.services.visibility import GRID_ROLES
 # The default roles of DESIGN.md (rules/roles.yaml grants their actions).
 ROLES = ("admin", "dispatcher", "unit_lead", "caseworker", "leader", "owners_committee",
          "inspector", "expert", "resident", "volunteer", "building_lead", "liaison", "butler")
+# What a new account gets unless someone chooses more: reading its area's figures (personal
+# data masked) and commenting. Never admin by default.
+LEAST_ROLE = "leader"
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PASSWORD = 8
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo
@@ -29,10 +30,15 @@ def test_every_ui_string_is_translated_into_chinese_and_english():
         assert missing == [], f"{lang}: run `make translations` and translate {missing}"
 
 
+def _plain(value: Any) -> Any:
+    """Plural ids and strings as tuples: the .po reader gives tuples, the .mo reader lists."""
+    return tuple(value) if isinstance(value, list | tuple) else value
+
+
 def test_the_compiled_catalogues_match_the_sources():
     for lang in ("zh", "en"):
         with open(TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po", "rb") as po:
-            source = {m.id: m.string for m in read_po(po, locale=lang) if m.id}
+            source = {_plain(m.id): _plain(m.string) for m in read_po(po, locale=lang) if m.id}
         with open(TRANSLATIONS / lang / "LC_MESSAGES" / "messages.mo", "rb") as mo:
-            compiled = {m.id: m.string for m in read_mo(mo) if m.id}
+            compiled = {_plain(m.id): _plain(m.string) for m in read_mo(mo) if m.id}
         assert compiled == source, f"{lang}: run `make translations` to recompile"

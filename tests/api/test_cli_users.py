@@ -43,3 +43,10 @@ def test_bad_input_is_one_plain_line(cli_env):
     assert result.exit_code == 1 and "unknown unit" in result.output
     result = cli_env.invoke(main, ["tokens", "create", "nobody"])
     assert result.exit_code == 1 and "not found" in result.output
+
+
+def test_a_user_created_without_a_role_gets_the_least_one(cli_env):
+    made = cli_env.invoke(main, ["users", "create", "wu", "--unit", "rhine-office",
+                                 "--password-stdin"], input="a-long-password\n")
+    assert made.exit_code == 0, made.output
+    assert "(leader," in made.output

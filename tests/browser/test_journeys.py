@@ -22,10 +22,11 @@ def sign_in(page, username: str, password: str = DEMO_PASSWORD) -> None:  # type
 
 
 def act(page, action: str, note: str = "") -> None:  # type: ignore[no-untyped-def]
-    form = page.locator(f"form:has(input[name=action][value={action}])")
+    """Choose the action in the case page's composer, write the note, send."""
+    page.check(f"#act-form input[name=action][value={action}]")
     if note:
-        form.locator("textarea[name=note]").fill(note)
-    form.locator("button[type=submit]").click()
+        page.fill("#note", note)
+    page.click("#act-submit")
 
 
 def test_a_case_goes_from_report_to_evaluation(page):

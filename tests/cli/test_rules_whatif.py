@@ -64,6 +64,7 @@ def test_whatif_on_the_demo_data_shows_a_moved_case(tmp_path, monkeypatch) -> No
     assert runner.invoke(main, ["init-db"]).exit_code == 0
     seeded = runner.invoke(main, ["seed-demo"])
     assert seeded.exit_code == 0, seeded.output
+    assert "[1/2]" in seeded.output and "case 1/" in seeded.output and "done in" in seeded.output
     candidate = noise_first(tmp_path)
     result = runner.invoke(main, ["rules", "whatif", str(candidate), "--since", "365d",
                                   "--format", "json"])

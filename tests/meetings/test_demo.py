@@ -14,7 +14,8 @@ def test_the_demo_complex_runs_a_roundtable_and_a_fund_vote_once(runtime):
     assert seed_meetings_demo(runtime) == {}  # nothing to attach to before seed-demo
     seed_demo(runtime)
     added = seed_meetings_demo(runtime)
-    assert added == {"ballot parts": 24, "meetings": 1, "votes": 1, "ballots": 18}
+    assert added == {"committee users": 1, "ballot parts": 24, "meetings": 1, "votes": 1,
+                     "ballots": 18}
     assert seed_meetings_demo(runtime) == {}
     with runtime.uow() as uow:
         meeting = uow.session.scalar(select(Meeting))
@@ -31,3 +32,17 @@ def test_the_ballot_list_has_a_double_owner_and_unsold_flats():
     rows = ballot_rows()
     assert sum(r["owner_key"] == "chen-5" for r in rows) == 2
     assert sum(r["developer_unsold"] == "yes" for r in rows) == 2
+
+
+def test_the_demo_committee_sees_its_complexs_meeting_and_vote(runtime):
+    from caseflow.services.deliberation.reads import complex_page
+    from caseflow.services.users import find_user
+    from caseflow.services.visibility import staff_of
+
+    seed_demo(runtime)
+    seed_meetings_demo(runtime)
+    with runtime.uow() as uow:
+        committee = staff_of(find_user(uow.session, "committee.candy"))
+        assert committee.role == "owners_committee"
+        page = complex_page(uow, committee, "foshan-candy-elegance")
+        assert len(page.meetings) == 1 and len(page.votes) == 1

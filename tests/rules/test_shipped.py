@@ -228,7 +228,7 @@ def test_permissions(rs: RuleSet) -> None:
     assert not rs.may("leader", "resolve")
     assert not rs.may("nobody", "comment")
     actions = {action for _, action in rs.grants}
-    assert len(actions) == 25
+    assert len(actions) == 26
     assert set(rs.roles) == {"admin", "dispatcher", "unit_lead", "caseworker", "leader",
                              "owners_committee", "inspector", "expert", "resident", "system",
                              "volunteer", "building_lead", "liaison", "butler"}

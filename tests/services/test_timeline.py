@@ -79,3 +79,26 @@ def test_the_tracked_case_needs_its_token_and_tells_the_expected_time(runtime, w
     assert "resolve" in clocks and "accept" not in clocks  # accepted: that clock stopped
     assert [t.due_at for t in tracked.expected] == sorted(t.due_at for t in tracked.expected)
     assert INTERNAL_NOTE not in [e.note for e in tracked.events]
+
+
+def _mark(id_: int, action: str, hour: int, clocks: tuple[str, ...] = ("accept",)):
+    from datetime import UTC, datetime
+
+    from caseflow.services.timeline import TimelineEntry
+
+    return TimelineEntry(id_, datetime(2026, 3, 2, hour, tzinfo=UTC), action, "system", "系统",
+                         "submitted", "submitted", "property", "property", "", "internal",
+                         {"kind": "warning", "clocks": list(clocks)})
+
+
+def test_consecutive_identical_warnings_fold_into_one_line():
+    from caseflow.services.timeline import fold_repeats
+
+    entries = [_mark(1, "submit", 1), _mark(2, "warn", 2), _mark(3, "warn", 3),
+               _mark(4, "warn", 5), _mark(5, "warn", 6, ("resolve",)), _mark(6, "comment", 7),
+               _mark(7, "comment", 8), _mark(8, "warn", 9)]
+    folded = fold_repeats(entries)
+    assert [(e.action, e.repeats) for e in folded] == [
+        ("submit", 1), ("warn", 3), ("warn", 1), ("comment", 1), ("comment", 1), ("warn", 1)]
+    run = folded[1]
+    assert run.id == 4 and run.at.hour == 2 and run.until is not None and run.until.hour == 5

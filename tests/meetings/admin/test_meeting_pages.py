@@ -81,7 +81,7 @@ def test_a_roundtable_on_a_case_through_the_pages(app, client):
     )
     assert done.status_code == 302
     shown = text(client.get(meeting_url))
-    assert "物业每周巡查" in shown and 'id="status">decided' in shown
+    assert "物业每周巡查" in shown and 'id="status">已决定' in shown
     assert "resolved" in text(client.get(f"/cases/{ref}")) or "已办结" in text(
         client.get(f"/cases/{ref}")
     )
@@ -130,10 +130,15 @@ def test_a_vote_through_the_pages(app, client, committee):
     )
     post(client, f"{vote_url}/close", {}, page=vote_url)
     closed = text(client.get(vote_url))
-    assert 'id="status">closed' in closed and 'id="verdict"' in closed
+    assert 'id="status">表决已结束' in closed and 'id="verdict"' in closed
+    assert "同意" in closed and "书面投票" in closed
     client.post("/logout")
     notice = text(client.get("/notice/rhine"))
     assert "¥8600.00" in notice and "维修资金换快递柜" in notice
+    # The thresholds and the tally in the owners' words, not the engine's codes.
+    assert "参与表决的业主人数" in notice and "同意: 2 人" in notice and "弃权: 1 人" in notice
+    for code in ("participation_", "approval_", "for:", "abstain", " of "):
+        assert code not in notice, code
 
 
 def test_outsiders_cannot_record_ballots(app, client, committee):
