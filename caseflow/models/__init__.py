@@ -4,6 +4,7 @@ from caseflow.models.auth import ApiToken, Attachment, IdempotencyRecord, ReadAu
 from caseflow.models.base import Base
 from caseflow.models.cases import Case, CaseEvent
 from caseflow.models.charges import ClockCharge
+from caseflow.models.dispatches import Dispatch
 from caseflow.models.intake import IntakeRequest
 from caseflow.models.meetings import Meeting
 from caseflow.models.outbox import OutboxDelivery, OutboxMessage
@@ -35,6 +36,7 @@ __all__ = [
     "CaseMonthCount",
     "CaseEvent",
     "ClockCharge",
+    "Dispatch",
     "IntakeRequest",
     "PropertyCompany",
     "RuleActivation",

@@ -26,9 +26,9 @@ from caseflow.rules import RuleSet
 from caseflow.services.caserow import CaseRow, insert_event, load_case_row, save_case_row
 from caseflow.services.casework import refresh_deadlines
 from caseflow.services.charges import charge_late_clocks
+from caseflow.services.dispatch.records import case_relation
 from caseflow.services.handlers import HANDLERS, Step, plain_handler
 from caseflow.services.queries import visible_case_id
-from caseflow.services.units import relation
 from caseflow.services.uow import UnitOfWork
 from caseflow.services.visibility import Viewer
 
@@ -41,7 +41,7 @@ def actor_for(session: Session | Connection, user: User | Viewer, case: Case | C
     """The actor a staff user is on this case, given where their unit stands."""
     return Actor(
         role=user.role,
-        relation=relation(session, user.unit_id, case.unit_id),
+        relation=case_relation(session, user.unit_id, case.id, case.unit_id),
         user_id=user.id,
         label=user.username,
     )

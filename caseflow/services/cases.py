@@ -22,6 +22,7 @@ from caseflow.models import Case, Unit
 from caseflow.rules import RuleSet
 from caseflow.services import submission
 from caseflow.services.calendars import with_calendars
+from caseflow.services.dispatch.routing import dispatch_on_routing
 from caseflow.services.uow import UnitOfWork
 
 CHANNELS = ("web", "phone", "walk_in", "app", "open311", "hotline_12345", "wechat", "grid_patrol")
@@ -193,6 +194,8 @@ def register_case(
     row["tracking_token_hash"] = hash_token(token)
     case = submission.insert_case(session, row, place, holder)
     data = {"rule": decision.rule_id, "rules_version": rules.version, "duplicate_of": duplicate}
+    if decision.department:
+        data |= dispatch_on_routing(session, rules, case, decision.department, now)
     submission.record_submission(session, case, actor, now, data)
     return case, token
 

@@ -24,6 +24,7 @@ from caseflow.rules import RuleSet
 from caseflow.services.caserow import CaseRow
 from caseflow.services.cases import get_case
 from caseflow.services.casework import enter_layer, move_up
+from caseflow.services.dispatch.handlers import DISPATCH_HANDLERS, settled_before_resolving
 from caseflow.services.units import get_unit
 from caseflow.services.uow import UnitOfWork
 
@@ -64,6 +65,7 @@ def _accept(step: Step) -> None:
 
 
 def _resolve(step: Step) -> None:
+    settled_before_resolving(step)
     lifecycle.fire(step.case, "resolve")
     step.case.resolved_at, step.case.resolved_layer = step.now, step.case.layer
 
@@ -299,4 +301,5 @@ HANDLERS: dict[str, Callable[[Step], None]] = {
     "reassign": _reassign,
     "withdraw": _terminal("withdraw"),
     "reject": _terminal("reject"),
+    **DISPATCH_HANDLERS,  # 部门解题 (caseflow.services.dispatch)
 }

@@ -15,6 +15,7 @@ from caseflow.domain.errors import InvalidInput, NotFound, PermissionDenied
 from caseflow.models import Case, Unit, UnitClosure, User
 from caseflow.services import due
 from caseflow.services.cases import get_case, hash_token
+from caseflow.services.dispatch.records import dispatched_within
 from caseflow.services.units import get_unit
 from caseflow.services.uow import UnitOfWork
 from caseflow.services.visibility import area_of
@@ -44,9 +45,10 @@ def _subtree(unit_id: int) -> Select[tuple[int]]:
 
 
 def _in_subtree(unit_id: int) -> ColumnElement[bool]:
-    # A unit's area: cases it (or a unit below) holds, and cases about places below it.
+    # A unit's area: cases it (or a unit below) holds, cases about places below it, and
+    # cases dispatched to its departments (caseflow.services.dispatch).
     area = _subtree(unit_id)
-    return or_(Case.unit_id.in_(area), Case.place_unit_id.in_(area))
+    return or_(Case.unit_id.in_(area), Case.place_unit_id.in_(area), dispatched_within(area))
 
 
 def scope_clause(viewer: User | None) -> ColumnElement[bool] | None:
@@ -68,7 +70,8 @@ def can_see(session: Session, viewer: User | None, case: Case) -> bool:
 _AREA = select(UnitClosure.descendant_id).where(UnitClosure.ancestor_id == bindparam("unit"))
 _BY_KEY = {by_id: select(Case.id).where((Case.id if by_id else Case.ref) == bindparam("key"))
            for by_id in (True, False)}
-_IN_AREA = {by_id: query.where(or_(Case.unit_id.in_(_AREA), Case.place_unit_id.in_(_AREA)))
+_IN_AREA = {by_id: query.where(or_(Case.unit_id.in_(_AREA), Case.place_unit_id.in_(_AREA),
+                                   dispatched_within(_AREA)))
             for by_id, query in _BY_KEY.items()}
 
 
