@@ -117,6 +117,7 @@ def _template_helpers() -> dict[str, Any]:
         "clock_name": lambda code: labels.label(labels.CLOCKS, code),
         "satisfaction_name": lambda code: labels.label(labels.SATISFACTION, code),
         "outcome_name": lambda code: labels.label(labels.OUTCOMES, code),
+        "dispatch_state_name": lambda code: labels.label(labels.DISPATCH_STATES, code),
     }
 
 

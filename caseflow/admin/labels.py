@@ -48,6 +48,22 @@ ACTIONS: dict[str, Any] = {
     "warn": _l("Warning"),
     "supervise": _l("Supervision"),
     "sweep": _l("Deadline check"),
+    "dispatch": _l("Dispatch to a department"),
+    "dispatch_accept": _l("Accept the dispatch"),
+    "dispatch_return": _l("Return the dispatch"),
+    "dispatch_resolve": _l("Give the department's result"),
+    "confirm_dispatch": _l("Confirm the department's result"),
+    "reject_dispatch": _l("Reject the department's result"),
+    "dispatch_escalate": _l("Dispatch overdue"),
+}
+
+# A dispatch's states (caseflow.models.dispatches).
+DISPATCH_STATES: dict[str, Any] = {
+    "submitted": _l("Waiting for the department"),
+    "accepted": _l("Being handled by the department"),
+    "resolved": _l("Result given, waiting for confirmation"),
+    "confirmed": _l("Result confirmed"),
+    "returned": _l("Returned by the department"),
 }
 
 SATISFACTION: dict[str, Any] = {
@@ -87,6 +103,7 @@ UNIT_KINDS: dict[str, Any] = {
     "complex": _l("Residential complex"),
     "building": _l("Building"),
     "property_office": _l("Property office"),
+    "department": _l("Department"),
 }
 
 ROLES: dict[str, Any] = {
@@ -146,6 +163,8 @@ FIELDS: dict[str, Any] = {
     "data.assignee": _l("Assign to"),
     "data.into": _l("Duplicate of case (reference)"),
     "data.review_on": _l("Review on"),
+    "data.department": _l("Department"),
+    "data.dispatch": _l("Dispatch"),
 }
 
 

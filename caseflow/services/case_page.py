@@ -12,18 +12,26 @@ from sqlalchemy import select
 
 from caseflow.domain.due import clock_due_status
 from caseflow.domain.due import due_status as case_due_status
-from caseflow.domain.lifecycle import IRREVERSIBLE_ACTIONS
+from caseflow.domain.lifecycle import DEPARTMENT_ACTIONS, IRREVERSIBLE_ACTIONS
 from caseflow.models import Unit, User
 from caseflow.rules import RuleSet
 from caseflow.services.actions import actions_for, actor_for
 from caseflow.services.calendars import clock_labels
 from caseflow.services.case_views import read_case, shown_case
+from caseflow.services.dispatch.views import (
+    Department,
+    DispatchView,
+    dispatch_choices,
+    dispatch_views,
+)
 from caseflow.services.timeline import TimelineEntry, timeline
 from caseflow.services.units import unit_path
 from caseflow.services.uow import UnitOfWork
 from caseflow.services.visibility import Viewer
 
 PAUSED_STATES = ("on_hold", "deferred")
+DISPATCH_PANEL_ACTIONS = DEPARTMENT_ACTIONS | {"confirm_dispatch", "reject_dispatch",
+                                               "dispatch_escalate"}
 # A clock's standing (domain.due) as the badges name it: paused is "on_hold", stopped "none".
 CLOCK_STATUS = {"overdue": "overdue", "warning": "warning", "on_time": "on_time",
                 "paused": "on_hold", "met": "none", "late": "none"}
@@ -65,6 +73,9 @@ class CaseView:
     assignee: str
     # The calendar each clock follows, by clock name ("" default, None wall-clock time).
     calendars: dict[str, str | None] = field(default_factory=dict)
+    # 部门解题: the case's dispatches and the departments it may be sent to.
+    dispatches: list[DispatchView] = field(default_factory=list)
+    departments: list[Department] = field(default_factory=list)
 
 
 def _when(raw: str | None) -> datetime | None:
@@ -98,7 +109,13 @@ def case_page(uow: UnitOfWork, rules: RuleSet, viewer: Viewer, key: str | int, n
     it); a full read of personal data is audited, and that audit committed."""
     session = uow.session
     case = read_case(uow, viewer, key, now, purpose="page")
-    actions = actions_for(rules, case, actor_for(session, viewer, case), now)
+    actor = actor_for(session, viewer, case)
+    actions = actions_for(rules, case, actor, now)
+    dispatches = dispatch_views(session, viewer, actor, actions, case, now)
+    departments = dispatch_choices(session, rules, actions, case)
+    # Dispatch work is acted on per dispatch (its own panel); `dispatch` needs a department.
+    actions = [a for a in actions if a not in DISPATCH_PANEL_ACTIONS
+               and (a != "dispatch" or departments)]
     colleagues = [
         Colleague(user.id, user.username, user.display_name)
         for user in session.scalars(select(User).where(User.unit_id == case.unit_id, User.active)
@@ -118,4 +135,6 @@ def case_page(uow: UnitOfWork, rules: RuleSet, viewer: Viewer, key: str | int, n
         colleagues=colleagues,
         assignee=assignee.display_name if assignee else "",
         calendars=clock_labels(rules, case.clocks),
+        dispatches=dispatches,
+        departments=departments,
     )
