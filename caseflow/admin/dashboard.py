@@ -58,6 +58,8 @@ CHARTS: dict[str, tuple[Chart, ...]] = {
     "hotspots": (Chart("places", "places", "hbar", "place", ("cases", "repeats")),),
     "ranking": (Chart("scores", "ranking", "hbar", "unit", ("score",)),),
     "property-ratings": (Chart("scores", "ratings", "hbar", "company", ("score",)),),
+    "departments": (Chart("rates", "departments", "hbar", "name",
+                          ("response_rate", "on_time_rate", "satisfaction_rate")),),
 }
 
 
