@@ -79,7 +79,8 @@ def test_two_departments_one_returns_one_resolves_and_the_holder_confirms(runtim
     assert sent["shizhong-zhujian"].state == "returned"
     assert sent["shizhong-zhujian"].return_reason == "外墙维修由物业负责，非住建职责"
     assert sent["shizhong-chengguan"].state == "resolved"
-    assert sent["shizhong-chengguan"].accepted_on_time and sent["shizhong-chengguan"].resolved_on_time
+    worked = sent["shizhong-chengguan"]
+    assert worked.accepted_on_time and worked.resolved_on_time
 
     # The holder rejects the first result, the department works on, the holder confirms.
     act(runtime, case.ref, "reject_dispatch", users["street"], "围挡不全，请补齐")
@@ -119,7 +120,8 @@ def test_only_the_street_layer_and_above_dispatch_and_only_to_their_own_departme
     assert unsaid.value.field == "note"
     act(runtime, case.ref, "dispatch", users["street"], "请查", {"department": "leshan-shichang"})
     with pytest.raises(InvalidInput):  # one open dispatch per department
-        act(runtime, case.ref, "dispatch", users["street"], "再查", {"department": "leshan-shichang"})
+        act(runtime, case.ref, "dispatch", users["street"], "再查",
+            {"department": "leshan-shichang"})
 
 
 def test_a_departments_clocks_escalate_inside_its_own_line(runtime, users):

@@ -21,8 +21,8 @@ from caseflow.services.demo import (
     span,
     timeline,
 )
-from caseflow.services.runtime import Runtime
 from caseflow.services.dispatch.demo import department_stories
+from caseflow.services.runtime import Runtime
 from caseflow.services.units import parse_units
 from caseflow.services.users import check_password, find_user
 

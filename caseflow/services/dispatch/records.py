@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Connection, ColumnElement, Select, or_, select
+from sqlalchemy import ColumnElement, Connection, Select, or_, select
 from sqlalchemy.orm import Session
 
 from caseflow.domain.errors import InvalidInput
