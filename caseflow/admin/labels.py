@@ -64,6 +64,7 @@ DISPATCH_STATES: dict[str, Any] = {
     "resolved": _l("Result given, waiting for confirmation"),
     "confirmed": _l("Result confirmed"),
     "returned": _l("Returned by the department"),
+    "cancelled": _l("Cancelled with the case"),
 }
 
 SATISFACTION: dict[str, Any] = {

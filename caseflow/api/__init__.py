@@ -26,6 +26,7 @@ BLUEPRINTS: tuple[str, ...] = (
     "caseflow.api.outbox:blp",
     "caseflow.api.stats:blp",
     "caseflow.api.intake:blp",
+    "caseflow.api.dispatches:blp",
 )
 
 DEFAULTS = {

@@ -17,8 +17,9 @@ from caseflow.models.units import Unit
 
 # A dispatch's states: waiting for the department to accept (`submitted`), being worked
 # (`accepted`), result given and waiting for the holder (`resolved`), and the two ends:
-# `confirmed` by the holder or `returned` (退单) by the department.
-DISPATCH_STATES = ("submitted", "accepted", "resolved", "confirmed", "returned")
+# `confirmed` by the holder or `returned` (退单) by the department, or `cancelled` with
+# the case (withdrawn, merged, rejected).
+DISPATCH_STATES = ("submitted", "accepted", "resolved", "confirmed", "returned", "cancelled")
 OPEN_DISPATCH_STATES = ("submitted", "accepted", "resolved")
 
 

@@ -24,7 +24,11 @@ from caseflow.rules import RuleSet
 from caseflow.services.caserow import CaseRow
 from caseflow.services.cases import get_case
 from caseflow.services.casework import enter_layer, move_up
-from caseflow.services.dispatch.handlers import DISPATCH_HANDLERS, settled_before_resolving
+from caseflow.services.dispatch.handlers import (
+    DISPATCH_HANDLERS,
+    cancel_open,
+    settled_before_resolving,
+)
 from caseflow.services.units import get_unit
 from caseflow.services.uow import UnitOfWork
 
@@ -253,6 +257,7 @@ def _merge(step: Step) -> None:
     if target.id == step.case.id:
         raise InvalidInput("data.into", "a case cannot be merged into itself")
     lifecycle.fire(step.case, "merge")
+    cancel_open(step)
     step.case.merged_into_id = target.id
     step.case.closed_at = step.now
     step.event_data["into"] = target.ref
@@ -276,6 +281,7 @@ def _reassign(step: Step) -> None:
 def _terminal(action: str) -> Callable[[Step], None]:
     def handler(step: Step) -> None:
         lifecycle.fire(step.case, action)
+        cancel_open(step)
         step.case.closed_at = step.now
 
     return handler

@@ -88,7 +88,7 @@ def fuzz_operations(seeded: tuple, core: bool) -> tuple[list[str], dict[str, str
 
 def test_no_input_makes_the_case_api_fail_or_break_its_schema(seeded: tuple) -> None:
     covered, failures = fuzz_operations(seeded, core=True)
-    assert len(covered) == 16  # with POST /api/v1/rules/whatif
+    assert len(covered) == 17  # with POST /api/v1/rules/whatif, GET …/{key}/dispatches
     assert failures == {}
 
 

@@ -212,3 +212,14 @@ def test_rules_check_the_department_fields(tmp_path: Path):
     assert any(f == "deadlines.yaml" and "departments.resolve" in m for f, m in messages)
     assert any(f == "deadlines.yaml" and "reply" in m for f, m in messages)
     assert any(f == "routing.yaml" and "department" in m for f, m in messages)
+
+
+def test_a_withdrawn_case_takes_back_the_work_out_at_departments(runtime, users):
+    case = at_street(runtime, users)
+    act(runtime, case.ref, "dispatch", users["street"], "请清理",
+        {"department": "shizhong-zhujian"})
+    act(runtime, case.ref, "withdraw", users["admin"], "居民已自行解决")
+    assert dispatches(runtime, case.id)["shizhong-zhujian"].state == "cancelled"
+    runtime.clock.advance(timedelta(days=5))
+    report = sweep(runtime.uow, runtime.rules(), runtime.now())
+    assert (report.escalated, report.supervised) == (0, 0)

@@ -73,6 +73,11 @@ def test_the_api_shows_departments_lists_their_cases_and_takes_their_actions(app
     assert client.get(f"/api/v1/cases/{case.ref}", headers=outsider).status_code == 403
     assert client.post(f"/api/v1/cases/{case.ref}/actions", headers=outsider, json={
         "action": "dispatch_accept", "version": 1}).status_code == 403
+    listed = client.get(f"/api/v1/cases/{case.ref}/dispatches",
+                        headers=bearer(app, "chengguan")).get_json()
+    assert [(d["department_code"], d["state"], d["actions"]) for d in listed] == [
+        ("shizhong-chengguan", "accepted", ["dispatch_resolve", "dispatch_return"])]
+    assert listed[0]["asked"] == "请拆除" and not listed[0]["overdue"]
     events = client.get(f"/api/v1/cases/{case.ref}/events", headers=headers).get_json()
     assert [e["action"] for e in events][-2:] == ["dispatch", "dispatch_accept"]
     assert events[-2]["data"]["department"] == "shizhong-chengguan"

@@ -164,6 +164,16 @@ def settled_before_resolving(step: Step) -> None:
                       "reject their results first")
 
 
+def cancel_open(step: Step) -> None:
+    """A case that ends without a result (withdrawn, merged, rejected) takes back the work
+    still out at departments: it leaves their inboxes and their clocks stop."""
+    cancelled = open_dispatches(step.session, step.case.id)
+    for record in cancelled:
+        record.state, record.finished_at = "cancelled", step.now
+    if cancelled:
+        step.event_data["dispatches_cancelled"] = [record.id for record in cancelled]
+
+
 DISPATCH_HANDLERS: dict[str, Callable[[Step], None]] = {
     "dispatch": dispatch,
     "dispatch_accept": accept,

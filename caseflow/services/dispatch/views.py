@@ -13,7 +13,10 @@ from caseflow.domain.lifecycle import DEPARTMENT_ACTIONS, HOLDER_DISPATCH_ACTION
 from caseflow.domain.policy import DEPARTMENT, Actor
 from caseflow.models import Dispatch, Unit
 from caseflow.rules import RuleSet
+from caseflow.services.actions import actions_for, actor_for
 from caseflow.services.dispatch.records import departments_serving, may_dispatch_from
+from caseflow.services.queries import visible_case
+from caseflow.services.uow import UnitOfWork
 from caseflow.services.visibility import Viewer, shown_text
 
 # What a dispatch in each state waits for, and from whom.
@@ -93,3 +96,13 @@ def dispatch_choices(session: Session, rules: RuleSet, allowed: list[str], case:
     if "dispatch" not in allowed or not may_dispatch_from(rules, case.layer):
         return []
     return [Department(u.code, u.name) for u in departments_serving(session, case.unit_id)]
+
+
+def case_dispatches(uow: UnitOfWork, rules: RuleSet, viewer: Viewer, key: str | int,
+                    now: datetime) -> list[DispatchView]:
+    """A case's dispatches as `viewer` may read them (PermissionDenied outside their view),
+    each with the actions they may take on it now."""
+    case = visible_case(uow, viewer, key)
+    actor = actor_for(uow.session, viewer, case)
+    return dispatch_views(uow.session, viewer, actor, actions_for(rules, case, actor, now),
+                          case, now)

@@ -16,8 +16,9 @@ from datetime import datetime
 from sqlalchemy import and_, or_, select
 
 from caseflow.domain.errors import CaseflowError
+from caseflow.domain.lifecycle import HANDLING
 from caseflow.domain.policy import SYSTEM
-from caseflow.models import Dispatch
+from caseflow.models import Case, Dispatch
 from caseflow.rules import RuleSet
 from caseflow.services.actions import act
 from caseflow.services.sweeping.report import SweepReport
@@ -43,7 +44,9 @@ def sweep_dispatches(uow_factory: Callable[[], UnitOfWork], rules: RuleSet, now:
     with uow_factory() as uow:
         due = [(row.id, row.case_id, row.state) for row in uow.session.execute(
             select(Dispatch.id, Dispatch.case_id, Dispatch.state)
-            .where(_overdue(now)).order_by(Dispatch.id).limit(LIMIT))]
+            .join(Case, Case.id == Dispatch.case_id)
+            .where(_overdue(now), Case.state.in_(HANDLING))  # a case's end ends its work
+            .order_by(Dispatch.id).limit(LIMIT))]
     for dispatch_id, case_id, state in due:
         clock = "accept" if state == "submitted" else "resolve"
         with uow_factory() as uow:
