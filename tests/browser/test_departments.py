@@ -29,6 +29,8 @@ def test_a_department_caseworker_reads_its_inbox_and_gives_its_result(page):
     titles = {text.split(" ")[0] for text in page.locator("#inbox tbody td:nth-child(2)")
               .all_inner_texts()}
     assert titles == {TITLE, HOARDING}
+    assert "待部门签收" in row.inner_text() and "结果已确认" in page.locator(
+        "#inbox tr", has_text=HOARDING).inner_text()
     row.locator("a.ref").click()
     ref = page.inner_text("h1 .ref")
     panel = page.inner_text("#dispatches")

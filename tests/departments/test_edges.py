@@ -98,7 +98,8 @@ def test_the_case_page_dispatches_and_the_department_gives_its_result(app):
         "version": "2", "csrf_token": csrf(street, f"/cases/{case.ref}")})
     department = app.test_client()
     login(department, "chengguan")
-    assert case.ref in text(department.get("/inbox"))
+    inbox = text(department.get("/inbox"))
+    assert case.ref in inbox and "待部门签收" in inbox  # where it stands for the department
     page = text(department.get(f"/cases/{case.ref}"))
     assert 'id="dispatches"' in page and "请清理占道" in page
     assert 'value="dispatch_resolve"' in page and 'value="resolve"' not in page

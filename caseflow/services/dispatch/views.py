@@ -106,3 +106,23 @@ def case_dispatches(uow: UnitOfWork, rules: RuleSet, viewer: Viewer, key: str | 
     actor = actor_for(uow.session, viewer, case)
     return dispatch_views(uow.session, viewer, actor, actions_for(rules, case, actor, now),
                           case, now)
+
+
+@dataclass(frozen=True)
+class DispatchMark:
+    """Where a case listed in a department's inbox stands for that department."""
+
+    state: str
+    overdue: bool
+
+
+def inbox_marks(session: Session, unit_id: int | None, case_ids: list[int], now: datetime
+                ) -> dict[int, DispatchMark]:
+    """For a department's reader, its latest dispatch of each listed case (empty for anyone
+    else: one probe of the department index finds nothing)."""
+    if unit_id is None or not case_ids:
+        return {}
+    rows = session.scalars(
+        select(Dispatch).where(Dispatch.department_id == unit_id,
+                               Dispatch.case_id.in_(case_ids)).order_by(Dispatch.id))
+    return {row.case_id: DispatchMark(row.state, is_overdue(row, now)) for row in rows}
