@@ -223,3 +223,44 @@ def test_a_withdrawn_case_takes_back_the_work_out_at_departments(runtime, users)
     runtime.clock.advance(timedelta(days=5))
     report = sweep(runtime.uow, runtime.rules(), runtime.now())
     assert (report.escalated, report.supervised) == (0, 0)
+
+
+def seers(runtime, users, ref) -> set[str]:
+    """Everyone of `users` who may read the case."""
+    found = set()
+    for name, user in users.items():
+        with runtime.uow() as uow:
+            try:
+                visible_case(uow, viewer_of(user), ref)
+            except PermissionDenied:
+                continue
+            found.add(name)
+    return found
+
+
+def test_the_journey_street_department_street_closed_is_seen_by_exactly_the_right_people(
+        runtime, users):
+    """The journey of issue 20: street → 城管 → back to the street → closed, and who reads
+    the case at each step (the territorial area of its holder and place, plus 城管 from the
+    moment it was sent there; never 住建, the squad or the city's 市场监管)."""
+    territorial = {"branch", "branch-lead", "community", "street", "dispatcher", "district",
+                   "city", "leader", "admin"}
+    case = at_street(runtime, users)
+    assert seers(runtime, users, case.ref) == territorial
+    act(runtime, case.ref, "dispatch", users["street"], "请加固围挡",
+        {"department": "shizhong-chengguan"})
+    with_department = territorial | {"chengguan", "chengguan-lead"}
+    assert seers(runtime, users, case.ref) == with_department
+    act(runtime, case.ref, "dispatch_accept", users["chengguan"])
+    act(runtime, case.ref, "dispatch_resolve", users["chengguan-lead"], "围挡已加固")
+    assert seers(runtime, users, case.ref) == with_department
+    act(runtime, case.ref, "confirm_dispatch", users["street"])
+    act(runtime, case.ref, "resolve", users["street"], "城管已加固围挡")
+    assert seers(runtime, users, case.ref) == with_department
+    with runtime.uow() as uow:
+        from caseflow.services.actions import act_on_case
+        from tests.factories import RESIDENT
+        closed = act_on_case(uow, runtime.rules(), case.ref, "evaluate", RESIDENT,
+                             runtime.now(), "", {"satisfaction": "satisfied"})
+    assert closed.state == "closed"
+    assert seers(runtime, users, case.ref) == with_department
