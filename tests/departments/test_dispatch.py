@@ -19,6 +19,7 @@ from caseflow.services.sweep import sweep
 from caseflow.services.visibility import viewer_of
 from tests.conftest import RULES_DIR
 from tests.departments.helpers import act, at_street, build_departments, submit
+from tests.factories import RESIDENT
 
 
 @pytest.fixture
@@ -257,10 +258,6 @@ def test_the_journey_street_department_street_closed_is_seen_by_exactly_the_righ
     act(runtime, case.ref, "confirm_dispatch", users["street"])
     act(runtime, case.ref, "resolve", users["street"], "城管已加固围挡")
     assert seers(runtime, users, case.ref) == with_department
-    with runtime.uow() as uow:
-        from caseflow.services.actions import act_on_case
-        from tests.factories import RESIDENT
-        closed = act_on_case(uow, runtime.rules(), case.ref, "evaluate", RESIDENT,
-                             runtime.now(), "", {"satisfaction": "satisfied"})
+    closed = act(runtime, case.ref, "evaluate", RESIDENT, "", {"satisfaction": "satisfied"})
     assert closed.state == "closed"
     assert seers(runtime, users, case.ref) == with_department
