@@ -16,6 +16,7 @@ from caseflow.cli import main
 from caseflow.domain.clock import FrozenClock
 from caseflow.models import User
 from caseflow.services import tokens
+from caseflow.services.runtime import Runtime
 from tests.admin.conftest import _password_hash, csrf, login, text
 from tests.conftest import RULES_DIR
 from tests.departments.helpers import at_street, build_departments
@@ -48,6 +49,25 @@ def api_act(app: Flask, name: str, ref: str, action: str, note: str = "",
     version = client.get(f"/api/v1/cases/{ref}", headers=headers).get_json()["version"]
     return client.post(f"/api/v1/cases/{ref}/actions", headers=headers, json={
         "action": action, "note": note, "data": data or {}, "version": version})
+
+
+def run_cli(monkeypatch: pytest.MonkeyPatch, args: list[str], env: dict[str, str]) -> Any:
+    """`caseflow ARGS`, its database engines closed after it (a command's process would end;
+    here a pooled PostgreSQL connection would outlive the test)."""
+    made: list[Runtime] = []
+    original = Runtime.from_url
+
+    def tracked(*given: Any, **named: Any) -> Runtime:
+        made.append(original(*given, **named))
+        return made[-1]
+
+    monkeypatch.setattr(Runtime, "from_url", staticmethod(tracked))
+    try:
+        return CliRunner().invoke(main, args, env=env)
+    finally:
+        for runtime in made:
+            runtime.engine.dispose()
+        monkeypatch.undo()
 
 
 def test_the_api_shows_departments_lists_their_cases_and_takes_their_actions(app):
@@ -115,7 +135,7 @@ def test_the_case_page_dispatches_and_the_department_gives_its_result(app):
     assert other.get(f"/cases/{case.ref}").status_code == 403
 
 
-def test_the_dashboard_and_the_cli_rank_the_departments(app, database_url):
+def test_the_dashboard_and_the_cli_rank_the_departments(app, database_url, monkeypatch):
     runtime, users = runtime_of(app), app.config["USERS"]
     case = at_street(runtime, users)
     api_act(app, "street", case.ref, "dispatch", "请拆除", {"department": "shizhong-chengguan"})
@@ -133,23 +153,24 @@ def test_the_dashboard_and_the_cli_rank_the_departments(app, database_url):
     assert rows["shizhong-chengguan"]["response_rate"] == 1.0
     assert rows["shizhong-chengguan"]["on_time_rate"] == 1.0
     assert (rows["shizhong-zhujian"]["returned"], rows["shizhong-zhujian"]["resolved"]) == (1, 0)
-    result = CliRunner().invoke(main, ["report", "departments"], env={
+    result = run_cli(monkeypatch, ["report", "departments"], {
         "CASEFLOW_DATABASE_URL": database_url, "CASEFLOW_NOW": "2026-11-23T09:00:00+08:00"})
     assert result.exit_code == 0, result.output
     assert "shizhong-chengguan" in result.output
 
 
-def test_units_import_attaches_departments_to_a_district_or_city(app, database_url, tmp_path):
+def test_units_import_attaches_departments_to_a_district_or_city(app, database_url, tmp_path,
+                                                                 monkeypatch):
     wrong = tmp_path / "wrong.yaml"
     wrong.write_text("units:\n  - {code: street-bureau, name: 街道城管, kind: department, "
                      "parent: jiazhou-street}\n", encoding="utf-8")
     env = {"CASEFLOW_DATABASE_URL": database_url}
-    refused = CliRunner().invoke(main, ["units", "import", str(wrong)], env=env)
+    refused = run_cli(monkeypatch, ["units", "import", str(wrong)], env)
     assert refused.exit_code != 0 and "district or city" in refused.output
     right = tmp_path / "right.yaml"
     right.write_text("units:\n  - {code: shizhong-gongan, name: 市中区公安分局, kind: department, "
                      "parent: shizhong}\n", encoding="utf-8")
-    assert CliRunner().invoke(main, ["units", "import", str(right)], env=env).exit_code == 0
+    assert run_cli(monkeypatch, ["units", "import", str(right)], env).exit_code == 0
     forest = app.test_client().get("/api/v1/units", headers=bearer(app, "admin")).get_json()
     codes = {c["code"]: c["kind"] for c in forest["units"][0]["children"][0]["children"]}
     assert codes["shizhong-gongan"] == "department"
