@@ -29,6 +29,8 @@ from caseflow.services import attachments, tokens
 from caseflow.services.case_views import read_case
 from caseflow.services.cases import submit_case
 from caseflow.services.deliberation import writes
+from caseflow.services.dispatch.records import new_dispatch
+from caseflow.services.units import get_unit, import_units
 from caseflow.services.visibility import staff_of
 from caseflow.services.voting import import_ballot_list, parse_ballot_csv
 from tests import photos as test_photos
@@ -37,9 +39,11 @@ from tests.conftest import RULES_DIR
 from tests.factories import RESIDENT, submission
 from tests.meetings.helpers import BALLOT_CSV, add_other_city, add_users, staff
 
-# One user of every staff role, each of whose units holds (or lies above) the Rhine complex.
+# One user of every staff role, each of whose units holds (or lies above) the Rhine complex,
+# and a department's caseworker the inside case was dispatched to (部门解题).
 ROLES = {"admin": "admin", "dispatcher": "dispatcher", "unit_lead": "lead",
-         "caseworker": "butler", "leader": "leader", "owners_committee": "committee"}
+         "caseworker": "butler", "leader": "leader", "owners_committee": "committee",
+         "department": "chengguan"}
 MASKED_ROLES = ("leader", "owners_committee", "anonymous")
 PLACES = {"inside": "rhine", "outside": "yibin-garden"}
 CLERKS = {"inside": "committee", "outside": "yibin-committee"}
@@ -87,6 +91,22 @@ def _place_case(runtime: Any, where: str, clerk: User, photos: Any) -> dict[str,
             "markers": (ref, f"议事会 {where}", f"表决 {where}", phone)}
 
 
+def _department(runtime: Any, ref: str) -> dict[str, User]:
+    """The district's 城管 with a caseworker, and the inside case dispatched to it."""
+    with runtime.uow() as uow:
+        import_units(uow, [], [{"code": "shizhong-chengguan", "name": "市中区城管局",
+                                "kind": "department", "parent": "shizhong"}])
+        uow.commit()
+    made = add_users(runtime, {"chengguan": ("caseworker", "shizhong-chengguan")},
+                     _password_hash())
+    with runtime.uow() as uow:
+        case = read_case(uow, staff_of(_admin(uow)), ref, runtime.now())
+        new_dispatch(uow.session, runtime.rules(), case.id, get_unit(uow.session,
+                     "shizhong-chengguan"), case.unit_id, "请核查", runtime.now())
+        uow.commit()
+    return made
+
+
 def _admin(uow: Any) -> User:
     return uow.session.query(User).filter_by(username="admin").one()
 
@@ -105,6 +125,7 @@ def world(database_url: str, clock: FrozenClock, tmp_path: Any) -> Iterator[dict
         uow.commit()
     places = {where: _place_case(runtime, where, users[CLERKS[where]], tmp_path / "photos")
               for where in PLACES}
+    users |= _department(runtime, places["inside"]["ref"])
     yield {"app": app, "places": places, "users": users}
     runtime.engine.dispose()
 
@@ -168,8 +189,8 @@ def test_no_route_shows_what_lies_outside_or_unmasked_data_to_masked_roles(world
                     failures.append(f"{role} {url}: 200 outside the jurisdiction")
                 failures += [f"{role} {url}: lists {m}" for m in place["markers"] if m in body]
     assert not failures, "\n".join(failures)
-    # The matrix is as large as the app: every GET route, 7 viewers, 2 places.
-    assert checked >= 2 * 7 * 40
+    # The matrix is as large as the app: every GET route, 8 viewers, 2 places.
+    assert checked >= 2 * 8 * 40
     print(f"permission matrix: {checked} reads checked")
 
 
@@ -188,3 +209,18 @@ def test_the_same_case_is_masked_alike_on_every_edge(world):
     public = clients["anonymous"][0].get(f"/open311/v2/requests/{place['ref']}.json")
     assert public.status_code == 200 and phone not in public.get_data(as_text=True)
     assert re.search(r"\d{3}\*{4}\d{4}", public.get_data(as_text=True))
+
+
+def test_a_department_reads_exactly_the_cases_dispatched_to_it(world):
+    """The district's 城管 lists the inside case sent to it (by the API and its inbox) and
+    nothing else; its page opens with the reporter in full (a handling role)."""
+    app, places = world["app"], world["places"]
+    client, headers = _clients(app, world["users"])["department"]
+    listed = client.get("/api/v1/cases", headers=headers).get_json()
+    assert [c["ref"] for c in listed["items"]] == [places["inside"]["ref"]]
+    assert places["inside"]["ref"] in client.get("/inbox").get_data(as_text=True)
+    page = client.get(f"/cases/{places['inside']['ref']}")
+    assert page.status_code == 200 and SECRETS["inside"][0] in page.get_data(as_text=True)
+    assert client.get(f"/cases/{places['outside']['ref']}").status_code == 403
+    own = client.get("/api/v1/cases?unit=shizhong-chengguan", headers=headers).get_json()
+    assert [c["ref"] for c in own["items"]] == [places["inside"]["ref"]]

@@ -20,7 +20,7 @@ from caseflow.domain.lifecycle import IRREVERSIBLE_ACTIONS
 from caseflow.error_responses import caseflow_page, explain
 from caseflow.services import actions
 from caseflow.services.actions import ActionCommand
-from caseflow.services.case_page import case_page
+from caseflow.services.case_page import DISPATCH_PANEL_ACTIONS, case_page
 from caseflow.services.visibility import STAFF_ROLES
 
 bp = Blueprint("admin_case", __name__)
@@ -85,6 +85,10 @@ def action_data(action: str, form: Any) -> dict[str, Any]:
         return {"assignee": form.get("assignee")}
     if action == "merge":
         return {"into": form.get("into", "").strip().upper()}
+    if action == "dispatch":
+        return {"department": form.get("department", "").strip()}
+    if action in DISPATCH_PANEL_ACTIONS:
+        return {"dispatch": form.get("dispatch", "").strip()}
     if action == "defer" and form.get("review_on"):
         return {"review_on": f"{form['review_on']}T09:00:00+08:00"}
     return {}

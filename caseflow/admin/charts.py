@@ -46,6 +46,8 @@ CHARTS: dict[str, tuple[Chart, ...]] = {
     "hotspots": (Chart("places", "places", "hbar", ("name", "category"), ("cases", "repeats")),),
     "ranking": (Chart("scores", "ranking", "hbar", ("name",), ("score",)),),
     "property-ratings": (Chart("scores", "ratings", "hbar", ("name",), ("score",)),),
+    "departments": (Chart("rates", "departments", "hbar", ("name",),
+                          ("response_rate", "on_time_rate", "satisfaction_rate")),),
 }
 JOINERS = {"flow": " → "}
 

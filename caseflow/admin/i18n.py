@@ -179,6 +179,7 @@ def _template_helpers() -> dict[str, Any]:
         "check_name": lambda code: labels.label(labels.VOTE_CHECKS, code),
         "meeting_kind_name": meeting_kind_name,
         "threshold_rule": threshold_rule,
+        "dispatch_state_name": lambda code: labels.label(labels.DISPATCH_STATES, code),
     }
 
 

@@ -50,6 +50,23 @@ ACTIONS: dict[str, Any] = {
     "supervise": _l("Supervision"),
     "sweep": _l("Deadline check"),
     "remind": _l("Reminder"),
+    "dispatch": _l("Dispatch to a department"),
+    "dispatch_accept": _l("Accept the dispatch"),
+    "dispatch_return": _l("Return the dispatch"),
+    "dispatch_resolve": _l("Give the department's result"),
+    "confirm_dispatch": _l("Confirm the department's result"),
+    "reject_dispatch": _l("Reject the department's result"),
+    "dispatch_escalate": _l("Dispatch overdue"),
+}
+
+# A dispatch's states (caseflow.models.dispatches).
+DISPATCH_STATES: dict[str, Any] = {
+    "submitted": _l("Waiting for the department"),
+    "accepted": _l("Being handled by the department"),
+    "resolved": _l("Result given, waiting for confirmation"),
+    "confirmed": _l("Result confirmed"),
+    "returned": _l("Returned by the department"),
+    "cancelled": _l("Cancelled with the case"),
 }
 
 SATISFACTION: dict[str, Any] = {
@@ -96,6 +113,7 @@ UNIT_KINDS: dict[str, Any] = {
     "complex": _l("Residential complex"),
     "building": _l("Building"),
     "property_office": _l("Property office"),
+    "department": _l("Department"),
 }
 
 ROLES: dict[str, Any] = {
@@ -180,6 +198,8 @@ FIELDS: dict[str, Any] = {
     "data.unit": _l("Send to unit (code)"),
     "data.assignee": _l("Assign to"),
     "data.into": _l("Duplicate of case (reference)"),
+    "data.department": _l("Department"),
+    "data.dispatch": _l("Dispatch"),
     "data.review_on": _l("Review on"),
 }
 
@@ -255,6 +275,7 @@ REPORTS: dict[str, Any] = {
     "ranking": _l("Unit ranking"),
     "property-ratings": _l("Property company ratings"),
     "property_ratings": _l("Property company ratings"),
+    "departments": _l("Departments (部门解题)"),
 }
 
 # Tables by (report, table): "summary" and "by_layer" mean different things in two reports.
@@ -280,6 +301,7 @@ REPORT_TABLES: dict[tuple[str, str], Any] = {
     ("property_ratings", "ratings"): _l("Scores and stars"),
     ("property_ratings", "red_list"): _l("Red list"),
     ("property_ratings", "black_list"): _l("Black list"),
+    ("departments", "departments"): _l("Departments ranked by score"),
 }
 
 # The first column of the unresolved report's counts, named after what it groups by.
@@ -294,6 +316,12 @@ DIMENSIONS: dict[str, Any] = {
 }
 
 REPORT_COLUMNS: dict[str, Any] = {
+    "department": _l("Department code"),
+    "dispatched": _l("Dispatches received"),
+    "returned": _l("Returned"),
+    "resolved": _l("Results given"),
+    "confirmed": _l("Results confirmed"),
+    "evaluated": _l("Cases evaluated"),
     "scope": _l("Scope"),
     "period": _l("Period"),
     "open": _l("Open cases"),

@@ -30,6 +30,7 @@ BLUEPRINTS: tuple[str, ...] = (
     "caseflow.api.intake:blp",
     "caseflow.api.assessments:blp",
     "caseflow.api.grid:blp",
+    "caseflow.api.dispatches:blp",
 )
 
 DEFAULTS = {

@@ -91,7 +91,7 @@ class CloseSchema(Schema):
     publish = fields.Boolean(load_default=True)
 
 
-class CreatedSchema(Schema):
+class OpinionCreatedSchema(Schema):
     """What was created."""
 
     id = fields.Integer()
@@ -142,7 +142,7 @@ def get_campaign(campaign_id: int) -> campaigns.CampaignView:
 
 @blp.route("/campaigns/<int:campaign_id>/opinions", methods=["POST"])
 @blp.arguments(OpinionInSchema)
-@blp.response(201, CreatedSchema)
+@blp.response(201, OpinionCreatedSchema)
 @problems(blp, 403, 404, 409, 422)
 def give_opinion(body: dict[str, Any], campaign_id: int) -> dict[str, Any]:
     """Give an opinion while the campaign is open."""
@@ -155,7 +155,7 @@ def give_opinion(body: dict[str, Any], campaign_id: int) -> dict[str, Any]:
 
 @blp.route("/campaigns/opinions/<int:opinion_id>/case", methods=["POST"])
 @blp.arguments(LinkSchema)
-@blp.response(200, CreatedSchema)
+@blp.response(200, OpinionCreatedSchema)
 @problems(blp, 401, 403, 404, 409, 422)
 @requires(STAFF_ROLES)
 def link_case(body: dict[str, Any], opinion_id: int) -> dict[str, Any]:

@@ -327,5 +327,7 @@ class ExplainSchema(Schema):
     green_channel = fields.Boolean(required=True)
     priority = Text(allow_none=True, required=True)
     tags = fields.List(Text(), required=True)
+    # 部门解题: the department the case is dispatched to at once (routing `then.department`).
+    department = Text(allow_none=True, load_default=None)
     clocks = fields.Dict(keys=Text(), values=Text(), required=True)
     trace = fields.List(Text(), required=True)

@@ -115,6 +115,7 @@ _view("/containment", "containment", PeriodQuerySchema)
 _view("/hotspots", "hotspots", HotspotsQuerySchema, "place", "area")
 _view("/ranking", "ranking", RankingQuerySchema, "level")
 _view("/property-ratings", "property-ratings", PeriodQuerySchema)
+_view("/departments", "departments", PeriodQuerySchema)
 
 
 @blp.route("/owner-evaluations", methods=["POST"])

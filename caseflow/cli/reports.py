@@ -153,6 +153,13 @@ def property_ratings(unit, first, last, fmt, output, lang):  # type: ignore[no-u
     _run("property-ratings", unit, _day(first), _day(last), fmt, output, lang)
 
 
+@report.command("departments")
+@_common
+def departments(unit, first, last, fmt, output, lang):  # type: ignore[no-untyped-def]
+    """部门解题: response, on-time and satisfaction rates per department, ranked."""
+    _run("departments", unit, _day(first), _day(last), fmt, output, lang)
+
+
 @click.group()
 def ratings() -> None:
     """Owners' yearly evaluations of property companies."""

@@ -87,9 +87,21 @@ _TABLE: list[tuple[str, list[str], str | None, list[Any]]] = [
     ("unlink_duplicate", list(OPEN_STATES), None, []),
     ("warn", list(OPEN_STATES), None, []),
     ("supervise", list(OPEN_STATES), None, []),
+    # 部门解题: work sent to functional departments; the case stays where it is (a
+    # dispatch's own state lives on its record, caseflow.services.dispatch).
+    ("dispatch", [*WORKING, ON_HOLD, DELIBERATING], None, []),
+    ("dispatch_accept", HANDLING, None, []),
+    ("dispatch_return", HANDLING, None, []),
+    ("dispatch_resolve", HANDLING, None, []),
+    ("confirm_dispatch", HANDLING, None, []),
+    ("reject_dispatch", HANDLING, None, []),
+    ("dispatch_escalate", HANDLING, None, []),
 ]
 
 ACTIONS: tuple[str, ...] = tuple(dict.fromkeys(row[0] for row in _TABLE))
+# What a department does on a dispatch sent to it; the holder confirms or rejects results.
+DEPARTMENT_ACTIONS = frozenset({"dispatch_accept", "dispatch_return", "dispatch_resolve"})
+HOLDER_DISPATCH_ACTIONS = frozenset({"dispatch", "confirm_dispatch", "reject_dispatch"})
 # Actions that move a case to another unit or layer; the service computes where.
 MOVING_ACTIONS = frozenset({"escalate", "return", "reroute"})
 IRREVERSIBLE_ACTIONS = frozenset(

@@ -6,15 +6,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from caseflow.domain.lifecycle import RESOLVED, actions_in_state
+from caseflow.domain.lifecycle import DEPARTMENT_ACTIONS, RESOLVED, actions_in_state
 
 # How the actor's unit stands to the unit holding the case.
 HOLDER = "holder"  # the actor's unit holds the case
 ABOVE = "above"  # the actor's unit is an ancestor of the holder
 OWNER = "owner"  # the resident who submitted it (proved by the tracking token)
 OUTSIDE = "outside"
+DEPARTMENT = "department"  # the actor's unit is a department the case was dispatched to
 
-SYSTEM_ONLY = frozenset({"warn", "supervise"})
+SYSTEM_ONLY = frozenset({"warn", "supervise", "dispatch_escalate"})
 RESIDENT_ACTIONS = frozenset({"evaluate", "withdraw", "reopen", "comment"})
 # Actions the layer above takes on a case held below it.
 SUPERVISOR_ACTIONS = frozenset({"approve_extension", "refuse_extension", "reroute", "reassign"})
@@ -49,6 +50,10 @@ def _relation_allows(actor: Actor, action: str) -> bool:
         return True
     if actor.relation == OWNER:
         return action in RESIDENT_ACTIONS
+    if actor.relation == DEPARTMENT:
+        return action in DEPARTMENT_ACTIONS or action == "comment"
+    if action in DEPARTMENT_ACTIONS:
+        return False
     if actor.relation == HOLDER:
         return action not in SUPERVISOR_ACTIONS or action in ("reassign",)
     if actor.relation == ABOVE:

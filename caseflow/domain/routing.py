@@ -49,6 +49,8 @@ class RouteDecision:
     clock_overrides: Mapping[str, Duration]
     priority: str | None
     trace: tuple[TraceStep, ...]
+    # 部门解题: a functional department (unit code) the case is dispatched to at once.
+    department: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +66,7 @@ class RoutingRule:
     clock_overrides: Mapping[str, Duration] = field(default_factory=lambda: _EMPTY)
     priority: str | None = None
     line: int = 0
+    department: str | None = None
 
 
 class Router:
@@ -136,6 +139,7 @@ def _decision(rule: RoutingRule, layer: str, trace: tuple[TraceStep, ...]) -> Ro
         clock_overrides=MappingProxyType(dict(rule.clock_overrides)),
         priority=rule.priority,
         trace=trace,
+        department=rule.department,
     )
 
 

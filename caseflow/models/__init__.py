@@ -15,6 +15,7 @@ from caseflow.models.base import Base
 from caseflow.models.campaigns import Campaign, Opinion
 from caseflow.models.cases import Case, CaseEvent
 from caseflow.models.charges import ClockCharge
+from caseflow.models.dispatches import Dispatch
 from caseflow.models.grid import (
     Evaluation,
     FollowUpCall,
@@ -69,6 +70,7 @@ __all__ = [
     "CaseEvent",
     "CaseVoice",
     "ClockCharge",
+    "Dispatch",
     "IntakeRequest",
     "PropertyCompany",
     "RuleActivation",

@@ -17,6 +17,8 @@ UNIT_KINDS = (
     "complex",
     "building",
     "property_office",
+    # 职能部门: beside the territorial tree, attached to the district or city it serves.
+    "department",
 )
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from caseflow.domain.clocks import ClockSpec
 from caseflow.domain.conditions import compile_condition, is_unconditional
-from caseflow.domain.durations import Duration
+from caseflow.domain.durations import Duration, parse_duration
 from caseflow.domain.overlap import RuleShape, analyse, shape
 from caseflow.domain.routing import CATEGORY_LAYER, RoutingRule
 from caseflow.rules.loader import FileCheck, LDict, RuleIssue, empty_mapping
@@ -98,8 +98,8 @@ def _clock_map(fc: FileCheck, value: Any, line: int, what: str,
 
 def build_deadlines(fc: FileCheck, data: LDict, refs: Refs) -> DeadlineTable:
     """deadlines.yaml: per-layer clocks, ordered overrides, green-channel factor, meeting."""
-    fc.keys(data, ["warning_at", "layers", "overrides", "green_channel", "meeting"], ["layers"],
-            "deadlines.yaml")
+    fc.keys(data, ["warning_at", "layers", "overrides", "green_channel", "meeting",
+                   "departments"], ["layers"], "deadlines.yaml")
     templates = _templates(data)
     warning = _fraction(fc, data, "warning_at", 0.8, upper_ok=False)
     layers: dict[str, Mapping[str, ClockSpec]] = {}
@@ -128,7 +128,25 @@ def build_deadlines(fc: FileCheck, data: LDict, refs: Refs) -> DeadlineTable:
     meeting = _clock(fc, "meeting", data.get("meeting", "15 days"), data.line_of("meeting"),
                      templates)
     return DeadlineTable(warning, MappingProxyType(layers), tuple(o for o in overrides if o),
-                         factor, meeting or templates["meeting"], MappingProxyType(templates))
+                         factor, meeting or templates["meeting"], MappingProxyType(templates),
+                         _department_clocks(fc, data))
+
+
+DEPARTMENT_CLOCKS = {"accept": "1 working day", "resolve": "10 working days"}
+
+
+def _department_clocks(fc: FileCheck, data: LDict) -> Mapping[str, Duration]:
+    """deadlines.yaml `departments`: a dispatch's own accept and resolve clocks (部门解题)."""
+    found = fc.mapping(data["departments"], data.line_of("departments"), "departments") \
+        if "departments" in data else None
+    if found is not None:
+        fc.keys(found, list(DEPARTMENT_CLOCKS), [], "departments")
+    clocks = {}
+    for name, default in DEPARTMENT_CLOCKS.items():
+        raw = found.get(name, default) if found is not None else default
+        line = found.line_of(name) if found is not None and name in found else data.line
+        clocks[name] = fc.duration(raw, line, f"departments.{name}") or parse_duration(default)
+    return MappingProxyType(clocks)
 
 
 def _fraction(fc: FileCheck, m: LDict, key: str, default: float, upper_ok: bool) -> float:
@@ -207,7 +225,8 @@ def _result(then: Mapping[str, Any]) -> tuple[Any, ...]:
     """What a rule decides, comparable between rules (tags in any order)."""
     return (then["start_layer"], then["role"], then["green_channel"], frozenset(then["tags"]),
             then["priority"], tuple(sorted((k, str(v)) for k, v in
-                                           then["clock_overrides"].items())))
+                                           then["clock_overrides"].items())),
+            then["department"])
 
 
 def _report_overlaps(fc: FileCheck, shapes: list[RuleShape], unique: bool, refs: Refs) -> None:
@@ -240,8 +259,8 @@ def _then(fc: FileCheck, rule: LDict, refs: Refs) -> dict[str, Any] | None:
     m = fc.mapping(rule["then"], rule.line_of("then"), "then") if "then" in rule else _empty(rule)
     if m is None:
         return None
-    fc.keys(m, ["start_layer", "role", "green_channel", "tags", "deadlines", "priority"], [],
-            "then")
+    fc.keys(m, ["start_layer", "role", "green_channel", "tags", "deadlines", "priority",
+                "department"], [], "then")
     out: dict[str, Any] = {"start_layer": fc.get(m, "start_layer", str, "then", CATEGORY_LAYER)}
     if out["start_layer"] != CATEGORY_LAYER:
         fc.ref(out["start_layer"], refs.layers, m.line_of("start_layer"), "layer")
@@ -261,7 +280,18 @@ def _then(fc: FileCheck, rule: LDict, refs: Refs) -> dict[str, Any] | None:
         if fc.ref(name, refs.clocks, dline, "clock"):
             overrides[name] = fc.duration(text, dline, f"deadline {name!r}")
     out["clock_overrides"] = MappingProxyType({k: v for k, v in overrides.items() if v})
+    out["department"] = _department(fc, m)
     return out
+
+
+def _department(fc: FileCheck, then: LDict) -> str | None:
+    """`then.department`: the code of a unit of kind department (units live in the database,
+    so the code's shape is checked here and its existence when a case is routed)."""
+    code = fc.get(then, "department", str, "then", None)
+    if code is not None and not code.strip():
+        fc.issue(then.line_of("department"), "department must name a department's unit code")
+        return None
+    return code
 
 
 def build_escalation(fc: FileCheck, data: LDict, refs: Refs) -> tuple[EscalationPolicy, Settings]:

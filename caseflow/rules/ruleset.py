@@ -40,6 +40,8 @@ class DeadlineTable:
     green_factor: float
     meeting: ClockSpec
     templates: Mapping[str, ClockSpec]  # per clock name: how a bare duration is completed
+    # A dispatch's own clocks at a department (`departments:`): accept and resolve.
+    departments: Mapping[str, Duration] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

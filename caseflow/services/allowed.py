@@ -19,7 +19,7 @@ from caseflow.services.visibility import Viewer
 def actor_for(session: Session | Connection, user: User | Viewer, case: Case | CaseRow) -> Actor:
     """The actor a staff user is on this case, given where their units stand (the
     membership nearest the holder decides)."""
-    return actor_on(session, user, case.unit_id)
+    return actor_on(session, user, case.unit_id, case.id)
 
 
 def facts_of(case: Case | CaseRow) -> CaseFacts:

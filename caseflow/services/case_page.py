@@ -12,13 +12,19 @@ from sqlalchemy import select
 
 from caseflow.domain.due import clock_due_status
 from caseflow.domain.due import due_status as case_due_status
-from caseflow.domain.lifecycle import IRREVERSIBLE_ACTIONS
+from caseflow.domain.lifecycle import DEPARTMENT_ACTIONS, IRREVERSIBLE_ACTIONS
 from caseflow.models import Attachment, Case, Unit, User
 from caseflow.rules import RuleSet
 from caseflow.services.allowed import actions_for, actor_for
 from caseflow.services.attachments import photos_for
 from caseflow.services.calendars import clock_labels
 from caseflow.services.case_views import read_case, shown_case
+from caseflow.services.dispatch.views import (
+    Department,
+    DispatchView,
+    dispatch_choices,
+    dispatch_views,
+)
 from caseflow.services.grid.proxy import ProxyView, proxy_of
 from caseflow.services.timeline import TimelineEntry, timeline
 from caseflow.services.units import unit_path
@@ -27,6 +33,8 @@ from caseflow.services.visibility import Viewer
 from caseflow.services.voices import Voice, voices_of
 
 PAUSED_STATES = ("on_hold", "deferred")
+DISPATCH_PANEL_ACTIONS = DEPARTMENT_ACTIONS | {"confirm_dispatch", "reject_dispatch",
+                                               "dispatch_escalate"}
 # A clock's standing (domain.due) as the badges name it: paused is "on_hold", stopped "none".
 CLOCK_STATUS = {"overdue": "overdue", "warning": "warning", "on_time": "on_time",
                 "paused": "on_hold", "met": "none", "late": "none"}
@@ -84,6 +92,9 @@ class CaseView:
     photos: list[Attachment] = field(default_factory=list)
     voices: list[Voice] = field(default_factory=list)
     duplicate_of: LikelyDuplicate | None = None
+    # 部门解题: the case's dispatches and the departments it may be sent to.
+    dispatches: list[DispatchView] = field(default_factory=list)
+    departments: list[Department] = field(default_factory=list)
 
 
 def _when(raw: str | None) -> datetime | None:
@@ -117,7 +128,13 @@ def case_page(uow: UnitOfWork, rules: RuleSet, viewer: Viewer, key: str | int, n
     it); a full read of personal data is audited, and that audit committed."""
     session = uow.session
     case = read_case(uow, viewer, key, now, purpose="page")
-    actions = actions_for(rules, case, actor_for(session, viewer, case), now)
+    actor = actor_for(session, viewer, case)
+    actions = actions_for(rules, case, actor, now)
+    dispatches = dispatch_views(session, viewer, actor, actions, case, now)
+    departments = dispatch_choices(session, rules, actions, case)
+    # Dispatch work is acted on per dispatch (its own panel); `dispatch` needs a department.
+    actions = [a for a in actions if a not in DISPATCH_PANEL_ACTIONS
+               and (a != "dispatch" or departments)]
     colleagues = [
         Colleague(user.id, user.username, user.display_name)
         for user in session.scalars(select(User).where(User.unit_id == case.unit_id, User.active)
@@ -143,6 +160,8 @@ def case_page(uow: UnitOfWork, rules: RuleSet, viewer: Viewer, key: str | int, n
         photos=photos_for(uow, case, viewer),
         voices=voices_of(uow, case.id),
         duplicate_of=_likely_duplicate(uow, case.duplicate_of_id, viewer),
+        dispatches=dispatches,
+        departments=departments,
     )
 
 

@@ -21,6 +21,7 @@ from caseflow.rules import RuleSet
 from caseflow.services import queries
 from caseflow.services.allowed import actions_for, actor_for
 from caseflow.services.cases import register_case
+from caseflow.services.dispatch.views import inbox_marks
 from caseflow.services.privacy import record_full_read
 from caseflow.services.uow import UnitOfWork
 from caseflow.services.visibility import Viewer, reporter_view, resident, shown_text
@@ -123,6 +124,11 @@ def list_for(uow: UnitOfWork, viewer: Viewer, filters: queries.CaseFilters, now:
     shown = [shown_case(case, None) for case in cases]
     for item in shown:
         item.voices = counts.get(item.id, 0)
+    # A department's inbox shows where each case stands for that department (部门解题).
+    marks = inbox_marks(uow.session, viewer.unit_id if viewer else None,
+                        [case.id for case in shown], now)
+    for case in shown:
+        case.dispatch = marks.get(case.id)
     return shown, total
 
 

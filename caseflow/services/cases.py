@@ -22,6 +22,7 @@ from caseflow.models import Case, Unit
 from caseflow.rules import RuleSet
 from caseflow.services import submission
 from caseflow.services.calendars import with_calendars
+from caseflow.services.dispatch.routing import dispatch_on_routing
 from caseflow.services.grid.assign import auto_assignee
 from caseflow.services.uow import UnitOfWork
 
@@ -198,6 +199,8 @@ def register_case(
     case = submission.insert_case(session, row, place, holder)
     data = {"rule": decision.rule_id, "rules_version": rules.version, "duplicate_of": duplicate,
             **(event_facts or {})}
+    if decision.department:
+        data |= dispatch_on_routing(session, rules, case, decision.department, now)
     submission.record_submission(session, case, actor, now, data)
     return case, token
 

@@ -27,6 +27,7 @@ from caseflow.rules import RuleSet
 from caseflow.services.actions import ActionCommand, act
 from caseflow.services.cases import submit_case
 from caseflow.services.demo_assessments import seed_assessments_demo
+from caseflow.services.dispatch.demo import department_stories, seed_departments
 from caseflow.services.runtime import Runtime
 from caseflow.services.sweep import sweep
 from caseflow.services.units import import_units, parse_units
@@ -111,10 +112,12 @@ def seed_demo(runtime: Runtime, progress: Progress = lambda label: None) -> dict
             password = ADMIN_PASSWORD if role == "admin" else DEMO_PASSWORD
             create_user(uow, username, display_name, role, unit_code, password)
         uow.commit()
+    departments = seed_departments(runtime, DEMO_PASSWORD, progress)  # 部门解题
     history = _History(runtime, runtime.rules(), progress)
-    history.play(load_stories())
+    history.play(load_stories() + department_stories())
     accountability = seed_assessments_demo(runtime, progress)  # seeds 002-004: ratings, 双晒
-    return {**accountability, "units": len(units), "property companies": len(companies),
+    return {**accountability, **departments, "units": len(units),
+            "property companies": len(companies),
             "users": len(DEMO_USERS), "cases": len(history.cases),
             "actions": history.actions, "sweeps": history.sweeps,
             "skipped steps": history.skipped}

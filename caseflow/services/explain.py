@@ -31,6 +31,7 @@ def explain_facts(rules: RuleSet, facts: Mapping[str, Any]) -> dict[str, Any]:
         "green_channel": decision.green_channel,
         "priority": decision.priority,
         "tags": list(decision.tags),
+        "department": decision.department,
         "clocks": {spec.name: str(spec.within) for spec in specs},
         "trace": trace_lines(decision.trace),
     }

@@ -24,6 +24,11 @@ from caseflow.rules import RuleSet
 from caseflow.services.caserow import CaseRow
 from caseflow.services.cases import get_case
 from caseflow.services.casework import enter_layer, move_up
+from caseflow.services.dispatch.handlers import (
+    DISPATCH_HANDLERS,
+    cancel_open,
+    settled_before_resolving,
+)
 from caseflow.services.grid.evaluations import record_evaluation
 from caseflow.services.units import get_unit
 from caseflow.services.uow import UnitOfWork
@@ -65,6 +70,7 @@ def _accept(step: Step) -> None:
 
 
 def _resolve(step: Step) -> None:
+    settled_before_resolving(step)
     lifecycle.fire(step.case, "resolve")
     step.case.resolved_at, step.case.resolved_layer = step.now, step.case.layer
 
@@ -253,6 +259,7 @@ def _merge(step: Step) -> None:
     if target.id == step.case.id:
         raise InvalidInput("data.into", "a case cannot be merged into itself")
     lifecycle.fire(step.case, "merge")
+    cancel_open(step)
     step.case.merged_into_id = target.id
     step.case.closed_at = step.now
     step.event_data["into"] = target.ref
@@ -286,6 +293,7 @@ def _reassign(step: Step) -> None:
 def _terminal(action: str) -> Callable[[Step], None]:
     def handler(step: Step) -> None:
         lifecycle.fire(step.case, action)
+        cancel_open(step)
         step.case.closed_at = step.now
 
     return handler
@@ -312,4 +320,5 @@ HANDLERS: dict[str, Callable[[Step], None]] = {
     "reassign": _reassign,
     "withdraw": _terminal("withdraw"),
     "reject": _terminal("reject"),
+    **DISPATCH_HANDLERS,  # 部门解题 (caseflow.services.dispatch)
 }

@@ -28,6 +28,7 @@ from caseflow.domain.errors import InvalidInput, NotFound, PermissionDenied
 from caseflow.models import Case, Unit, UnitClosure, User
 from caseflow.services import due
 from caseflow.services.cases import get_case, hash_token
+from caseflow.services.dispatch.records import dispatched_within
 from caseflow.services.reporting.common import Period, submitted_in
 from caseflow.services.units import get_unit
 from caseflow.services.uow import UnitOfWork
@@ -72,10 +73,11 @@ def _subtree(unit_ids: int | tuple[int, ...]) -> Select[int]:
 
 
 def _in_subtree(unit_ids: int | tuple[int, ...]) -> ColumnElement[bool]:
-    # A unit's area: cases it (or a unit below) holds, and cases about places below it;
-    # several units' (交叉任职): the union of their areas.
+    # A unit's area: cases it (or a unit below) holds, cases about places below it, and
+    # cases dispatched to its departments (caseflow.services.dispatch); several units'
+    # (交叉任职): the union of their areas.
     area = _subtree(unit_ids)
-    return or_(Case.unit_id.in_(area), Case.place_unit_id.in_(area))
+    return or_(Case.unit_id.in_(area), Case.place_unit_id.in_(area), dispatched_within(area))
 
 
 def scope_clause(viewer: User | Viewer | None) -> ColumnElement[bool] | None:
@@ -98,7 +100,8 @@ _AREA = select(UnitClosure.descendant_id).where(
     UnitClosure.ancestor_id.in_(bindparam("units", expanding=True)))
 _BY_KEY = {by_id: select(Case.id).where((Case.id if by_id else Case.ref) == bindparam("key"))
            for by_id in (True, False)}
-_IN_AREA = {by_id: query.where(or_(Case.unit_id.in_(_AREA), Case.place_unit_id.in_(_AREA)))
+_IN_AREA = {by_id: query.where(or_(Case.unit_id.in_(_AREA), Case.place_unit_id.in_(_AREA),
+                                   dispatched_within(_AREA)))
             for by_id, query in _BY_KEY.items()}
 
 

@@ -28,6 +28,7 @@ from caseflow.domain.lifecycle import actions_in_state
 from caseflow.models import Case
 from caseflow.rules import RuleSet
 from caseflow.services.sweeping import rowwise
+from caseflow.services.sweeping.departments import sweep_dispatches
 from caseflow.services.sweeping.escalate import Group, escalate_group
 from caseflow.services.sweeping.grid import sweep_grid
 from caseflow.services.sweeping.marks import Mark, apply_marks, close_unevaluated
@@ -181,6 +182,7 @@ def sweep(uow_factory: Callable[[], UnitOfWork], rules: RuleSet, now: datetime,
             _run(uow_factory, Case.next_warning_at, _warnings, ladder, now, report, batch)
             _run(uow_factory, Case.auto_close_at, _auto_close, ladder, now, report, batch)
             report.grid = sweep_grid(uow_factory, rules, now)  # reviews, tasks, 回访
+            sweep_dispatches(uow_factory, rules, now, report)  # 部门解题: their own line
     finally:
         with uow_factory() as uow:
             checkpoint(uow.session)

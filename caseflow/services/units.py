@@ -17,6 +17,8 @@ from caseflow.models import PropertyCompany, Unit, UnitClosure
 from caseflow.models.units import UNIT_KINDS
 from caseflow.services.uow import UnitOfWork
 
+# 职能部门 serve a level of government (or sit under a parent department, its own line).
+DEPARTMENT_PARENTS = frozenset({"district", "city", "department"})
 CSV_COLUMNS = ("code", "name", "kind", "parent", "property_company", "latitude", "longitude")
 
 
@@ -73,6 +75,10 @@ def _apply_unit_row(
     parent_code = raw.get("parent")
     if parent_code and parent_code not in units:
         raise InvalidInput("units", f"row {number} ({code}): unknown parent {parent_code!r}")
+    if kind == "department" and (not parent_code
+                                 or units[parent_code].kind not in DEPARTMENT_PARENTS):
+        raise InvalidInput("units", f"row {number} ({code}): a department is attached to the "
+                                    "district or city it serves (or to a parent department)")
     company_code = raw.get("property_company")
     if company_code and company_code not in companies:
         raise InvalidInput(

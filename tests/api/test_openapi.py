@@ -88,7 +88,7 @@ def fuzz_operations(seeded: tuple, core: bool) -> tuple[list[str], dict[str, str
 
 def test_no_input_makes_the_case_api_fail_or_break_its_schema(seeded: tuple) -> None:
     covered, failures = fuzz_operations(seeded, core=True)
-    assert len(covered) == 17  # with POST /api/v1/rules/whatif and the photo thumbnails
+    assert len(covered) == 18  # with POST …/rules/whatif, the photo thumbnails, …/dispatches
     assert failures == {}
 
 

@@ -228,7 +228,9 @@ def test_permissions(rs: RuleSet) -> None:
     assert not rs.may("leader", "resolve")
     assert not rs.may("nobody", "comment")
     actions = {action for _, action in rs.grants}
-    assert len(actions) == 26
+    assert len(actions) == 33  # with unlink_duplicate and the 7 dispatch actions (部门解题)
+    assert rs.roles_for("dispatch_escalate") == {"system"}
+    assert rs.may("caseworker", "dispatch_resolve") and not rs.may("leader", "dispatch")
     assert set(rs.roles) == {"admin", "dispatcher", "unit_lead", "caseworker", "leader",
                              "owners_committee", "inspector", "expert", "resident", "system",
                              "volunteer", "building_lead", "liaison", "butler"}
@@ -286,3 +288,8 @@ def test_version_is_stable_and_follows_content(tmp_path: Path) -> None:
         files["calendar.yaml"].replace("extra_holidays: []", 'extra_holidays: ["2030-01-02"]'),
         encoding="utf-8")
     assert load_rules(tmp_path).version != first
+
+
+def test_departments_have_their_own_clocks(rs: RuleSet) -> None:
+    assert rs.deadlines.departments == {"accept": parse_duration("1 working day"),
+                                        "resolve": parse_duration("10 working days")}

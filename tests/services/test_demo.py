@@ -23,6 +23,7 @@ from caseflow.services.demo import (
     timeline,
 )
 from caseflow.services.demo_assessments import DATA as ASSESSMENTS
+from caseflow.services.dispatch.demo import department_stories
 from caseflow.services.runtime import Runtime
 from caseflow.services.units import parse_units
 from caseflow.services.users import check_password, find_user
@@ -40,19 +41,21 @@ def test_seed_demo_loads_every_unit_user_and_story_with_a_history(runtime: Runti
     labels: list[str] = []
     counts = seed_demo(runtime, progress=labels.append)
     companies, units = parse_units((DATA_DIR / "units.yaml").read_text(encoding="utf-8"), "u")
-    stories = load_stories()
+    stories = load_stories() + department_stories()
     assert labels and counts["skipped steps"] == 0
     assert (counts["units"], counts["property companies"]) == (len(units), len(companies))
     assert (counts["users"], counts["cases"]) == (len(DEMO_USERS), len(stories))
     assert 40 <= len(stories) <= 60
     table = _table_counts(runtime)
     # The accountability demo adds the Lishui complexes the tree lacks (each with its office)
-    # and the assessment panel (caseflow/demo/assessments.yaml).
+    # and the assessment panel (caseflow/demo/assessments.yaml); the departments demo a 城管
+    # and a 住建 per district, each with a user.
     lishui = yaml.safe_load(ASSESSMENTS.read_text(encoding="utf-8"))
     added = sum(1 for unit in lishui["units"] if not unit.get("code"))
     assert counts["assessed units"] == len(lishui["units"]) == 39
     assert (table["Unit"], table["User"], table["Case"]) == (
-        len(units) + 2 * added, len(DEMO_USERS) + len(lishui["panel"]), len(stories))
+        len(units) + 2 * added + counts["departments"],
+        len(DEMO_USERS) + len(lishui["panel"]) + counts["department users"], len(stories))
     with runtime.uow() as uow:
         cases = list(uow.session.scalars(select(Case)))
     found = {case.title: (case.state, case.layer) for case in cases}

@@ -15,15 +15,16 @@ from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session
 
 from caseflow.domain.errors import InvalidInput, NotFound
-from caseflow.domain.policy import ABOVE, HOLDER, OUTSIDE, Actor
+from caseflow.domain.policy import ABOVE, DEPARTMENT, HOLDER, OUTSIDE, Actor
 from caseflow.models import Membership, Unit, User
+from caseflow.services.dispatch.records import case_relation
 from caseflow.services.units import get_unit, relation
 from caseflow.services.uow import UnitOfWork
 from caseflow.services.visibility import GRID_ROLES, STAFF_ROLES
 
 # Grid roles are held at buildings (rules: the seeds' 楼栋党小组, 楼长, 物业管家).
 BUILDING_KINDS = frozenset({"building"})
-_RANK = {HOLDER: 0, ABOVE: 1, OUTSIDE: 2}
+_RANK = {HOLDER: 0, ABOVE: 1, DEPARTMENT: 2, OUTSIDE: 3}
 _ROLES_OF = select(Membership.unit_id, Membership.role).where(
     Membership.user_id == bindparam("user"))
 
@@ -39,7 +40,8 @@ class MembershipView:
     unit_name: str
 
 
-def actor_on(session: Session | Connection, user: Any, holder_unit_id: int) -> Actor:
+def actor_on(session: Session | Connection, user: Any, holder_unit_id: int,
+             case_id: int | None = None) -> Actor:
     """The actor a person is on a case held by `holder_unit_id`: the membership standing
     nearest to the holder decides the relation and the role (the first unit and role on a tie).
 
@@ -51,7 +53,10 @@ def actor_on(session: Session | Connection, user: Any, holder_unit_id: int) -> A
         pairs: Sequence[tuple[int | None, str]] = [first]
     else:
         pairs = [first, *((u, r) for u, r in session.execute(_ROLES_OF, {"user": user.id}))]
-    standings = [(relation(session, unit_id, holder_unit_id), role) for unit_id, role in pairs]
+    # On a case, a department it was dispatched to stands in its own relation (部门解题).
+    standings = [(relation(session, unit_id, holder_unit_id) if case_id is None
+                  else case_relation(session, unit_id, case_id, holder_unit_id), role)
+                 for unit_id, role in pairs]
     nearest = min(standings, key=lambda pair: _RANK[pair[0]])  # min keeps the first on a tie
     # Outside every unit, the person acts (and is refused) as their first role.
     role = nearest[1] if nearest[0] != OUTSIDE else user.role

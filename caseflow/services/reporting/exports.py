@@ -40,12 +40,13 @@ FORMATS: dict[str, str] = {
     **dict.fromkeys((
         "open", "overdue", "warning", "supervised", "submitted", "cases", "closed", "repeats",
         "deferred", "late_clocks", "owner_evaluations", "rank",
+        "dispatched", "returned", "resolved", "confirmed", "evaluated",  # 部门解题
     ), COUNT),
 }
 # XLSX number formats; CSV writes the same figures as text (rates as "93.9%").
 NUMBER_FORMATS = {PERCENT: "0.0%", HOURS: "0.0", DAYS: "0.0", SCORE: "0.00", COUNT: "0"}
 # Code columns beside a name column: exported (to match other systems) but not shown.
-CODE_COLUMNS = ("key", "unit", "company", "area")
+CODE_COLUMNS = ("key", "unit", "company", "area", "department")
 
 
 class Words(Protocol):

@@ -14,6 +14,7 @@ from caseflow.models import UnitClosure, User
 from caseflow.rules import RuleSet
 from caseflow.services.reporting.common import Period, Report
 from caseflow.services.reporting.containment import containment_report
+from caseflow.services.reporting.departments import departments_report
 from caseflow.services.reporting.hotspots import hotspots_report
 from caseflow.services.reporting.ranking import ranking_report
 from caseflow.services.reporting.rates import rates_report
@@ -22,7 +23,8 @@ from caseflow.services.reporting.unresolved import unresolved_report
 from caseflow.services.units import get_unit
 from caseflow.services.uow import UnitOfWork
 
-REPORTS = ("unresolved", "rates", "containment", "hotspots", "ranking", "property-ratings")
+REPORTS = ("unresolved", "rates", "containment", "hotspots", "ranking", "property-ratings",
+           "departments")
 READERS = ("admin", "leader", "unit_lead")
 
 
@@ -100,6 +102,7 @@ def run_report(
             uow, period, now, options.get("level", "community"), rules.ranking, scope
         ),
         "property-ratings": lambda: ratings_report(uow, period, now, rules.ratings, scope),
+        "departments": lambda: departments_report(uow, period, now, scope),
     }
     report = runners[request.name]()
     params: dict[str, Any] = {"unit": request.unit, "period": period.label()} | report.params
