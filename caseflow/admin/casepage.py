@@ -29,7 +29,7 @@ bp = Blueprint("admin_case", __name__)
 ACTION_FIELDS: dict[str, tuple[str, ...]] = {
     "record_decision": ("outcome",), "evaluate": ("satisfaction",), "reroute": ("unit",),
     "request_extension": ("extra_amount", "extra_unit"), "reassign": ("assignee",),
-    "merge": ("into",), "defer": ("review_on",),
+    "merge": ("into",), "defer": ("review_on",), "dispatch": ("department",),
 }
 
 

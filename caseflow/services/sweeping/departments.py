@@ -20,7 +20,7 @@ from caseflow.domain.lifecycle import HANDLING
 from caseflow.domain.policy import SYSTEM
 from caseflow.models import Case, Dispatch
 from caseflow.rules import RuleSet
-from caseflow.services.actions import act
+from caseflow.services.actions import ActionCommand, act
 from caseflow.services.sweeping.report import SweepReport
 from caseflow.services.uow import UnitOfWork
 
@@ -56,8 +56,9 @@ def sweep_dispatches(uow_factory: Callable[[], UnitOfWork], rules: RuleSet, now:
             if claimed is None:  # another sweeper took it, or it moved on meanwhile
                 continue
             try:
-                act(uow, rules, case_id, "dispatch_escalate", SYSTEM, now,
-                    data={"dispatch": dispatch_id, "clock": clock})
+                act(uow, rules, ActionCommand(case_id, "dispatch_escalate", SYSTEM,
+                                              data={"dispatch": dispatch_id, "clock": clock}),
+                    now)
             except CaseflowError as error:  # e.g. the case was closed meanwhile
                 report.details.append(f"dispatch {dispatch_id}: {error}")
                 continue
