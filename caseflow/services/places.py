@@ -96,7 +96,7 @@ class Place:
     label: str
 
 
-def places(uow: UnitOfWork, inside: int | None = None) -> list[Place]:
+def places(uow: UnitOfWork, inside: tuple[int, ...] | None = None) -> list[Place]:
     """Complexes and their buildings, in tree order, for the grievance forms; with `inside`,
     only those in that unit's subtree."""
     query = select(Unit.code, Unit.name, Unit.kind, Unit.id, Unit.parent_id).where(
@@ -104,8 +104,8 @@ def places(uow: UnitOfWork, inside: int | None = None) -> list[Place]:
     )
     if inside is not None:
         query = query.join(UnitClosure, UnitClosure.descendant_id == Unit.id).where(
-            UnitClosure.ancestor_id == inside
-        )
+            UnitClosure.ancestor_id.in_(inside)
+        ).distinct()
     rows = uow.session.execute(query.order_by(Unit.id)).all()
     names = {row.id: row.name for row in rows if row.kind == "complex"}
     result = []
@@ -125,6 +125,6 @@ def intake_places(uow: UnitOfWork, viewer: Viewer) -> tuple[list[Place], str]:
     own = uow.session.get(Unit, viewer.unit_id) if viewer.unit_id is not None else None
     if own is not None and own.kind == "property_office" and own.parent is not None:
         own = own.parent  # a property office serves the complex it sits in
-        area = own.id
+        area = (own.id,)
     default = own.code if own is not None and own.kind in PLACE_KINDS else ""
     return places(uow, area), default
