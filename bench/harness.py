@@ -151,8 +151,7 @@ def verdicts(results: list[Result]) -> str:
             lines.append(f"  met     {r.scenario}: {ratio} ({r.target})")
             continue
         lines.append(f"  MISSED  {r.scenario}: {ratio} ({r.target})")
-        if r.limits:
-            lines.append(f"          limited by: {r.limits}")
+        lines.append(f"          limited by: {r.limits or 'not profiled by its scenario'}")
         lines += [f"          | {line}" for line in r.profile.splitlines() if line.strip()]
     return "\n".join(lines)
 

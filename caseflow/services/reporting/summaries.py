@@ -113,9 +113,15 @@ def _row(column: str) -> str:
     return f"c.{column}"
 
 
+# PostgreSQL: the case row is locked before the summary row, in the order the sweep takes
+# them (it claims its cases FOR UPDATE, then counts): an action counting first and locking
+# the case at its UPDATE would deadlock with a sweeper holding that case.
+LOCK = {"sqlite": "", "postgresql": " FOR UPDATE OF c"}
+
+
 def _counts(dialect: str, select: str, where: str) -> str:
     return (f"INSERT INTO case_month_counts (month, place_unit_id, {', '.join(MONTH_COUNTS)}) "
-            f"{select} FROM cases c WHERE {where} "
+            f"{select} FROM cases c WHERE {where}{LOCK[dialect]} "
             f"ON CONFLICT (month, place_unit_id) DO UPDATE SET {COUNT_ADDS}")
 
 
@@ -150,7 +156,8 @@ def _row_statements(dialect: str, changed: frozenset[str], versioned: bool
                 "INSERT INTO case_month_categories (month, complex_id, category, cases) "
                 f"SELECT {_month(dialect, value)}, "
                 f"{COMPLEX.format(place=value('place_unit_id'))}, {value('category')}, {sign} "
-                f"FROM cases c WHERE {where} ON CONFLICT (complex_id, category, month) "
+                f"FROM cases c WHERE {where}{LOCK[dialect]} "
+                "ON CONFLICT (complex_id, category, month) "
                 "DO UPDATE SET cases = case_month_categories.cases + excluded.cases"))
     if changed & set(RESOLVE_KEYS):
         seconds = SECONDS[dialect].format(start=new("submitted_at"), end=new("resolved_at"))
@@ -159,7 +166,7 @@ def _row_statements(dialect: str, changed: frozenset[str], versioned: bool
         out.append(("resolve", f"INSERT INTO case_clock_times ({CLOCK_COLUMNS}) SELECT c.id, "
                     f"'resolve', {new('resolved_layer')}, {new('resolved_at')}, {seconds}, "
                     f"{new('place_unit_id')} FROM cases c "
-                    f"WHERE {where} AND {new('resolved_at')} IS NOT NULL"))
+                    f"WHERE {where} AND {new('resolved_at')} IS NOT NULL{LOCK[dialect]}"))
     if changed & set(ACCEPT_KEYS):
         # A first acceptance alone is the accept event's to write (its trigger, migration
         # 0016, whichever of the two comes first: see `_unneeded`); a case moved, or whose
@@ -173,7 +180,7 @@ def _row_statements(dialect: str, changed: frozenset[str], versioned: bool
                   f"SELECT c.id, 'accept', e.to_layer, e.at, {seconds}, "
                   f"{new('place_unit_id')} FROM cases c JOIN case_events e "
                   "ON e.case_id = c.id AND e.action = 'accept' "
-                  f"AND e.at = {new('first_accepted_at')} WHERE {where}{conflict}")
+                  f"AND e.at = {new('first_accepted_at')} WHERE {where}{LOCK[dialect]}{conflict}")
         out.append(("accept" if changed & set(KEYS) else "first_accepted_at", accept))
     return tuple(out)
 
@@ -226,7 +233,7 @@ def _delta_statement(dialect: str, known: tuple[str, ...], unknown: tuple[str, .
     adds = ", ".join(f"{n} = case_month_counts.{n} + excluded.{n}" for n in names)
     return (f"INSERT INTO case_month_counts (month, place_unit_id, {', '.join(names)}) "
             f"SELECT {_month(dialect, _row)}, c.place_unit_id, {', '.join(values)} "
-            f"FROM cases c WHERE {where} "
+            f"FROM cases c WHERE {where}{LOCK[dialect]} "
             f"ON CONFLICT (month, place_unit_id) DO UPDATE SET {adds}")
 
 
