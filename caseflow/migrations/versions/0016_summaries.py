@@ -88,7 +88,7 @@ def downgrade() -> None:
         op.execute("DROP TRIGGER case_clock_times_ae")
         restored = ["case_clock_times_ae", *TRIGGERS]
     else:
-        [function] = [s for s in made if "FUNCTION case_clock_times_accept()" in s]
+        [function] = [s for s in made if s.startswith("CREATE FUNCTION case_clock_times_accept()")]
         op.execute(function.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION"))
         restored = list(TRIGGERS)
     for name in restored:
