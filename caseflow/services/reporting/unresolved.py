@@ -55,7 +55,7 @@ def unresolved_counts(
     counts = [func.count().label("open"), func.sum(when((overdue, 1), else_=0)).label("late")]
     if by in ("age", "green_channel"):
         rows = (_by_age if by == "age" else _by_green)(uow, now, scope_unit_id)
-    elif by == "unit":
+    elif by == "unit" and dialect(uow.session) == "postgresql":
         rows = _by_unit(uow, counts, scope_unit_id, level)
     else:
         # Grouped by a prefix of ix_cases_open's columns, SQLite streams the groups in index
@@ -64,6 +64,8 @@ def unresolved_counts(
         query = select(*prefix, *counts).group_by(*prefix).where(open_case())
         grouped = uow.session.execute(scoped(query, scope_unit_id)).all()
         rows = _folded(by, grouped, len(prefix))
+        if by == "unit":
+            rows = _holders_rolled_up(uow, rows, level)
     out = [{"key": row.key, "open": row.open, "overdue": int(row.late or 0)} for row in rows]
     order = [label for label, _ in AGE_BUCKETS] if by == "age" else None
     if order:
@@ -76,6 +78,9 @@ PREFIXES: dict[str, tuple[Any, ...]] = {
     "layer": (Case.layer,),
     "overdue": (Case.layer,),
     "category": (Case.layer, Case.category),
+    # SQLite: streamed from the index, then added up per holder in Python (grouping by the
+    # holder alone sorts every open case: ~10× slower at a million).
+    "unit": (Case.layer, Case.category, Case.unit_id),
     "state": (Case.state,),
 }
 
@@ -141,9 +146,10 @@ def _by_green(uow: UnitOfWork, now: datetime, scope: int | None) -> list:
 
 def _by_unit(uow: UnitOfWork, counts: list[Any], scope: int | None,
              level: str | None) -> list:
-    """Open cases per holder's code, or per its ancestor of kind `level` (holders above that
-    kind drop out): counted per holder first, the few hundred groups then joined with the
-    units (not the units joined to every open case, nor every group sent to Python)."""
+    """PostgreSQL: open cases per holder's code, or per its ancestor of kind `level`
+    (holders above that kind drop out): counted per holder first (a hash aggregate), the few
+    hundred groups then joined with the units, not 22,000 index-order groups sent to Python
+    (~7× slower there)."""
     per_holder = scoped(select(Case.unit_id, *counts).where(open_case())
                         .group_by(Case.unit_id), scope).subquery("per_holder")
     area = aliased(Unit)
@@ -155,6 +161,27 @@ def _by_unit(uow: UnitOfWork, counts: list[Any], scope: int | None,
         .group_by(area.code)
     )
     return [Row(code, int(n), int(late or 0)) for code, n, late in uow.session.execute(query)]
+
+
+def _holders_rolled_up(uow: UnitOfWork, rows: list, level: str | None) -> list:
+    """Per-holder counts as rows (key, open, late) of the holder's code, or of its ancestor
+    of kind `level` (holders above that kind drop out)."""
+    area = aliased(Unit)
+    query = select(UnitClosure.descendant_id, area.code).join(
+        area, area.id == UnitClosure.ancestor_id
+    )
+    if level:
+        query = query.where(area.kind == level)
+    else:
+        query = query.where(UnitClosure.depth == 0)
+    codes = dict(uow.session.execute(query).all())
+    totals: dict[str, list[int]] = {}
+    for unit_id, n, late, *_ in rows:
+        if unit_id in codes:
+            entry = totals.setdefault(codes[unit_id], [0, 0])
+            entry[0] += n
+            entry[1] += int(late or 0)
+    return [Row(key, n, late) for key, (n, late) in totals.items()]
 
 
 class Row(NamedTuple):
