@@ -333,20 +333,23 @@ def _execute(conn: Connection, sql: str, params: Mapping[str, Any]) -> None:
 @cache
 def _swept_statement(dialect: str, values: tuple[tuple[str, str], ...], ids: str) -> str:
     """Counts of the cases `ids` selects changing to the SQL `values` (literals), added up
-    per summary row, in key order (two sweepers lock the rows in the same order)."""
+    per summary row, in key order (two sweepers lock the rows in the same order); only the
+    flags that read a column written (an escalation's on-time flag: two of seventeen)."""
     given = dict(values)
 
     def new(column: str) -> str:
         return given.get(column, f"c.{column}")
 
-    deltas = [f"SUM({_flag(n, new)} - {_flag(n, _row)})" for n in MONTH_COUNTS]
+    names = [n for n in MONTH_COUNTS if READS[n] & given.keys()]
+    deltas = [f"SUM({_flag(n, new)} - {_flag(n, _row)})" for n in names]
     month = _month(dialect, _row)
     select = (f"SELECT {month} AS m, c.place_unit_id AS p, {', '.join(deltas)}")
     any_change = " OR ".join(f"{d} <> 0" for d in deltas)
-    return (f"INSERT INTO case_month_counts (month, place_unit_id, {', '.join(MONTH_COUNTS)}) "
+    adds = ", ".join(f"{n} = case_month_counts.{n} + excluded.{n}" for n in names)
+    return (f"INSERT INTO case_month_counts (month, place_unit_id, {', '.join(names)}) "
             f"{select} FROM cases c WHERE c.id IN ({ids}) GROUP BY {month}, c.place_unit_id "
             f"HAVING {any_change} ORDER BY 1, 2 "
-            f"ON CONFLICT (month, place_unit_id) DO UPDATE SET {COUNT_ADDS}")
+            f"ON CONFLICT (month, place_unit_id) DO UPDATE SET {adds}")
 
 
 def count_swept(session: Session, ids: Sequence[int], values: Mapping[str, str | bool],
