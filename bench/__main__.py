@@ -11,7 +11,7 @@ from pathlib import Path
 
 from bench import dataset
 from bench.context import Context
-from bench.harness import Result, table, write_json
+from bench.harness import Result, load_now, machine, table, verdicts, write_json
 
 SCENARIOS = ("act", "api", "submit", "routing", "sweep", "reports", "summary", "memory",
              "whatif")
@@ -44,17 +44,24 @@ def main(argv: list[str] | None = None) -> int:
     results: list[Result] = []
     command = " ".join(["python -m bench", *(sys.argv[1:] if argv is None else argv)])
     settings = {"size": args.size, "repeat": args.repeat, "backend": ctx.backend,
-                "scenarios": chosen, "command": command, "generated_in": data.generated_in}
+                "scenarios": chosen, "command": command, "generated_in": data.generated_in,
+                "machine_at_start": machine()}
     for name in chosen:
         module = importlib.import_module(f"bench.scenarios.{name}")
-        print(f"running {name} …", flush=True)
+        before = load_now()
+        print(f"running {name} … (load {before[0]:.2f} on {os.cpu_count()} CPUs)", flush=True)
         found = module.run(ctx)
+        after = load_now()
+        for result in found:
+            result.load = {"start": before, "end": after}
         results.extend(found)
         if found:  # as each scenario ends: a long run interrupted still leaves its figures
             print(table(found), flush=True)
         write_json(results, settings | {"partial": True}, Path(args.json) if args.json else None)
     print()
     print(table(results))
+    print()
+    print(verdicts(results))
     settings["total_seconds"] = time.perf_counter() - start
     path = write_json(results, settings, Path(args.json) if args.json else None)
     print(f"\nwritten {path}")

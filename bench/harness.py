@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import cProfile
+import io
 import json
+import os
 import platform
+import pstats
 import statistics
 import time
 from collections.abc import Callable
@@ -32,6 +36,12 @@ class Result:
     ok: bool | None = None
     higher_is_better: bool = True
     note: str = ""
+    # The machine's load average (1, 5, 15 min) as the scenario started and as it ended:
+    # absolute figures on a shared machine swing with it (ratios much less).
+    load: dict[str, list[float]] = field(default_factory=dict)
+    # For a missed target: what limits it (a sentence) and the top of a profile of it.
+    limits: str = ""
+    profile: str = ""
 
     @property
     def median(self) -> float:
@@ -94,6 +104,58 @@ def check(result: Result, minimum_ratio: float | None = None, maximum_ratio: flo
     return result
 
 
+def profile_of(fn: Callable[[], Any], lines: int = 8) -> tuple[str, str]:
+    """Run `fn` once under cProfile: (the function that took most of its own time, with
+    its share, and the top `lines` entries by own time)."""
+    profiler = cProfile.Profile()
+    start = time.perf_counter()
+    profiler.enable()
+    try:
+        fn()
+    finally:
+        profiler.disable()
+    total = time.perf_counter() - start
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out).sort_stats("tottime")
+    stats.print_stats(lines)
+    text = out.getvalue()
+    body = text[text.find("ncalls"):] if "ncalls" in text else text
+    entries = sorted(stats.stats.items(), key=lambda kv: -kv[1][2])  # type: ignore[attr-defined]
+    if not entries:
+        return "", body
+    (filename, line, name), (_, _, own, _, _) = entries[0]
+    where = f"{name}" if filename == "~" else f"{Path(filename).name}:{line}({name})"
+    return f"{where}: {own / total:.0%} of the profiled time", body.rstrip()
+
+
+def explain(result: Result, fn: Callable[[], Any] | None, limits: str = "") -> Result:
+    """For a missed target: say what limits it (`limits`, else the profile's top entry)
+    and keep the top of a profile of `fn`, a run of what was measured."""
+    if result.ok is not False:
+        return result
+    top, body = profile_of(fn) if fn is not None else ("", "")
+    result.limits = "; ".join(part for part in (limits, f"profile: most time in {top}"
+                                                if top else "") if part)
+    result.profile = body
+    return result
+
+
+def verdicts(results: list[Result]) -> str:
+    """Every target: met, or missed with what limits it and the profile's top lines."""
+    lines = ["targets:"]
+    for r in results:
+        if r.ok is None:
+            continue
+        ratio = f"{r.ratio:.2f}×" if r.ratio is not None else _fmt(r.median, r.unit)
+        if r.ok:
+            lines.append(f"  met     {r.scenario}: {ratio} ({r.target})")
+            continue
+        lines.append(f"  MISSED  {r.scenario}: {ratio} ({r.target})")
+        lines.append(f"          limited by: {r.limits or 'not profiled by its scenario'}")
+        lines += [f"          | {line}" for line in r.profile.splitlines() if line.strip()]
+    return "\n".join(lines)
+
+
 def _fmt(value: float | None, unit: str = "") -> str:
     if value is None:
         return "—"
@@ -120,13 +182,24 @@ def table(results: list[Result]) -> str:
     return "\n".join(lines + ([""] + notes if notes else []))
 
 
+def load_now() -> list[float]:
+    """The 1, 5 and 15 minute load averages, rounded."""
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def machine() -> dict[str, Any]:
+    """What the figures ran on: Python, platform, CPUs and the load now."""
+    return {"python": platform.python_version(), "platform": platform.platform(),
+            "cpu_count": os.cpu_count(), "load": load_now()}
+
+
 def write_json(results: list[Result], settings: dict[str, Any], path: Path | None = None) -> Path:
     """Write the run to bench/results/latest.json (git-ignored) so runs can be compared."""
     path = path or RESULTS / "latest.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = {
         "at": datetime.now(UTC).isoformat(),
-        "machine": {"python": platform.python_version(), "platform": platform.platform()},
+        "machine": machine(),
         "settings": settings,
         "results": [r.as_json() for r in results],
     }

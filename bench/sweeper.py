@@ -16,9 +16,13 @@ from caseflow.services.runtime import Runtime
 from caseflow.services.sweep import sweep
 
 
-def main(url: str) -> None:
+def main(url: str, summaries: bool = True) -> None:
     """Sweep the database at `url` once and report on stdout as JSON."""
     runtime = Runtime.from_url(url, clock=FrozenClock(NOW))
+    if not summaries:
+        from bench.scenarios.summary import summaries_off
+
+        summaries_off(runtime.engine)
     rules = runtime.rules()
     before = high_water_kib()
     start = time.perf_counter()
@@ -36,4 +40,4 @@ def high_water_kib() -> int:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1], "--summaries-off" not in sys.argv[2:])

@@ -33,9 +33,15 @@ def run(ctx: Context) -> list[Result]:
     small = dataset.prepare(small_size, db.rsplit("/", 1)[0] + "/postgres" if db else None)
     big_mib = peak_rss_mib(ctx.dataset)
     small_mib = peak_rss_mib(small)
-    return [check(Result(
+    result = check(Result(
         f"memory: sweep worker peak RSS ({ctx.backend})", "MiB", [big_mib],
-        f"at {small_size:,} cases", [small_mib], "≤ 1.5× (flat in N)", higher_is_better=False,
+        f"at {small_size:,} cases", [small_mib], "≤ 1.3× (flat in N)", higher_is_better=False,
         note=f"{ctx.dataset.size:,} cases vs {small_size:,}; a fresh subprocess each "
         "(VmHWM)",
-    ), maximum_ratio=1.5)]
+    ), maximum_ratio=1.3)
+    if result.ok is False:
+        result.limits = (
+            f"the peak grows by {big_mib - small_mib:.0f} MiB; a batch's rows and its "
+            "statements are freed as it ends (sweep._run), the caches that can grow are "
+            "SQLite's page cache (sweeping.sql.BATCH_CACHE_KIB) and the driver's buffers")
+    return [result]

@@ -16,7 +16,7 @@ from sqlalchemy import text
 
 from bench.classes import NOW
 from bench.context import Context
-from bench.harness import Result, check, warm_samples
+from bench.harness import Result, check, explain, warm_samples
 from caseflow.domain.clock import FrozenClock
 from caseflow.domain.lifecycle import OPEN_STATES
 from caseflow.services.reporting.unresolved import unresolved_counts
@@ -36,10 +36,26 @@ HAND_WRITTEN = {
             "ELSE '>30d' END"),
 }
 AGES = {"d1": 1, "d3": 3, "d7": 7, "d30": 30}
+TARGET = "≤ 1.5× and < 0.5 s"
 
 
-def hand_written(by: str) -> str:
+# By unit, the best hand-written SQL counts per holder first and joins the few hundred
+# groups with their codes after (a code looked up per open case is ~7× slower on
+# PostgreSQL); SQLite groups in the order of ix_cases_open (layer, category, unit) rather
+# than sort every open case by holder, then adds the groups up per code.
+BY_UNIT = (
+    "SELECT u.code AS key, sum(s.open) AS open, sum(s.overdue) AS overdue FROM (SELECT "
+    "unit_id, count(*) AS open, sum(CASE WHEN overdue_from <= :now THEN 1 ELSE 0 END) AS "
+    "overdue FROM cases WHERE state IN ({open}) GROUP BY {groups}) s "
+    "JOIN units u ON u.id = s.unit_id GROUP BY u.code"
+)
+
+
+def hand_written(by: str, pg: bool = False) -> str:
     """Open cases and overdue ones grouped by one dimension, written by hand."""
+    if by == "unit":
+        return BY_UNIT.format(open=OPEN, groups="unit_id" if pg else
+                              "layer, category, unit_id")
     key = HAND_WRITTEN[by]
     return (f"SELECT {key} AS key, count(*) AS open, "
             f"sum(CASE WHEN overdue_from <= :now THEN 1 ELSE 0 END) AS overdue "
@@ -69,13 +85,13 @@ def run(ctx: Context) -> list[Result]:
 
         def baseline(by: str = by) -> Any:
             with runtime.engine.connect() as conn:
-                return conn.execute(text(hand_written(by)), params).all()
+                return conn.execute(text(hand_written(by, ctx.dataset.is_pg)), params).all()
 
         assert sum(r["open"] for r in service()) == sum(r.open for r in baseline())
-        results.append(check(Result(
+        results.append(explain(check(Result(
             f"report unresolved by {by} ({ctx.backend})", "s", warm_samples(service, ctx.repeat),
-            "hand-written SQL", warm_samples(baseline, ctx.repeat), "≤ 2× and < 1 s",
-            higher_is_better=False), maximum_ratio=2.0, maximum=1.0))
+            "hand-written SQL", warm_samples(baseline, ctx.repeat), TARGET,
+            higher_is_better=False), maximum_ratio=1.5, maximum=0.5), service))
     module = _baselines_module()
     if module is None:
         results[0].note = ("caseflow.services.reporting.baselines has not landed: the baselines "
@@ -121,9 +137,9 @@ def dashboard(ctx: Context, runtime: Runtime, baselines: Any) -> list[Result]:
             with runtime.engine.connect() as conn:
                 return sql(conn)
 
-        results.append(check(Result(
+        results.append(explain(check(Result(
             f"report {name} ({ctx.backend})", "s", warm_samples(service, ctx.repeat),
-            "reporting/baselines.py", warm_samples(baseline, ctx.repeat), "≤ 2× and < 1 s",
-            higher_is_better=False), maximum_ratio=2.0, maximum=1.0))
+            "reporting/baselines.py", warm_samples(baseline, ctx.repeat), TARGET,
+            higher_is_better=False), maximum_ratio=1.5, maximum=0.5), service))
     results[0].note = f"period {YEAR[0]} – {YEAR[1]}, whole forest (no scope)"
     return results

@@ -12,11 +12,12 @@ from sqlalchemy import select
 
 from bench.classes import NOW
 from bench.context import Context
-from bench.harness import Result, check
+from bench.harness import Result, check, profile_of
 from bench.replay import connect
 from caseflow.domain.clock import FrozenClock
 from caseflow.models import Case, CaseEvent
 from caseflow.services.runtime import Runtime
+from caseflow.services.sweep import sweep
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 NAIVE_SAMPLE = 2_000
@@ -38,9 +39,11 @@ BARE_UPDATES = (
 PEAK_RSS: dict[str, float] = {}
 
 
-def run_sweep(url: str) -> tuple[float, int, float]:
-    """The service sweep as of NOW in a fresh process: (seconds, cases changed, peak MiB)."""
-    out = subprocess.run([sys.executable, "-m", "bench.sweeper", url], cwd=ROOT,
+def run_sweep(url: str, summaries: bool = True) -> tuple[float, int, float]:
+    """The service sweep as of NOW in a fresh process: (seconds, cases changed, peak MiB);
+    `summaries=False`: its writers count nothing in the report summaries."""
+    extra = [] if summaries else ["--summaries-off"]
+    out = subprocess.run([sys.executable, "-m", "bench.sweeper", url, *extra], cwd=ROOT,
                          capture_output=True, text=True, check=True).stdout
     report = json.loads(out.strip().splitlines()[-1])
     return report["seconds"], report["changed"], report["peak_rss_kib"] / 1024
@@ -101,31 +104,50 @@ def _on_copy(ctx: Context, fn):  # type: ignore[no-untyped-def]
         ctx.dataset.drop(url)
 
 
+def _profiled_sweep(ctx: Context) -> tuple[str, str]:
+    """The top of a profile of the service sweep, in this process, on a fresh copy."""
+    url = ctx.dataset.clone()
+    try:
+        runtime = Runtime.from_url(url, clock=FrozenClock(NOW))
+        rules = runtime.rules()
+        found = profile_of(lambda: sweep(runtime.uow, rules, NOW), lines=10)
+        runtime.engine.dispose()
+        return found
+    finally:
+        ctx.dataset.drop(url)
+
+
 def run(ctx: Context) -> list[Result]:
-    """Each run on a fresh copy of the data (a sweep changes it)."""
+    """Each run on a fresh copy of the data (a sweep changes it); the naive loop's sample is
+    timed in the same rounds, after the sweep and its bare UPDATE."""
     # Each run needs its own copy of the whole database (3 GB and minutes at a million cases).
     repeat = 1 if ctx.dataset.size >= 500_000 else max(1, min(ctx.repeat, 3))
-    service, bare, changed = [], [], 0
+    service, bare, naive, changed = [], [], [], 0
+    sample, overdue, naive_seconds = 0, 0, 0.0
     for _ in range(repeat):
         seconds, changed, peak = _on_copy(ctx, run_sweep)
         PEAK_RSS[ctx.dataset.url] = peak
         service.append(seconds)
         bare.append(_on_copy(ctx, run_bare)[0])
-    naive_seconds, sample, overdue = _on_copy(
-        ctx, lambda url: run_naive(url, 200 if ctx.quick else NAIVE_SAMPLE))
-    extrapolated = naive_seconds / max(sample, 1) * overdue
+        naive_seconds, sample, overdue = _on_copy(
+            ctx, lambda url: run_naive(url, 200 if ctx.quick else NAIVE_SAMPLE))
+        naive.append(naive_seconds / max(sample, 1) * overdue)
     size = f"{ctx.dataset.size:,}"
-    vs_bare = Result(
-        f"sweep {size} ({ctx.backend})", "s", service, "bare UPDATE", bare, "≤ 3×",
+    vs_bare = check(Result(
+        f"sweep {size} ({ctx.backend})", "s", service, "bare UPDATE", bare, "≤ 2×",
         higher_is_better=False,
         note=f"{changed:,} cases changed (escalated, supervised, warned) of {overdue:,} overdue;"
         " the bare UPDATE writes no events and no new deadlines",
-    )
+    ), maximum_ratio=2.0)
+    if vs_bare.ok is False and not ctx.quick:
+        top, body = _profiled_sweep(ctx)
+        vs_bare.limits = (f"the sweep writes an event, a notification and fresh deadlines per "
+                          f"case, the bare UPDATE none of them; profile: most time in {top}")
+        vs_bare.profile = body
     vs_naive = Result(
         f"sweep vs naive loop ({ctx.backend})", "s", service,
-        "naive loop (extrapolated)", [extrapolated], "≥ 20× faster (ratio ≤ 0.05)",
-        higher_is_better=False,
+        "naive loop (extrapolated)", naive, "(reported)", higher_is_better=False,
         note=f"naive: session.get + event + commit per case, timed on {sample:,} cases "
-        f"({naive_seconds:.1f} s) and extrapolated to {overdue:,}",
+        f"({naive_seconds:.1f} s) in the same rounds and extrapolated to {overdue:,}",
     )
-    return [check(vs_bare, maximum_ratio=3.0), check(vs_naive, maximum_ratio=0.05)]
+    return [vs_bare, vs_naive]

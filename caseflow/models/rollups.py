@@ -1,9 +1,10 @@
-"""Summary tables of case counts per local month, kept exact by triggers on `cases`.
+"""Summary tables of case counts per local month, kept exact in every write of `cases`.
 
 The period reports (rates, ranking, property ratings, hotspots) add these counts up for
-the whole months of a period instead of scanning every case. Database triggers written in
-migration 0008 keep them in step with every INSERT, UPDATE and DELETE of `cases`, whatever
-code path writes; `caseflow report rebuild-summary` recounts them from scratch.
+the whole months of a period instead of scanning every case. Triggers of migration 0008
+count every INSERT and DELETE of `cases`; an UPDATE is counted by its writer
+(caseflow/services/reporting/summaries.py, migration 0016); `caseflow report
+rebuild-summary` recounts them from scratch.
 docs/metrics.md says which figure reads which count.
 """
 

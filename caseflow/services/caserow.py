@@ -33,6 +33,7 @@ from caseflow.domain.policy import Actor
 from caseflow.models import Case, CaseEvent, OutboxMessage, Unit
 from caseflow.services.driver import DriverStatement
 from caseflow.services.outbox import notification_kind, payload_for
+from caseflow.services.reporting.summaries import count_changes
 from caseflow.services.uow import UnitOfWork
 
 CASES = cast(Table, Case.__table__)
@@ -226,6 +227,9 @@ def save_case_row(uow: UnitOfWork, case: CaseRow) -> dict[str, Any]:
     written["version"] = case.loaded("version") + 1
     written["updated_at"] = case.updated_at  # every action bumps the version and the time
     params = {**written, "_id": case.id, "_version": case.loaded("version")}
+    # The report summaries' hook (migration 0016): counts the change before the UPDATE, from
+    # the row at the version it requires. Whatever function writes a case row calls it.
+    count_changes(case._conn, case.id, case.loaded("version"), case._loaded, written)
     if UPDATE.rowcount(case._conn, params) != 1:
         raise StaleVersion(case._conn.scalar(VERSION, {"key": case.id}) or 0)
     case.version = written["version"]

@@ -13,6 +13,9 @@ from types import TracebackType
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+# Registers the count of every ORM flush of a case in the report summaries (migration 0016).
+import caseflow.services.reporting.summaries  # noqa: F401,E402
+
 
 class UnitOfWork:
     """`with UnitOfWork(factory) as uow: ...; uow.commit()` — anything else rolls back."""

@@ -2,7 +2,8 @@
 
 `case_month_counts` holds, per local month of submission and place, the count of every flag
 the rates, ranking and ratings are built from; `case_month_categories` holds cases per month,
-complex and category for the hotspots. Triggers of migration 0008 keep both exact. A period
+complex and category for the hotspots. The writers keep both exact (`summaries`,
+migration 0016; inserts and deletes by 0008's triggers). A period
 reads the summary for its whole local months and the `cases` rows of the partial months at
 its edges; the two figures that depend on `now` are counted from `cases`: cases still waiting
 to be accepted past their deadline (partial index `ix_cases_awaiting_accept`) and open cases
@@ -83,7 +84,7 @@ def split(period: Period) -> tuple[list[str], list[Period]]:
 
 def flag_sums() -> list[ColumnElement[int]]:
     """Each counted flag as SUM(CASE ...) over `cases`, named as the summary's columns; the
-    same conditions as the triggers of migration 0008 (the tests compare them)."""
+    same conditions as `summaries.FLAGS` (the tests compare them)."""
     handled = Case.state.notin_(NOT_HANDLED)
     resolved = Case.state.in_(("resolved", "closed"))
     closed = Case.state == "closed"
@@ -235,7 +236,7 @@ def complex_of(place: Any) -> ColumnElement[int]:
 
 def recount(session: Session) -> dict[str, list[tuple[Any, ...]]]:
     """What the summary tables should hold, counted from `cases` and `case_events` now
-    (non-zero rows, sorted): the tests compare it with what the triggers kept."""
+    (non-zero rows, sorted): the tests compare it with what the writers kept."""
     month = local_bucket(session, Case.submitted_at, "month")
     counts = select(month, Case.place_unit_id, *flag_sums()).group_by(month, Case.place_unit_id)
     complex_id = complex_of(Case.place_unit_id)

@@ -22,6 +22,7 @@ from caseflow.domain.deadlines import clocks_to_json, compute_deadlines
 from caseflow.models.base import JSONType, UTCDateTime
 from caseflow.rules import RuleSet
 from caseflow.services.calendars import kind_calendar
+from caseflow.services.reporting.summaries import count_swept
 from caseflow.services.sweeping.notices import enqueue_events
 from caseflow.services.sweeping.sql import (
     cases,
@@ -131,9 +132,15 @@ def escalate_group(
               **fresh_clocks(rules, group, now, calendar)}
     pg = is_postgres(session)
     charge_late_clocks(session, ready, now)  # before the UPDATE: where the clocks ran
+    states = {row.state for row in rows}
     for set_state in (True, False):
         chosen = [e for e, case_id in created if (case_id in submitted) != set_state]
         if chosen:
+            # The report summaries count what the UPDATE below changes (migration 0016).
+            flags: dict[str, str | bool] = {ON_TIME_FLAGS[c]: False for c in group.clocks
+                                            if c in ON_TIME_FLAGS}
+            count_swept(session, [c for e, c in created if (c in submitted) != set_state],
+                        flags | ({"state": "submitted"} if set_state else {}), states)
             session.execute(_update(pg, set_state, frozenset(group.clocks)),
                             {"b_ids": ids_arg(session, chosen), **values})
     enqueue_events(session, event_ids, "escalate", data, now)

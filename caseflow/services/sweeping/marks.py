@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import Row, bindparam, update
 from sqlalchemy.orm import Session
 
+from caseflow.services.reporting.summaries import count_swept
 from caseflow.services.sweeping.notices import enqueue_events
 from caseflow.services.sweeping.sql import cases, insert_events
 
@@ -86,6 +87,7 @@ def close_unevaluated(session: Session, ids: Sequence[int], now: datetime) -> in
         return 0
     insert_events(session, ids, "close", now, {"auto": True}, note=AUTO_CLOSE_NOTE,
                   to_state="closed")
+    count_swept(session, ids, {"state": "closed"})  # the report summaries (migration 0016)
     session.execute(
         update(cases)
         .where(cases.c.id.in_(list(ids)))

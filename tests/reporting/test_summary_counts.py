@@ -1,11 +1,11 @@
-"""case_month_counts stays equal to a recount through the moves its trigger's pre-check lets
-pass quietly (an escalation, a start) and counts those that change a flag (resolve, close)."""
+"""case_month_counts stays equal to a recount through the moves the writers' counting lets pass
+quietly (an escalation, a start) and counts those that change a flag (resolve, close)."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from caseflow.models import Case, CaseMonthCount
 from caseflow.services.cases import get_case, submit_case
@@ -16,7 +16,7 @@ from tests.reporting.helpers import act_as_anyone
 
 
 def _counts(runtime) -> list[tuple]:
-    """The month counts the triggers kept, after checking them against a recount."""
+    """The month counts kept, after checking them against a recount."""
     with runtime.uow() as uow:
         held, counted = kept(uow.session), recount(uow.session)
     assert held["case_month_counts"] == counted["case_month_counts"]
@@ -81,21 +81,20 @@ def test_accept_and_start_are_counted_and_resolve_and_close_change_the_counts(ru
     assert (_total(runtime, "resolved"), _total(runtime, "closed")) == (1, 1)
 
 
-def test_a_quiet_state_change_with_a_counted_column_in_one_update_counts_once(runtime):
+def test_a_quiet_state_change_with_a_counted_column_in_one_flush_counts_once(runtime):
+    """Through the ORM (the sweep's row-by-row path, meetings …): its flush is counted."""
     build_tree(runtime)
     refs = [_submit(runtime).ref for _ in range(4)]
     with runtime.uow() as uow:
+        cases = [get_case(uow.session, ref) for ref in refs]
         # submitted → accepted: no flag reads either state; the rework count is one.
-        uow.session.execute(update(Case).where(Case.ref == refs[0]).values(
-            state="accepted", rework_count=Case.rework_count + 1))
+        cases[0].state, cases[0].rework_count = "accepted", cases[0].rework_count + 1
         # … and into a counted state (deferred) with another counted column.
-        uow.session.execute(update(Case).where(Case.ref == refs[1]).values(
-            state="deferred", extension_count=Case.extension_count + 1))
+        cases[1].state, cases[1].extension_count = "deferred", cases[1].extension_count + 1
         # Only uncounted columns beside the state's unchanged value: nothing to count.
-        uow.session.execute(update(Case).where(Case.ref == refs[2]).values(
-            state=Case.state, layer="street", title="改"))
+        cases[2].state, cases[2].layer, cases[2].title = cases[2].state, "street", "改"
         # Into a counted state and nothing else.
-        uow.session.execute(update(Case).where(Case.ref == refs[3]).values(state="deferred"))
+        cases[3].state = "deferred"
         uow.commit()
     _counts(runtime)
     assert (_total(runtime, "submitted"), _total(runtime, "handled")) == (4, 4)
