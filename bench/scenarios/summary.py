@@ -50,7 +50,7 @@ def summaries_off(engine: Engine) -> None:
 
 
 def _migration_0016() -> ModuleType:
-    path = VERSIONS / "0016_summaries.py"
+    path = VERSIONS / "0022_summaries.py"
     spec = importlib.util.spec_from_file_location("bench_migration_0016", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

@@ -1,7 +1,7 @@
 """reporting: the summaries' UPDATE triggers on cases go; the writers count their changes
 
-Revision ID: 0016_summaries
-Revises: 0015
+Revision ID: 0022_summaries
+Revises: 0021_departments
 
 Every UPDATE of `cases` naming a counted column paid for migration 0008's three UPDATE
 triggers (their WHEN clauses, then for an accept or a resolve 7 and 13 trigger programs).
@@ -27,8 +27,8 @@ from types import ModuleType
 
 from alembic import op
 
-revision: str = "0016_summaries"
-down_revision: str | None = "0015"
+revision: str = "0022_summaries"
+down_revision: str | None = "0021_departments"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
