@@ -358,6 +358,7 @@ REPORT_COLUMNS: dict[str, Any] = {
     "area": _l("Area code"),
     "category": _l("Category"),
     "repeats": _l("Repeat complaints"),
+    "voices": _l("Residents who added their voice"),
     "rank": _l("Rank"),
     "score": _l("Score"),
     "satisfaction_score": _l("Weighted satisfaction"),

@@ -39,7 +39,7 @@ FORMATS: dict[str, str] = {
     "score": SCORE, "owners_evaluation": SCORE,
     **dict.fromkeys((
         "open", "overdue", "warning", "supervised", "submitted", "cases", "closed", "repeats",
-        "deferred", "late_clocks", "owner_evaluations", "rank",
+        "voices", "deferred", "late_clocks", "owner_evaluations", "rank",
         "dispatched", "returned", "resolved", "confirmed", "evaluated",  # 部门解题
     ), COUNT),
 }
