@@ -18,7 +18,7 @@ def report(page, title: str, name: str, phone: str) -> str:  # type: ignore[no-u
     page.fill("#title", title)
     page.fill("#name", name)
     page.fill("#phone", phone)
-    page.click("main form >> button[type=submit]")
+    page.click("#submit-report")  # not a "me too" button of a similar report
     return page.inner_text("#ref")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.test_journeys import sign_in
+from tests.browser.test_journeys import act, sign_in
 
 pytestmark = pytest.mark.xdist_group("browser")
 
@@ -37,7 +37,7 @@ def test_a_department_caseworker_reads_its_inbox_and_gives_its_result(page):
     assert "市中区综合行政执法局（城管）" in panel and "请清理北门外占道烧烤摊" in panel
     assert "待部门签收" in panel
     # The department acts on its dispatch only; the case's own actions are the street's.
-    assert page.locator("form:has(input[name=action][value=resolve])").count() == 0
+    assert page.locator("#act-form input[name=action][value=resolve]").count() == 0
     dispatch_act(page, "dispatch_accept")
     assert "部门办理中" in page.inner_text("#dispatches")
     dispatch_act(page, "dispatch_resolve", "已清理占道摊点，每日傍晚安排巡查")
@@ -49,9 +49,7 @@ def test_a_department_caseworker_reads_its_inbox_and_gives_its_result(page):
     page.goto(f"/cases/{ref}")
     dispatch_act(page, "confirm_dispatch")
     assert "结果已确认" in page.inner_text("#dispatches")
-    form = page.locator("form:has(input[name=action][value=resolve])")
-    form.locator("textarea[name=note]").fill("城管已清理占道摊点并建立常态巡查")
-    form.locator("button[type=submit]").click()
+    act(page, "resolve", "城管已清理占道摊点并建立常态巡查")
     assert "已办结" in page.inner_text("table")
 
     # Another department of the district reads nothing of it.
