@@ -11,15 +11,15 @@ import pytest
 from sqlalchemy import select
 
 from caseflow.domain.errors import ActionNotAllowed, InvalidInput, PermissionDenied
-from caseflow.models import CaseEvent, Dispatch
+from caseflow.models import CaseEvent, Dispatch, Evaluation
 from caseflow.rules import check_rules
+from caseflow.services.grid.follow_up import FollowUpAnswer, follow_ups_for, record_follow_up
 from caseflow.services.queries import CaseFilters, list_cases, visible_case
 from caseflow.services.runtime import Runtime
 from caseflow.services.sweep import sweep
 from caseflow.services.visibility import viewer_of
 from tests.conftest import RULES_DIR
 from tests.departments.helpers import act, at_street, build_departments, submit
-from tests.factories import RESIDENT
 
 
 @pytest.fixture
@@ -241,9 +241,10 @@ def seers(runtime, users, ref) -> set[str]:
 
 def test_the_journey_street_department_street_closed_is_seen_by_exactly_the_right_people(
         runtime, users):
-    """The journey of issue 20: street → 城管 → back to the street → closed, and who reads
-    the case at each step (the territorial area of its holder and place, plus 城管 from the
-    moment it was sent there; never 住建, the squad or the city's 市场监管)."""
+    """The journey of issue 20: street → 城管 → back to the street → the resident's follow-up
+    call (回访) → closed, and who reads the case at each step (the territorial area of its
+    holder and place, plus 城管 from the moment it was sent there; never 住建, the squad or
+    the city's 市场监管)."""
     territorial = {"branch", "branch-lead", "community", "street", "dispatcher", "district",
                    "city", "leader", "admin"}
     case = at_street(runtime, users)
@@ -258,6 +259,20 @@ def test_the_journey_street_department_street_closed_is_seen_by_exactly_the_righ
     act(runtime, case.ref, "confirm_dispatch", users["street"])
     act(runtime, case.ref, "resolve", users["street"], "城管已加固围挡")
     assert seers(runtime, users, case.ref) == with_department
-    closed = act(runtime, case.ref, "evaluate", RESIDENT, "", {"satisfaction": "satisfied"})
-    assert closed.state == "closed"
+    # Nobody evaluates: after follow_up.after the sweep opens a call for the street's
+    # dispatcher, whose record of the resident's answer is the evaluation.
+    runtime.clock.advance(timedelta(days=3, hours=1))
+    sweep(runtime.uow, runtime.rules(), runtime.now())
+    dispatcher = viewer_of(users["dispatcher"])
+    with runtime.uow() as uow:
+        calls = follow_ups_for(uow, dispatcher)
+    assert [call.ref for call in calls] == [case.ref]
+    with runtime.uow() as uow:
+        record_follow_up(uow, runtime.rules(), FollowUpAnswer(dispatcher, case.ref, "satisfied",
+                                                              "居民表示满意"), runtime.now())
+    with runtime.uow() as uow:
+        closed = visible_case(uow, None, case.ref)
+        channel = uow.session.scalar(select(Evaluation.channel).where(
+            Evaluation.case_id == closed.id))
+    assert (closed.state, channel) == ("closed", "follow_up_call")
     assert seers(runtime, users, case.ref) == with_department
