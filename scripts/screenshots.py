@@ -102,7 +102,7 @@ def tour(page: Page, out: Path) -> None:
     page.fill("#name", "王先生")
     page.fill("#phone", "13900000002")
     shoot(page, out, "report", full=True)
-    page.click("main form >> button[type=submit]")
+    page.click("#submit-report")  # not a "me too" button of a similar open report
     link = page.get_attribute("#track-link", "href") or ""
     ref = page.inner_text("#ref")
     sign_in(page, "butler.rhine", DEMO_PASSWORD)
@@ -145,6 +145,33 @@ def tour(page: Page, out: Path) -> None:
     shoot(page, out, "rules-dry-run", full=True)
     page.goto("/admin/units")
     shoot(page, out, "units")
+    _accountability(page, out)
+
+
+def _accountability(page: Page, out: Path) -> None:
+    """The leader's landing page, a department's inbox, a joint meeting's agenda, an opinion
+    campaign and the public ratings."""
+    for username, path, name in (
+        ("leader.shizhong", "/dashboard/", "dashboard"),
+        ("chengguan.shizhong", "/inbox", "department-inbox"),
+        ("lead.jiazhou", "/joint-meetings", "joint-meetings"),
+        ("lead.guojiaao", "/campaigns", "campaigns"),
+    ):
+        page.context.clear_cookies()
+        lang_cookie(page)
+        sign_in(page, username, DEMO_PASSWORD)
+        page.goto(path)
+        if name == "joint-meetings":  # its next sitting's agenda
+            page.click("main a[href*='/agenda']")
+            name = "agenda"
+        elif name == "campaigns":
+            page.click("main table a")
+            name = "campaign"
+        shoot(page, out, name, full=True)
+    page.context.clear_cookies()
+    lang_cookie(page)
+    page.goto("/ratings")
+    shoot(page, out, "ratings", full=True)
 
 
 def main() -> None:

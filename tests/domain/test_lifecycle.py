@@ -127,7 +127,7 @@ def test_the_layer_above_approves_extensions_and_reroutes_returned_cases():
     )
     assert allowed_actions(
         CaseFacts(state="submitted", returned=True), above, _may_all, NOW, WINDOW
-    ) == ["comment", "reassign", "reroute"]
+    ) == ["comment", "reassign", "reroute", "unlink_duplicate"]  # it sees both of a duplicate
 
 
 def test_outsiders_may_do_nothing_and_residents_only_their_part():

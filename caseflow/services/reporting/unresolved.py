@@ -64,8 +64,6 @@ def unresolved_counts(
         query = select(*prefix, *counts).group_by(*prefix).where(open_case())
         grouped = uow.session.execute(scoped(query, scope_unit_id)).all()
         rows = _folded(by, grouped, len(prefix))
-        if by == "unit":
-            rows = _holders_rolled_up(uow, rows, level)
     out = [{"key": row.key, "open": row.open, "overdue": int(row.late or 0)} for row in rows]
     if by == "unit":  # the holder's code, and its name for readers
         out = [r | {"key": r["key"][0], "name": r["key"][1]} for r in out]
@@ -158,34 +156,15 @@ def _by_unit(uow: UnitOfWork, counts: list[Any], scope: int | None,
                         .group_by(*keys), scope).subquery("per_holder")
     area = aliased(Unit)
     query = (
-        select(area.code, func.sum(per_holder.c.open), func.sum(per_holder.c.late))
+        select(area.code, area.name, func.sum(per_holder.c.open), func.sum(per_holder.c.late))
         .join_from(per_holder, UnitClosure, UnitClosure.descendant_id == per_holder.c.unit_id)
         .join(area, area.id == UnitClosure.ancestor_id)
         .where(area.kind == level if level else UnitClosure.depth == 0)
-        .group_by(area.code)
+        .group_by(area.code, area.name)
     )
-    return [Row(code, int(n), int(late or 0)) for code, n, late in uow.session.execute(query)]
-
-
-def _holders_rolled_up(uow: UnitOfWork, rows: list, level: str | None) -> list:
-    """Per-holder counts as rows (key, open, late) keyed by the (code, name) of the holder, or
-    of its ancestor of kind `level` (holders above that kind drop out)."""
-    area = aliased(Unit)
-    query = select(UnitClosure.descendant_id, area.code, area.name).join(
-        area, area.id == UnitClosure.ancestor_id
-    )
-    if level:
-        query = query.where(area.kind == level)
-    else:
-        query = query.where(UnitClosure.depth == 0)
-    codes = {unit_id: (code, name) for unit_id, code, name in uow.session.execute(query)}
-    totals: dict[tuple[str, str], list[int]] = {}
-    for unit_id, n, late, *_ in rows:
-        if unit_id in codes:
-            entry = totals.setdefault(codes[unit_id], [0, 0])
-            entry[0] += n
-            entry[1] += int(late or 0)
-    return [Row(key, n, late) for key, (n, late) in totals.items()]
+    # Keyed by the (code, name) of the unit: the code for programs, the name for readers.
+    return [Row((code, name), int(n), int(late or 0))
+            for code, name, n, late in uow.session.execute(query)]
 
 
 class Row(NamedTuple):
