@@ -287,7 +287,7 @@ def _then(fc: FileCheck, rule: LDict, refs: Refs) -> dict[str, Any] | None:
 def _department(fc: FileCheck, then: LDict) -> str | None:
     """`then.department`: the code of a unit of kind department (units live in the database,
     so the code's shape is checked here and its existence when a case is routed)."""
-    code = fc.get(then, "department", str, "then", None)
+    code: str | None = fc.get(then, "department", str, "then", None)
     if code is not None and not code.strip():
         fc.issue(then.line_of("department"), "department must name a department's unit code")
         return None

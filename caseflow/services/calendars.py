@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 import yaml
@@ -71,7 +71,7 @@ def with_calendars(db: Session | Connection, rules: RuleSet, unit_id: int | None
     return tuple(out)
 
 
-def kind_calendar(rules: RuleSet, kind: str) -> str | None | bool:
+def kind_calendar(rules: RuleSet, kind: str) -> str | None | Literal[False]:
     """The calendar every unit of `kind` follows when the units map names kinds only (None:
     the default); False when it names unit codes, so each unit must be resolved on its own
     (the sweep's set-based escalation then hands its cases to the per-case path)."""

@@ -17,7 +17,8 @@ FILE = Path(__file__).resolve().parents[2] / "demo" / "departments.yaml"
 
 
 def _data() -> dict[str, Any]:
-    return yaml.safe_load(FILE.read_text(encoding="utf-8"))
+    data: dict[str, Any] = yaml.safe_load(FILE.read_text(encoding="utf-8"))
+    return data
 
 
 def department_stories() -> list[dict[str, Any]]:

@@ -19,7 +19,7 @@ DEPARTMENT_KIND = "department"
 DISPATCH_FROM_KIND = "street"
 
 
-def dispatched_within(area: Select[tuple[int]]) -> ColumnElement[bool]:
+def dispatched_within(area: Select[int]) -> ColumnElement[bool]:
     """Cases with a dispatch at (or first sent to) a department in `area`: what a
     department's staff read. A territorial area holds no department's dispatch of a case
     outside it (a holder sends work only to the district or city above the case)."""

@@ -32,7 +32,9 @@ def _rows(conn: Connection, sql: str, **params: Any) -> list[tuple[Any, ...]]:
     return [tuple(row) for row in conn.execute(text(sql), params)]
 
 
-def unresolved_by_layer(conn: Connection, now: datetime, scope: int | None) -> list[tuple]:
+def unresolved_by_layer(
+    conn: Connection, now: datetime, scope: int | None
+) -> list[tuple[Any, ...]]:
     """Open cases now per layer, and the overdue among them."""
     return _rows(conn, f"""
         SELECT c.layer, COUNT(*), SUM(CASE WHEN {OVERDUE} THEN 1 ELSE 0 END)
@@ -59,7 +61,7 @@ def _months(start: datetime, end: datetime) -> str:
 
 def rate_counts(
     conn: Connection, start: datetime, end: datetime, now: datetime, scope: int | None
-) -> list[tuple]:
+) -> list[tuple[Any, ...]]:
     """Per month of [start, end) from the summary: submitted, handled, due to accept (the
     accepted, plus the cases past their accept deadline still waiting: partial index),
     accepted on time, resolved, resolved on time, closed, evaluated, satisfied or basically,
@@ -86,7 +88,7 @@ def rate_counts(
 
 def closed_by_layer(
     conn: Connection, start: datetime, end: datetime, scope: int | None
-) -> list[tuple]:
+) -> list[tuple[Any, ...]]:
     """Cases closed in [start, end) by the layer that resolved them."""
     return _rows(conn, f"""
         SELECT COALESCE(c.resolved_layer, c.layer), COUNT(*) FROM cases c
@@ -97,7 +99,7 @@ def closed_by_layer(
 
 def escalation_flow(
     conn: Connection, start: datetime, end: datetime, scope: int | None
-) -> list[tuple]:
+) -> list[tuple[Any, ...]]:
     """Layer changes in [start, end) by from → to (the partial index holds only these)."""
     return _rows(conn, f"""
         SELECT e.from_layer, e.to_layer, COUNT(*) FROM case_events e
@@ -109,7 +111,7 @@ def escalation_flow(
 
 def hotspots_by_complex(
     conn: Connection, start: datetime, end: datetime, scope: int | None, top: int = 20
-) -> list[tuple]:
+) -> list[tuple[Any, ...]]:
     """Cases per (complex, category) from the summary; cases and distinct reporters from
     `cases` for the top ones (ties on the last place included), one probe each."""
     counts = _rows(conn, f"""
@@ -155,7 +157,7 @@ def _cohort(start: datetime, end: datetime) -> str:
 def ranking_counts(
     conn: Connection, start: datetime, end: datetime, now: datetime, level: str,
     scope: int | None,
-) -> list[tuple]:
+) -> list[tuple[Any, ...]]:
     """Per unit of kind `level`: every summary count of the period's cases, the cases
     waiting past their accept deadline and the open cases already late."""
     sums = ", ".join(f"SUM(s.{n})" for n in (*MONTH_COUNTS, "awaiting", "late_open"))
@@ -170,7 +172,7 @@ def ranking_counts(
 
 def company_counts(
     conn: Connection, start: datetime, end: datetime, now: datetime, scope: int | None
-) -> list[tuple]:
+) -> list[tuple[Any, ...]]:
     """Per property company: every summary count of the cases in the complexes its offices
     serve, those waiting past their accept deadline and those open and already late."""
     sums = ", ".join(f"SUM(s.{n})" for n in (*MONTH_COUNTS, "awaiting", "late_open"))
@@ -186,7 +188,7 @@ def company_counts(
 
 def cases_by_area(
     conn: Connection, start: datetime, end: datetime, kind: str, scope: int | None
-) -> list[tuple]:
+) -> list[tuple[Any, ...]]:
     """Cases per (area of `kind`, category) from the summary (每月一题 picks the largest)."""
     return _rows(conn, f"""
         SELECT u.code, s.category, SUM(s.cases) FROM case_month_categories s
@@ -199,7 +201,7 @@ def cases_by_area(
 
 def clock_percentiles(
     conn: Connection, start: datetime, end: datetime, scope: int | None
-) -> list[tuple]:
+) -> list[tuple[Any, ...]]:
     """Per clock and layer: cases, and the values around the median and the 90th percentile:
     a running sum over case_clock_seconds for the whole forest, else read at their offsets
     of ix_case_clock_times_order."""
@@ -223,7 +225,7 @@ def clock_percentiles(
     return out
 
 
-def _percentiles_by_value(conn: Connection, months: str) -> list[tuple]:
+def _percentiles_by_value(conn: Connection, months: str) -> list[tuple[Any, ...]]:
     out = []
     for clock in ("accept", "resolve"):
         where = f"h.clock = :clock AND h.month IN {months}"

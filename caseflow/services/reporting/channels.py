@@ -58,9 +58,10 @@ def satisfaction_by_channel(uow: UnitOfWork, scope: int | None,
                             period: Period) -> list[ChannelRates]:
     """The evaluations of the period about places in `scope` (None: everywhere), by channel."""
     level = Evaluation.satisfaction
-    query = (select(Evaluation.channel, func.count(),
-                    *(func.count(case((level == name, 1))) for name in
-                      ("satisfied", "basically_satisfied", "unsatisfied")))
+    # Named, not a starred generator: the row then types as the five fields of ChannelRates.
+    satisfied, basically, unsatisfied = (func.count(case((level == name, 1))) for name in
+                                         ("satisfied", "basically_satisfied", "unsatisfied"))
+    query = (select(Evaluation.channel, func.count(), satisfied, basically, unsatisfied)
              .join(Case, Case.id == Evaluation.case_id)
              .where(Evaluation.at >= period.start, Evaluation.at < period.end)
              .group_by(Evaluation.channel).order_by(Evaluation.channel))

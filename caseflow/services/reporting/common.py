@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVarTuple, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, func, literal_column, select
+from sqlalchemy import ColumnElement, Row, Select, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from caseflow.models import Case, UnitClosure
@@ -16,6 +16,7 @@ from caseflow.models import Case, UnitClosure
 ZONE = ZoneInfo("Asia/Shanghai")
 # States that are not grievances handled to an end: they leave every rate's denominator.
 NOT_HANDLED = ("merged", "rejected", "withdrawn")
+Columns = TypeVarTuple("Columns")
 
 
 @dataclass(frozen=True)
@@ -84,16 +85,23 @@ def table(name: str, rows: Sequence[dict[str, Any]], columns: Iterable[str] = ()
     return Table(name, cols, list(rows))
 
 
+def labelled(row: Row[*tuple[Any, ...]]) -> Mapping[str, Any]:
+    """A row read by its column labels. SQLAlchemy types RowMapping's keys as a label or a
+    column (Mapping is invariant in its key), so it is no Mapping[str, Any] to mypy."""
+    return cast("Mapping[str, Any]", row._mapping)
+
+
 def in_subtree(column: Any, unit_id: int | None) -> ColumnElement[bool] | None:
     """`column` lies in the subtree of `unit_id` (one probe of the closure primary key)."""
     if unit_id is None:
         return None
-    return column.in_(
+    inside: ColumnElement[bool] = column.in_(
         select(UnitClosure.descendant_id).where(UnitClosure.ancestor_id == unit_id)
     )
+    return inside
 
 
-def scoped(query: Select[Any], unit_id: int | None) -> Select[Any]:
+def scoped(query: Select[*Columns], unit_id: int | None) -> Select[*Columns]:
     """Keep only cases whose place lies in the viewer's subtree (属地: where the problem is)."""
     condition = in_subtree(Case.place_unit_id, unit_id)
     return query if condition is None else query.where(condition)
@@ -112,7 +120,8 @@ def dialect(session: Session) -> str:
 def seconds_between(session: Session, start: Any, end: Any) -> ColumnElement[float]:
     """end − start in seconds, computed by the database."""
     if dialect(session) == "postgresql":
-        return func.extract("epoch", end - start)
+        # SQLAlchemy types EXTRACT as an integer; the epoch of an interval has fractions.
+        return cast("ColumnElement[float]", func.extract("epoch", end - start))
     return (func.julianday(end) - func.julianday(start)) * literal_column("86400.0")
 
 

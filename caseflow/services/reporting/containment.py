@@ -68,7 +68,7 @@ def containment_report(
             "share": rounded(ratio(counts[name], total)),
             "cumulative_share": rounded(ratio(running, total)),
         })
-    summary = {"closed": total}
+    summary: dict[str, float | None] = {"closed": total}
     for label, mark in CONTAINMENT_MARKS:
         upto = layer_order[: layer_order.index(mark) + 1] if mark in layer_order else ()
         summary[label] = rounded(ratio(sum(counts.get(n, 0) for n in upto), total))

@@ -24,7 +24,7 @@ from sqlalchemy import case as when
 from caseflow.domain.lifecycle import SATISFIED_LEVELS
 from caseflow.domain.metrics import composite_score, rank, ratio, rounded
 from caseflow.models import Case, Dispatch, Unit
-from caseflow.services.reporting.common import Period, Report, in_subtree
+from caseflow.services.reporting.common import Period, Report, in_subtree, labelled
 from caseflow.services.reporting.common import table as make_table
 from caseflow.services.uow import UnitOfWork
 
@@ -71,7 +71,7 @@ def _counts(uow: UnitOfWork, period: Period, now: datetime, scope: int | None
     place, department = in_subtree(Case.place_unit_id, scope), in_subtree(Unit.id, scope)
     if place is not None and department is not None:
         query = query.where(or_(place, department))
-    return [row._mapping for row in uow.session.execute(query)]
+    return [labelled(row) for row in uow.session.execute(query)]
 
 
 def departments_report(uow: UnitOfWork, period: Period, now: datetime, scope: int | None

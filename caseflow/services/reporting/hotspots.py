@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased
 
+from caseflow.domain.errors import NotFound
 from caseflow.models import Case, CaseVoice, Unit, UnitClosure
 from caseflow.services.reporting.common import Period, Report, scoped, submitted_in, table
 from caseflow.services.reporting.rollup import category_source
@@ -16,7 +17,9 @@ from caseflow.services.uow import UnitOfWork
 TOP = 20
 
 
-def _by_complex(uow: UnitOfWork, period: Period, scope: int | None) -> list[tuple]:
+def _by_complex(
+    uow: UnitOfWork, period: Period, scope: int | None
+) -> list[tuple[int, str, int]]:
     """(complex id, category, cases) of the period, from the monthly summary: one pass over
     its key, which starts with (complex, category)."""
     source = category_source(period, scope, uow.session)
@@ -26,10 +29,12 @@ def _by_complex(uow: UnitOfWork, period: Period, scope: int | None) -> list[tupl
     return [(i, category, int(n)) for i, category, n in uow.session.execute(query) if n]
 
 
-def _by_area(counts: list[tuple], areas: dict[int, tuple]) -> list[dict[str, Any]]:
+def _by_area(
+    counts: list[tuple[int, str, int]], areas: dict[int, tuple[Any, ...]]
+) -> list[dict[str, Any]]:
     """The complexes' counts added up per (area, category): a few thousand summed rows, not
     cases. `areas` maps a complex id to the (id, code, name) of its area."""
-    totals: dict[tuple, int] = {}
+    totals: dict[tuple[tuple[Any, ...], str], int] = {}
     for complex_id, category, n in counts:
         area = areas.get(complex_id)
         if area is not None:
@@ -40,7 +45,7 @@ def _by_area(counts: list[tuple], areas: dict[int, tuple]) -> list[dict[str, Any
     ]
 
 
-def _areas(uow: UnitOfWork, kind: str) -> dict[int, tuple]:
+def _areas(uow: UnitOfWork, kind: str) -> dict[int, tuple[Any, ...]]:
     """Each unit's ancestor of `kind` (self included): unit id → (id, code, name)."""
     query = select(UnitClosure.descendant_id, Unit.id, Unit.code, Unit.name).join(
         Unit, and_(Unit.id == UnitClosure.ancestor_id, Unit.kind == kind)
@@ -74,7 +79,9 @@ def _raw_by_area(
     ]
 
 
-def _places(uow: UnitOfWork, period: Period, scope: int | None, rows: list[dict]) -> list:
+def _places(
+    uow: UnitOfWork, period: Period, scope: int | None, rows: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
     """The TOP places by cases, ties on the last place kept (repeats break them), with
     their repeats counted from `cases` for those places only."""
     rows = sorted(rows, key=lambda r: -r["cases"])
@@ -84,7 +91,9 @@ def _places(uow: UnitOfWork, period: Period, scope: int | None, rows: list[dict]
     return [r | {"repeats": r["cases"] - _reporters(uow, period, scope, r)} for r in rows]
 
 
-def _reporters(uow: UnitOfWork, period: Period, scope: int | None, row: dict) -> int:
+def _reporters(
+    uow: UnitOfWork, period: Period, scope: int | None, row: dict[str, Any]
+) -> int:
     """Distinct reporters of one place and category in the period (index
     ix_cases_place_category over the place's subtree)."""
     query = (
@@ -96,7 +105,7 @@ def _reporters(uow: UnitOfWork, period: Period, scope: int | None, row: dict) ->
     return uow.session.scalar(scoped(query, scope)) or 0
 
 
-def _voices(uow: UnitOfWork, period: Period, scope: int | None, row: dict) -> int:
+def _voices(uow: UnitOfWork, period: Period, scope: int | None, row: dict[str, Any]) -> int:
     """Voices added to the cases of one place and category of the period (a top place only:
     voices are few beside cases)."""
     query = (
@@ -112,7 +121,12 @@ def _voices(uow: UnitOfWork, period: Period, scope: int | None, row: dict) -> in
 def _coarse_enough(uow: UnitOfWork, scope: int | None, *kinds: str) -> bool:
     """Every unit kind asked for, and the scope's, is a complex or above it."""
     below = {"building", "property_office"}
-    scope_kind = uow.session.get(Unit, scope).kind if scope is not None else None
+    scope_kind = None
+    if scope is not None:
+        unit = uow.session.get(Unit, scope)
+        if unit is None:
+            raise NotFound(f"unit {scope}")
+        scope_kind = unit.kind
     return not below & {*kinds, scope_kind}
 
 

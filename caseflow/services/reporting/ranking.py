@@ -12,7 +12,7 @@ from sqlalchemy.orm import aliased
 
 from caseflow.domain.metrics import composite_score, rank, ratio, rounded, weighted_satisfaction
 from caseflow.models import ClockCharge, Unit, UnitClosure
-from caseflow.services.reporting.common import Period, Report, in_subtree
+from caseflow.services.reporting.common import Period, Report, in_subtree, labelled
 from caseflow.services.reporting.common import table as make_table
 from caseflow.services.reporting.rates import JUDGED, rates_from_counts
 from caseflow.services.reporting.rollup import cohort_source, count_sums
@@ -44,7 +44,7 @@ def _unit_counts(
         .join(area, and_(area.id == UnitClosure.ancestor_id, area.kind == level))
         .group_by(area.code, area.name)
     )
-    return [row._mapping for row in uow.session.execute(query)]
+    return [labelled(row) for row in uow.session.execute(query)]
 
 
 def _late_clocks(

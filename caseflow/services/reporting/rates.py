@@ -20,6 +20,7 @@ from caseflow.services.reporting.common import (
     Period,
     Report,
     in_subtree,
+    labelled,
     table,
 )
 from caseflow.services.reporting.rollup import cohort_source, count_sums, split
@@ -87,9 +88,13 @@ def _row(key: dict[str, Any], counts: Mapping[str, Any]) -> dict[str, Any]:
     return key | {"submitted": counts["submitted"]} | rates
 
 
+# {layer: (cases, p50, p90)}; a percentile is None when no value was found.
+Percentiles = tuple[int, float | None, float | None]
+
+
 def _counts(
     uow: UnitOfWork, period: Period, now: datetime, scope: int | None, grain: str
-) -> list:
+) -> list[Mapping[str, Any]]:
     """The counts of the period's cases per trend bucket, from the monthly summary."""
     source = cohort_source(uow.session, period, now, scope, grain)
     query = (
@@ -97,10 +102,12 @@ def _counts(
         .group_by(source.c.bucket)
         .order_by(source.c.bucket)
     )
-    return [row._mapping for row in uow.session.execute(query)]
+    return [labelled(row) for row in uow.session.execute(query)]
 
 
-def _durations(uow: UnitOfWork, period: Period, scope: int | None, kind: str) -> list[dict]:
+def _durations(
+    uow: UnitOfWork, period: Period, scope: int | None, kind: str
+) -> list[dict[str, Any]]:
     """Median and p90 seconds to first acceptance (by the layer of that first accept event)
     or to resolution (by `resolved_layer`) of the cases accepted or resolved in the period.
 
@@ -122,7 +129,9 @@ def _durations(uow: UnitOfWork, period: Period, scope: int | None, kind: str) ->
     ]
 
 
-def _from_times(uow: UnitOfWork, period: Period, scope: int | None, kind: str) -> dict:
+def _from_times(
+    uow: UnitOfWork, period: Period, scope: int | None, kind: str
+) -> dict[str | None, Percentiles]:
     """{layer: (cases, p50, p90)} from the ordered index of `case_clock_times`."""
     t = CaseClockTime
     where = [t.clock == kind, t.at >= period.start, t.at < period.end]
@@ -130,15 +139,17 @@ def _from_times(uow: UnitOfWork, period: Period, scope: int | None, kind: str) -
     if inside is not None:
         where.append(inside)
     counts = uow.session.execute(select(t.layer, func.count()).where(*where).group_by(t.layer))
-    found = {}
+    found: dict[str | None, Percentiles] = {}
     for name, n in counts.all():
         layer = t.layer.is_(None) if name is None else t.layer == name
         ordered = select(t.seconds).where(*where, layer).order_by(t.seconds)
-        found[name] = (n, *(_value_at(uow, ordered, n, q) for q in (0.5, 0.9)))
+        found[name] = (n, _value_at(uow, ordered, n, 0.5), _value_at(uow, ordered, n, 0.9))
     return found
 
 
-def _from_seconds(uow: UnitOfWork, months: list[str], kind: str) -> dict:
+def _from_seconds(
+    uow: UnitOfWork, months: list[str], kind: str
+) -> dict[str | None, Percentiles]:
     """{layer: (cases, p50, p90)} from the per-duration counts of whole months, in one
     query: a running count per layer, of which only the rows holding the ranks
     ⌊q(n−1)⌋ and ⌊q(n−1)⌋+1 of q = 0.5 and 0.9 come back."""
@@ -163,12 +174,12 @@ def _from_seconds(uow: UnitOfWork, months: list[str], kind: str) -> dict:
         select(r.layer, r.seconds, r.n, r.upto, r.total).where(or_(*holds))
         .order_by(r.layer, r.seconds)
     ).all()
-    found = {}
+    found: dict[str | None, Percentiles] = {}
     for name, group in groupby(rows, key=lambda row: row[0]):
         listed = list(group)
         cases = int(listed[0][4])
         values = [(float(s), int(m), int(u)) for _, s, m, u, _ in listed]
-        found[name or None] = (cases, *(_ranked(values, cases, q) for q in (0.5, 0.9)))
+        found[name or None] = (cases, _ranked(values, cases, 0.5), _ranked(values, cases, 0.9))
     return found
 
 
@@ -184,7 +195,7 @@ def _ranked(values: list[tuple[float, int, int]], n: int, q: float) -> float:
     return first + (at(low + 1) - first) * (position - low) if position > low else first
 
 
-def _value_at(uow: UnitOfWork, ordered: Any, n: int, q: float) -> float:
+def _value_at(uow: UnitOfWork, ordered: Any, n: int, q: float) -> float | None:
     """`percentile` of the n values `ordered` yields, fetching only the one or two needed."""
     low = math.floor(q * (n - 1))
     values = [float(v) for v in uow.session.scalars(ordered.offset(low).limit(2))]

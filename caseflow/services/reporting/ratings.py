@@ -20,7 +20,14 @@ from caseflow.domain.metrics import (
     too_little_data,
 )
 from caseflow.models import ClockCharge, OwnerEvaluation, PropertyCompany, Unit, UnitClosure
-from caseflow.services.reporting.common import ZONE, Period, Report, in_subtree, table
+from caseflow.services.reporting.common import (
+    ZONE,
+    Period,
+    Report,
+    in_subtree,
+    labelled,
+    table,
+)
 from caseflow.services.reporting.rates import JUDGED, rates_from_counts
 from caseflow.services.reporting.rollup import cohort_source, count_sums
 from caseflow.services.uow import UnitOfWork
@@ -51,7 +58,7 @@ def _company_counts(
         )
         .group_by(office.property_company_id)
     )
-    return {row.company_id: row._mapping for row in uow.session.execute(query)}
+    return {row.company_id: labelled(row) for row in uow.session.execute(query)}
 
 
 def late_clocks_by_company(
@@ -70,7 +77,8 @@ def late_clocks_by_company(
     inside = in_subtree(ClockCharge.unit_id, scope)
     if inside is not None:
         query = query.where(inside)
-    return {key: n for key, n in uow.session.execute(query)}
+    # The WHERE already drops offices of no company; the test tells mypy so.
+    return {key: n for key, n in uow.session.execute(query) if key is not None}
 
 
 def _owner_scores(uow: UnitOfWork, year: int) -> dict[int, tuple[float, int]]:
@@ -83,7 +91,9 @@ def _owner_scores(uow: UnitOfWork, year: int) -> dict[int, tuple[float, int]]:
     return {cid: (float(avg), n) for cid, avg, n in uow.session.execute(query)}
 
 
-def _figures(counts: Mapping[str, Any] | None, owners: tuple[float, int] | None) -> dict:
+def _figures(
+    counts: Mapping[str, Any] | None, owners: tuple[float, int] | None
+) -> dict[str, Any]:
     rates = rates_from_counts(counts) if counts else {}
     reopen = rates.get("reopen_rate")
     return {

@@ -106,7 +106,7 @@ def flag_sums() -> list[ColumnElement[int]]:
         "extended": handled & (Case.extension_count > 0),
         "deferred": Case.state == "deferred",
     }
-    sums = [func.count().label("submitted")]
+    sums: list[ColumnElement[int]] = [func.count().label("submitted")]
     sums += [func.sum(when((c, 1), else_=0)).label(name) for name, c in conditions.items()]
     return sums
 
@@ -260,7 +260,7 @@ def _seconds_from(session: Session, clocks: list[tuple[Any, ...]]) -> list[tuple
     return sorted(key + (n,) for key, n in totals.items())
 
 
-def _clock_queries(session: Session) -> list[Select[Any]]:
+def _clock_queries(session: Session) -> list[Select[*tuple[Any, ...]]]:
     """(case, clock, layer, at, seconds, place) of every resolved and every accepted case,
     as the triggers of migration 0008 keep them."""
     resolve = select(

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 from caseflow.domain.errors import InvalidInput, PermissionDenied
-from caseflow.models import UnitClosure, User
+from caseflow.models import UnitClosure
 from caseflow.rules import RuleSet
 from caseflow.services.reporting.common import Period, Report
 from caseflow.services.reporting.containment import containment_report
@@ -22,6 +22,7 @@ from caseflow.services.reporting.ratings import ratings_report
 from caseflow.services.reporting.unresolved import unresolved_report
 from caseflow.services.units import get_unit
 from caseflow.services.uow import UnitOfWork
+from caseflow.services.visibility import Viewer
 
 REPORTS = ("unresolved", "rates", "containment", "hotspots", "ranking", "property-ratings",
            "departments")
@@ -39,7 +40,7 @@ class Request:
     options: tuple[tuple[str, str], ...] = ()
 
 
-def scope_for(uow: UnitOfWork, viewer: User | None, unit: str | None) -> int | None:
+def scope_for(uow: UnitOfWork, viewer: Viewer | None, unit: str | None) -> int | None:
     """The unit id whose subtree the viewer may read: the requested unit if it lies in the
     viewer's subtree, else the viewer's own unit; None (everything) only without a viewer
     (the CLI) or for an admin."""
@@ -78,7 +79,7 @@ def period_for(request: Request, now: datetime) -> Period:
 
 
 def run_report(
-    uow: UnitOfWork, rules: RuleSet, request: Request, now: datetime, viewer: User | None = None
+    uow: UnitOfWork, rules: RuleSet, request: Request, now: datetime, viewer: Viewer | None = None
 ) -> Report:
     """Run one report for a viewer (None: the command line, everything is visible)."""
     if request.name not in REPORTS:

@@ -100,7 +100,9 @@ def _new_value(dialect: str, column: str) -> str:
     type of a parameter tested only with IS NULL)."""
     if dialect == "sqlite":
         return f":n_{column}"
-    kind = CASES.c[column].type.compile(dialect=postgresql.dialect())
+    # SQLAlchemy's psycopg dialect leaves its __init__ unannotated.
+    pg = postgresql.dialect()  # type: ignore[no-untyped-call]
+    kind = CASES.c[column].type.compile(dialect=pg)
     return f"CAST(%(n_{column})s AS {kind})"
 
 
@@ -208,7 +210,7 @@ PY_FLAGS: dict[str, Callable[[Mapping[str, Any]], bool]] = {
     and (r["extension_count"] or 0) > 0,
     "deferred": lambda r: r["state"] == "deferred",
 }
-NOT_HANDLED_STATES = frozenset(("merged", "rejected", "withdrawn"))
+NOT_HANDLED_STATES: frozenset[str] = frozenset(("merged", "rejected", "withdrawn"))
 # The columns each flag reads.
 READS = {name: frozenset(c for c in FLAG_COLUMNS if f"{{{c}}}" in condition)
          for name, condition in FLAGS.items()}
@@ -319,7 +321,7 @@ def _execute(conn: Connection, sql: str, params: Mapping[str, Any]) -> None:
     """On the driver's cursor, in the connection's transaction (SQLAlchemy's execute costs
     ~0.1 ms a statement); through exec_driver_sql when someone listens (bench's capture)."""
     if conn.dispatch.before_cursor_execute or conn.engine.echo:
-        conn.exec_driver_sql(sql, dict(params))  # type: ignore[arg-type]
+        conn.exec_driver_sql(sql, dict(params))
         return
     dbapi = conn.connection.dbapi_connection
     assert dbapi is not None  # noqa: S101 (a checked-out connection)
@@ -368,6 +370,7 @@ def count_swept(session: Session, ids: Sequence[int], values: Mapping[str, str |
                for name, value in counted.items()}
     assert all(v is False or isinstance(v, str) and v.isidentifier()  # noqa: S101
                for v in counted.values())
+    arg: list[int] | str
     if dialect == "postgresql":
         ids_sql, arg = "SELECT unnest(%(ids)s::integer[])", list(ids)
     else:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, bindparam, func, literal, select, union_all
+from sqlalchemy import BindParameter, ColumnElement, bindparam, func, literal, select, union_all
 from sqlalchemy import case as when
 from sqlalchemy.orm import aliased
 
@@ -25,7 +26,9 @@ LISTED = 10  # how many oldest / most overdue cases are listed
 def open_case() -> ColumnElement[bool]:
     """The case is open, with the states written into the SQL: SQLite uses the partial
     indexes ix_cases_open and ix_cases_open_submitted only for the literal list."""
-    states = bindparam("open_states", list(OPEN_STATES), expanding=True, literal_execute=True)
+    states: BindParameter[list[str]] = bindparam(
+        "open_states", list(OPEN_STATES), expanding=True, literal_execute=True
+    )
     return Case.state.in_(states)
 
 
@@ -85,7 +88,7 @@ PREFIXES: dict[str, tuple[Any, ...]] = {
 }
 
 
-def _folded(by: str, grouped: list, width: int) -> list:
+def _folded(by: str, grouped: Sequence[Sequence[Any]], width: int) -> list[Row]:
     """Rows (key, open, late) added up from the prefix groups."""
     totals: dict[Any, list[int]] = {}
 
@@ -105,7 +108,7 @@ def _folded(by: str, grouped: list, width: int) -> list:
     return [Row(key, n, late) for key, (n, late) in totals.items()]
 
 
-def _by_age(uow: UnitOfWork, now: datetime, scope: int | None) -> list:
+def _by_age(uow: UnitOfWork, now: datetime, scope: int | None) -> list[Row]:
     """Open cases per age bucket, and how many are overdue. SQLite: each bucket is one range
     of ix_cases_open_submitted (submitted_at, id, overdue_from), read without the table.
     PostgreSQL: one pass grouped by the bucket (five index range scans cost it twice that)."""
@@ -132,7 +135,7 @@ def _by_age(uow: UnitOfWork, now: datetime, scope: int | None) -> list:
     return [Row(label, *found[n]) for n, (label, _) in enumerate(AGE_BUCKETS) if found[n][0]]
 
 
-def _by_green(uow: UnitOfWork, now: datetime, scope: int | None) -> list:
+def _by_green(uow: UnitOfWork, now: datetime, scope: int | None) -> list[Row]:
     """Green-channel and other open cases in one pass without grouping."""
     overdue = due.overdue(now)
     green = Case.green_channel.is_(True)
@@ -145,7 +148,7 @@ def _by_green(uow: UnitOfWork, now: datetime, scope: int | None) -> list:
 
 
 def _by_unit(uow: UnitOfWork, counts: list[Any], scope: int | None,
-             level: str | None) -> list:
+             level: str | None) -> list[Row]:
     """Open cases per holder's code, or per its ancestor of kind `level` (holders above that
     kind drop out): counted per holder first, the groups then joined with the units in SQL,
     not 22,000 groups sent to Python (~7× slower on PostgreSQL)."""
@@ -175,7 +178,9 @@ class Row(NamedTuple):
     late: int
 
 
-def _listed(uow: UnitOfWork, order: Any, where: Any, now: datetime, scope: int | None) -> list:
+def _listed(
+    uow: UnitOfWork, order: Any, where: Any, now: datetime, scope: int | None
+) -> list[dict[str, Any]]:
     query = (
         select(Case.ref, Case.title, Case.layer, Case.state, Unit.code, Unit.name,
                Case.submitted_at, Case.overdue_from)

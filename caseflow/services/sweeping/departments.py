@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 
 from caseflow.domain.errors import CaseflowError
 from caseflow.domain.lifecycle import HANDLING
@@ -28,7 +28,7 @@ from caseflow.services.uow import UnitOfWork
 LIMIT = 500
 
 
-def _overdue(now: datetime):  # noqa: ANN202 - a SQLAlchemy clause
+def _overdue(now: datetime) -> ColumnElement[bool]:
     """Dispatches with a running clock past due that was not escalated here yet."""
     return or_(
         and_(Dispatch.state == "submitted", Dispatch.accept_due_at <= now,

@@ -19,9 +19,9 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, RowMapping, Table, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -73,7 +73,7 @@ def _claim(conn: Connection, kind: str, subject: str, due_at: datetime, now: dat
            user_id: int | None = None, unit_id: int | None = None) -> bool:
     """Insert the reminder's row unless it exists; True when this sweeper inserted it."""
     dialect_insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-    statement = dialect_insert(Reminder.__table__).values(
+    statement = dialect_insert(cast(Table, Reminder.__table__)).values(
         kind=kind, subject=subject, due_at=due_at, user_id=user_id, unit_id=unit_id,
         sent_at=now).on_conflict_do_nothing().returning(Reminder.__table__.c.id)
     # A row comes back only when this insert made it (rowcount is not told on PostgreSQL).
@@ -81,12 +81,12 @@ def _claim(conn: Connection, kind: str, subject: str, due_at: datetime, now: dat
 
 
 def notify(conn: Connection, kind: str, now: datetime, text: str, unit_id: int | None,
-           case: Mapping[str, Any] | None = None, event_id: int | None = None,
+           case: RowMapping | Mapping[str, Any] | None = None, event_id: int | None = None,
            data: Mapping[str, Any] | None = None) -> None:
     """Queue one outbox message of a grid kind (its people are told by services.grid.notices)."""
     fields = {key: (case or {}).get(key) for key in ("ref", "title", "category", "priority",
                                                      "layer", "state")}
-    conn.execute(insert(OutboxMessage.__table__).values(
+    conn.execute(insert(cast(Table, OutboxMessage.__table__)).values(
         event_id=event_id, case_id=(case or {}).get("id"), kind=kind,
         payload={"kind": kind, "action": kind, "at": now.isoformat(),
                  "case": {**fields, "unit_id": unit_id}, "data": dict(data or {}),
@@ -107,7 +107,7 @@ def _reviews(conn: Connection, now: datetime) -> int:
                       unit_id=row["unit_id"]):
             continue
         review = row["deferred_until"].isoformat()
-        event_id = conn.execute(insert(CaseEvent.__table__).values(
+        event_id = conn.execute(insert(cast(Table, CaseEvent.__table__)).values(
             case_id=row["id"], at=now, actor_id=None, actor_role="system", actor_label="system",
             action="remind", from_state=row["state"], to_state=row["state"],
             from_layer=row["layer"], to_layer=row["layer"], from_unit_id=row["unit_id"],
@@ -175,7 +175,7 @@ def _follow_ups(conn: Connection, rules: RuleSet, now: datetime) -> int:
         if not _claim(conn, "follow_up_due", f"case:{row['id']}", row["resolved_at"], now,
                       unit_id=street):
             continue
-        conn.execute(insert(FollowUpCall.__table__).values(
+        conn.execute(insert(cast(Table, FollowUpCall.__table__)).values(
             case_id=row["id"], unit_id=street, created_at=now))
         notify(conn, "follow_up_due", now,
                f"[caseflow] {row['ref']} follow-up call due: {row['title']}", street, row)

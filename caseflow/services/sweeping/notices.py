@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     ColumnElement,
+    CursorResult,
     String,
+    Table,
     bindparam,
     func,
     insert,
@@ -36,7 +38,7 @@ from caseflow.services.sweeping.sql import (
     json_param,
 )
 
-outbox = OutboxMessage.__table__
+outbox = cast(Table, OutboxMessage.__table__)
 CASE_KEYS = ("ref", "title", "category", "priority", "layer", "state", "unit_id")
 # A version-4 UUID as SQLAlchemy stores one on SQLite (32 hex digits): random but for the
 # version nibble and the variant bits.
@@ -91,7 +93,9 @@ def enqueue_events(session: Session, event_ids: Sequence[int], action: str,
     kind = notification_kind(action, data)
     if kind is None or not event_ids:
         return 0
-    return session.execute(_insert(is_postgres(session)), {
+    result = session.execute(_insert(is_postgres(session)), {
         "b_ids": ids_arg(session, event_ids), "b_kind": kind, "b_action": action,
         "b_at_iso": now.isoformat(), "b_data": dict(data), "b_now": now,
-    }).rowcount
+    })
+    # An INSERT's result is a CursorResult; Session.execute is typed for any statement.
+    return cast("CursorResult[*tuple[Any, ...]]", result).rowcount

@@ -7,6 +7,7 @@ functions) the dialect is asked once and the matching expression is built.
 from __future__ import annotations
 
 import json
+import typing
 from collections.abc import Sequence
 from datetime import datetime
 from functools import cache
@@ -15,10 +16,12 @@ from typing import Any
 from sqlalchemy import (
     ARRAY,
     ColumnElement,
+    FromClause,
     Integer,
     Row,
     ScalarSelect,
     String,
+    Table,
     Text,
     any_,
     bindparam,
@@ -42,8 +45,8 @@ from caseflow.domain.notes import INTERNAL
 from caseflow.models import Case, CaseEvent, Unit, UnitClosure
 from caseflow.models.base import JSONType, UTCDateTime
 
-cases = Case.__table__
-events = CaseEvent.__table__
+cases = typing.cast(Table, Case.__table__)
+events = typing.cast(Table, CaseEvent.__table__)
 place = Unit.__table__.alias("place")
 
 # Core columns, not ORM attributes: claimed rows are plain tuples, read at C speed. The JSON
@@ -118,7 +121,7 @@ def checkpoint(session: Session) -> None:
 
 
 def claim(session: Session, instant: Any, now: datetime, limit: int,
-          after: tuple[Any, int] | None = None) -> Sequence[Row[Any]]:
+          after: tuple[Any, int] | None = None) -> Sequence[Row[*tuple[Any, ...]]]:
     """Lock up to `limit` cases due by `instant` as plain rows, skipping rows others hold.
 
     `after` is the (instant, id) of the last row this worker claimed: rows a batch left due
@@ -225,6 +228,8 @@ EVENT_COLUMNS = ["case_id", "at", "actor_id", "actor_role", "actor_label", "acti
 
 @cache  # one statement per database and target unit kind, bound anew for every group
 def _events_insert(pg: bool, holder_kind: str | None) -> Any:
+    frm: FromClause
+    where: ColumnElement[bool]
     if holder_kind:
         # The holder once per case, kept for both the event and the filter on it: written
         # twice in one SELECT, SQLite would look it up twice.
@@ -279,7 +284,7 @@ def insert_events(
     Returns (event id, case id) pairs.
     """
     statement = _events_insert(is_postgres(session), holder_kind)
-    return [tuple(row) for row in session.execute(statement, {  # type: ignore[misc]
+    return [tuple(row) for row in session.execute(statement, {
         "b_ids": ids_arg(session, ids), "b_at": now, "b_action": action,
         "b_to_state": to_state, "b_to_layer": to_layer, "b_note": note, "b_data": data,
         "b_visibility": visibility,
