@@ -30,6 +30,8 @@ from caseflow.db import make_engine  # noqa: E402
 from caseflow.domain.clock import FrozenClock  # noqa: E402
 from caseflow.services import migrations  # noqa: E402
 from caseflow.services.demo import ADMIN_PASSWORD, DEMO_PASSWORD, seed_demo  # noqa: E402
+from caseflow.services.demo_joint import seed_joint_demo  # noqa: E402
+from caseflow.services.meetings_demo import seed_meetings_demo  # noqa: E402
 
 NOW = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 CHROMIUM = "/usr/bin/chromium"
@@ -43,7 +45,10 @@ def serve(directory: Path) -> tuple[str, object]:
     migrations.upgrade(engine)
     engine.dispose()
     app = create_app({"DATABASE_URL": url, "CLOCK": FrozenClock(NOW), "SECRET_KEY": "shots"})
-    seed_demo(runtime_of(app), progress=lambda label: None)
+    runtime = runtime_of(app)
+    seed_demo(runtime, progress=lambda label: None)
+    seed_meetings_demo(runtime)  # what `caseflow seed-demo` adds after the cases
+    seed_joint_demo(runtime)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{server.server_port}", server
