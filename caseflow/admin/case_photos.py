@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, send_file
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -17,6 +19,11 @@ bp = Blueprint("admin_photos", __name__)
 def _send(ref: str, attachment_id: int, thumbnail: bool) -> Response:
     with runtime().uow() as uow:
         found = staff_photo(uow, current_user.viewer, ref, attachment_id)
+    return photo_file(found, thumbnail)
+
+
+def photo_file(found: Any, thumbnail: bool) -> Response:
+    """A stored photo (or its thumbnail) as the answer, cached by the browser only."""
     if thumbnail and found.thumbnail_path:  # photos stored before thumbnails have none
         response = send_file(found.thumbnail_path, mimetype="image/jpeg")
     else:

@@ -13,13 +13,13 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     session,
     url_for,
 )
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from caseflow.admin.case_photos import photo_file
 from caseflow.admin.public import TRACKED, bp, keep_proof
 from caseflow.admin.runtime import runtime
 from caseflow.domain.errors import InvalidInput, NotFound
@@ -97,12 +97,7 @@ def thumbnail(ref: str, attachment_id: int) -> Response:
 def _send_photo(ref: str, attachment_id: int, thumbnail: bool) -> Response:
     with runtime().uow() as uow:
         found = tracked_photo(uow, ref, _proof(ref), attachment_id)
-    if thumbnail and found.thumbnail_path:  # photos stored before thumbnails have none
-        response = send_file(found.thumbnail_path, mimetype="image/jpeg")
-    else:
-        response = send_file(found.stored_path, mimetype=found.content_type)
-    response.headers["Cache-Control"] = "private, max-age=3600"
-    return response
+    return photo_file(found, thumbnail)
 
 
 def _act(ref: str, action: str, note: str, data: dict[str, Any] | None = None) -> Response:
