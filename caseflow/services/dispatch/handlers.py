@@ -17,6 +17,7 @@ from caseflow.domain.errors import ActionNotAllowed, InvalidInput
 from caseflow.models import Dispatch, Unit, User
 from caseflow.services.dispatch.records import (
     DEPARTMENT_KIND,
+    count_open,
     department_by_code,
     may_dispatch_from,
     new_dispatch,
@@ -157,16 +158,18 @@ def escalate(step: Step) -> None:
 def settled_before_resolving(step: Step) -> None:
     """The holder resolves a case only when every department's result was confirmed (or the
     work returned): it stays responsible for what the departments did."""
-    waiting = open_dispatches(step.session, step.case.id)
+    waiting = count_open(step.uow.connection(), step.case.id)
     if waiting:
         raise InvalidInput(
-            "action", f"{len(waiting)} dispatch(es) to departments still open: confirm or "
+            "action", f"{waiting} dispatch(es) to departments still open: confirm or "
                       "reject their results first")
 
 
 def cancel_open(step: Step) -> None:
     """A case that ends without a result (withdrawn, merged, rejected) takes back the work
     still out at departments: it leaves their inboxes and their clocks stop."""
+    if not count_open(step.uow.connection(), step.case.id):
+        return  # most cases were never dispatched: no ORM session for them
     cancelled = open_dispatches(step.session, step.case.id)
     for record in cancelled:
         record.state, record.finished_at = "cancelled", step.now

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Connection, Select, or_, select
+from sqlalchemy import ColumnElement, Connection, Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from caseflow.domain.errors import InvalidInput
@@ -107,6 +107,18 @@ def restart_clocks(rules: RuleSet, record: Dispatch, now: datetime) -> None:
     record.accept_due_at = rules.calendar.add(now, clocks["accept"])
     record.resolve_due_at = rules.calendar.add(now, clocks["resolve"])
     record.escalated_clock = None
+
+
+# Built once: how many of a case's dispatches are still open (the resolve guard asks it on
+# every resolve, on the action path's connection: no ORM session for a case with none).
+_OPEN_COUNT = (select(func.count()).select_from(Dispatch)
+               .where(Dispatch.case_id == bindparam("case"),
+                      Dispatch.state.in_(OPEN_DISPATCH_STATES)))
+
+
+def count_open(conn: Connection, case_id: int) -> int:
+    """How many of the case's dispatches wait on a department or on the holder."""
+    return int(conn.scalar(_OPEN_COUNT, {"case": case_id}) or 0)
 
 
 def open_dispatches(session: Session, case_id: int) -> list[Dispatch]:
