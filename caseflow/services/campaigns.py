@@ -309,8 +309,9 @@ def _counts(uow: UnitOfWork, campaign: Campaign) -> dict[str, Any]:
         .where(Opinion.campaign_id == campaign.id)
         .group_by(Opinion.topic, Opinion.channel, Opinion.complex_id,
                   Opinion.case_id.is_not(None))).all()
-    names = dict(uow.session.execute(select(Unit.id, Unit.name).where(
-        Unit.id.in_(campaign.complex_ids))).all())
+    units = {i: (code, name) for i, code, name in uow.session.execute(
+        select(Unit.id, Unit.code, Unit.name).where(Unit.id.in_(campaign.complex_ids)))}
+    names = {i: name for i, (_, name) in units.items()}
     by_topic: Counter[str] = Counter({t: 0 for t in campaign.topics})
     by_channel: dict[str, dict[str, int]] = {t: dict.fromkeys(CHANNELS, 0)
                                              for t in campaign.topics}
@@ -323,14 +324,11 @@ def _counts(uow: UnitOfWork, campaign: Campaign) -> dict[str, Any]:
         cases += n if linked else 0
     return {"total": sum(by_topic.values()), "by_topic": dict(by_topic.most_common()),
             "by_channel": by_channel, "by_complex": dict(by_complex.most_common()),
-            "cases": cases, "complexes": [(str(i), names.get(i, "")) for i in campaign.complex_ids]}
+            "cases": cases, "complexes": [units.get(i, ("", "")) for i in campaign.complex_ids]}
 
 
 def _view(uow: UnitOfWork, campaign: Campaign, viewer: Viewer, opinions: bool) -> CampaignView:
     counts = _counts(uow, campaign)
-    codes = dict(uow.session.execute(select(Unit.id, Unit.code).where(
-        Unit.id.in_(campaign.complex_ids))).all())
-    counts["complexes"] = [(codes.get(int(i), ""), name) for i, name in counts["complexes"]]
     return CampaignView(
         id=campaign.id, title=campaign.title, description=campaign.description,
         area_code=campaign.area.code, area_name=campaign.area.name, status=campaign.status,

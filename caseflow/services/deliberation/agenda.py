@@ -66,16 +66,6 @@ def _in_area(area_id: int) -> Any:
         select(UnitClosure.descendant_id).where(UnitClosure.ancestor_id == area_id))
 
 
-def _repeat_pairs(rules: HardCaseRules, area_id: int, now: datetime) -> Any:
-    """(place, category) pairs with at least `repeat_min_cases` cases within the window."""
-    return (
-        select(Case.place_unit_id, Case.category)
-        .where(_in_area(area_id), Case.submitted_at >= now - rules.repeat_within)
-        .group_by(Case.place_unit_id, Case.category)
-        .having(func.count() >= rules.repeat_min_cases)
-    )
-
-
 def hard_cases(session: Session, ruleset: RuleSet, area_id: int, now: datetime
                ) -> list[tuple[Case, list[str]]]:
     """The area's hard cases, hardest first (by reason, then oldest), at most `limit`."""
@@ -84,14 +74,14 @@ def hard_cases(session: Session, ruleset: RuleSet, area_id: int, now: datetime
     above = rules.escalated_above
     threshold = ladder.index(above) if above in ladder else None
     higher = ladder[threshold + 1:] if threshold is not None else []
-    pairs = _repeat_pairs(rules, area_id, now) if rules.repeat_min_cases else None
+    counts = _repeat_counts(session, rules, area_id, now) if rules.repeat_min_cases else {}
+    pairs = [pair for pair, n in counts.items() if n >= rules.repeat_min_cases]
     terms = [Case.submitted_at < now - rules.open_longer_than, Case.layer.in_(higher)]
     if rules.problem_cases:
         terms += [Case.problem_case.is_(True), due.overdue(now)]
-    if pairs is not None:
+    if pairs:  # the (place, category) pairs counted once above, not grouped again in SQL
         terms.append(tuple_(Case.place_unit_id, Case.category).in_(pairs))
     query = select(Case).where(_in_area(area_id), Case.state.in_(_WORKING), or_(*terms))
-    counts = _repeat_counts(session, rules, area_id, now) if pairs is not None else {}
     found = []
     for case in session.scalars(query).unique():
         reasons = hard_reasons(
