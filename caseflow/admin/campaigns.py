@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from caseflow.admin import labels
 from caseflow.admin.charts import SVG_POLICY, stacked_bars
+from caseflow.admin.error_texts import translated
 from caseflow.admin.nav import NAV, NavEntry
 from caseflow.admin.runtime import runtime
 from caseflow.admin.security import requires
@@ -76,7 +77,7 @@ def open_campaign() -> WerkzeugResponse | tuple[str, int]:
         with rt.uow() as uow:
             new = campaigns.open_campaign(uow, current_user.viewer, rt.now(), command)
     except InvalidInput as error:
-        return _list_page(422, {error.field: _(error.reason)})
+        return _list_page(422, {error.field: translated(error.reason)})
     flash(_("Campaign opened."), "ok")
     return redirect(url_for("admin_campaigns.show", campaign_id=new))
 
@@ -129,7 +130,7 @@ def record(campaign_id: int) -> WerkzeugResponse | tuple[str, int]:
         with rt.uow() as uow:
             campaigns.give_opinion(uow, current_user.viewer, rt.now(), campaign_id, command)
     except InvalidInput as error:
-        return _page(campaign_id, 422, {error.field: _(error.reason)})
+        return _page(campaign_id, 422, {error.field: translated(error.reason)})
     flash(_("Opinion recorded."), "ok")
     return redirect(url_for("admin_campaigns.show", campaign_id=campaign_id))
 
@@ -156,7 +157,7 @@ def close(campaign_id: int) -> WerkzeugResponse | tuple[str, int]:
             campaigns.close_campaign(uow, current_user.viewer, rt.now(), campaign_id,
                                      form.get("summary", ""), form.get("publish") == "1")
     except InvalidInput as error:
-        return _page(campaign_id, 422, {error.field: _(error.reason)})
+        return _page(campaign_id, 422, {error.field: translated(error.reason)})
     flash(_("Campaign closed."), "ok")
     return redirect(url_for("admin_campaigns.show", campaign_id=campaign_id))
 
@@ -194,6 +195,6 @@ def public_page(campaign_id: int) -> tuple[str, int]:
         with rt.uow() as uow:
             campaigns.give_opinion(uow, PUBLIC, rt.now(), campaign_id, command)
     except InvalidInput as error:
-        return _public_page(campaign_id, 422, {error.field: _(error.reason)})
+        return _public_page(campaign_id, 422, {error.field: translated(error.reason)})
     return _public_page(campaign_id, 201, sent=True)
 

@@ -12,6 +12,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from caseflow.admin import labels
+from caseflow.admin.error_texts import translated
 from caseflow.admin.nav import NAV, NavEntry
 from caseflow.admin.runtime import runtime
 from caseflow.admin.security import requires
@@ -77,7 +78,7 @@ def start() -> Response | tuple[str, int]:
     except ValueError:
         return _page(422, {"day": _("pick a day")})
     except InvalidInput as error:
-        return _page(422, {error.field: _(error.reason)})
+        return _page(422, {error.field: translated(error.reason)})
     flash(_("Joint meeting started: its sittings are planned with their agendas ahead of "
             "time."), "ok")
     return redirect(url_for("admin_joint.index"))
@@ -122,6 +123,6 @@ def decide(meeting_id: int, item_id: int) -> Response | tuple[str, int]:
             rhythm.decide_item(uow, rt.rules(), current_user.viewer, rt.now(), meeting_id,
                                item_id, choice)
     except InvalidInput as error:
-        return _agenda_page(meeting_id, 422, {error.field: _(error.reason)}, item_id)
+        return _agenda_page(meeting_id, 422, {error.field: translated(error.reason)}, item_id)
     flash(_("Decision recorded."), "ok")
     return redirect(url_for("admin_joint.agenda", meeting_id=meeting_id) + f"#item-{item_id}")
