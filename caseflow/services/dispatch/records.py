@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Connection, Select, bindparam, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    bindparam,
+    func,
+    literal_column,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from caseflow.domain.errors import InvalidInput
@@ -12,6 +21,7 @@ from caseflow.domain.policy import DEPARTMENT, OUTSIDE
 from caseflow.models import Case, Dispatch, Unit, UnitClosure
 from caseflow.models.dispatches import OPEN_DISPATCH_STATES
 from caseflow.rules import RuleSet
+from caseflow.services.driver import DriverStatement
 from caseflow.services.units import relation, unit_path
 
 DEPARTMENT_KIND = "department"
@@ -109,16 +119,20 @@ def restart_clocks(rules: RuleSet, record: Dispatch, now: datetime) -> None:
     record.escalated_clock = None
 
 
-# Built once: how many of a case's dispatches are still open (the resolve guard asks it on
-# every resolve, on the action path's connection: no ORM session for a case with none).
-_OPEN_COUNT = (select(func.count()).select_from(Dispatch)
-               .where(Dispatch.case_id == bindparam("case"),
-                      Dispatch.state.in_(OPEN_DISPATCH_STATES)))
+# Built once: how many of a case's dispatches are still open. The resolve guard asks it on
+# every resolve, so it runs on the action path's connection and the driver's cursor (through
+# Core it cost a resolve ~0.2 ms); the states are our own constants, written into the SQL.
+_OPEN_COUNT = DriverStatement(
+    select(func.count().label("waiting")).select_from(Dispatch)
+    .where(Dispatch.case_id == bindparam("case"),
+           Dispatch.state.in_([literal_column(f"'{state}'") for state in OPEN_DISPATCH_STATES]))
+)
 
 
 def count_open(conn: Connection, case_id: int) -> int:
     """How many of the case's dispatches wait on a department or on the holder."""
-    return int(conn.scalar(_OPEN_COUNT, {"case": case_id}) or 0)
+    row = _OPEN_COUNT.first(conn, {"case": case_id})
+    return int(row["waiting"]) if row else 0
 
 
 def open_dispatches(session: Session, case_id: int) -> list[Dispatch]:
