@@ -47,6 +47,8 @@ HOT = (
     "next_warning_at", "overdue_from", "warning_from", "first_accepted_at", "accepted_on_time",
     # read by every resolve (the on-time flag): without it a resolve read the cold columns too
     "resolved_on_time", "closed_at", "auto_close_at", "updated_at",
+    # a first resolve (none before) then spares the summaries' DELETE of an old resolve time
+    "resolved_at",
 )
 COLD = tuple(column.key for column in CASES.columns if column.key not in HOT)
 
