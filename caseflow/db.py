@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+import orjson
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -49,8 +50,17 @@ def _restore_autocheckpoint(dbapi_connection: Any, record: Any) -> None:
         cursor.close()
 
 
+def json_text(value: Any) -> str:
+    """A JSON column's text. Every action writes a case's clocks and deadlines and its event's
+    data: orjson does it ~5× faster than json.dumps, with the same JSON (keys that are not
+    strings turned into strings, as json.dumps does; non-ASCII text kept, not escaped)."""
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine tuned for SQLite (WAL, busy timeout) or PostgreSQL (pool pre-ping)."""
+    kwargs.setdefault("json_serializer", json_text)
+    kwargs.setdefault("json_deserializer", orjson.loads)
     if url.startswith("postgresql") and "+" not in url.split(":", 1)[0]:
         url = url.replace("postgresql", "postgresql+psycopg", 1)
     if url.startswith("sqlite"):
