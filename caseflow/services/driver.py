@@ -23,34 +23,33 @@ from sqlalchemy import Connection, Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import Executable, Insert
 
-Processor = Callable[[Any], Any] | None
-
 
 @dataclass(frozen=True)
 class _Plan:
-    """One compiled form: the SQL, the parameters in driver order, their conversions."""
+    """One compiled form: the SQL, the parameters in driver order, their conversions.
+
+    Conversions are listed only for the positions whose type has one (most columns have
+    none): the values are taken in one pass, then only those are converted.
+    """
 
     sql: str
-    binds: tuple[tuple[str, Processor], ...]
+    binds: tuple[str, ...]
+    bind_converts: tuple[tuple[int, Callable[[Any], Any]], ...]
     positional: bool
-    results: tuple[tuple[str, Processor], ...]
+    results: tuple[str, ...]
+    result_converts: tuple[tuple[str, Callable[[Any], Any]], ...]
 
     def args(self, params: Mapping[str, Any]) -> Any:
-        if self.positional:
-            return tuple(
-                params[name] if convert is None else convert(params[name])
-                for name, convert in self.binds
-            )
-        return {
-            name: params[name] if convert is None else convert(params[name])
-            for name, convert in self.binds
-        }
+        values = [params[name] for name in self.binds]
+        for position, convert in self.bind_converts:
+            values[position] = convert(values[position])
+        return tuple(values) if self.positional else dict(zip(self.binds, values, strict=True))
 
     def row(self, raw: Sequence[Any]) -> dict[str, Any]:
-        return {
-            name: value if convert is None else convert(value)
-            for (name, convert), value in zip(self.results, raw, strict=True)
-        }
+        row = dict(zip(self.results, raw, strict=True))
+        for name, convert in self.result_converts:
+            row[name] = convert(row[name])
+        return row
 
 
 class DriverStatement:
@@ -94,7 +93,7 @@ class DriverStatement:
         args = plan.args(params)
         if not conn.in_transaction():
             conn.begin()  # as Connection.execute would (autobegin)
-        if conn.dispatch.before_cursor_execute or conn.engine.echo:
+        if listened(conn):
             return plan, conn.exec_driver_sql(plan.sql, args)
         dbapi = conn.connection.dbapi_connection
         assert dbapi is not None  # noqa: S101 (type narrowing: a checked-out connection)
@@ -127,15 +126,28 @@ def _compile(statement: Executable, dialect: Dialect, keys: frozenset[str]) -> _
     missing = set(names) - keys
     if missing:  # a Python-side default or onupdate: Core would compute it, this cannot
         raise ValueError(f"no value given for {', '.join(sorted(missing))}")
+    binds = tuple(
+        compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names
+    )
+    results = tuple(
+        column.type.dialect_impl(dialect).result_processor(dialect, None) for column in returned
+    )
     return _Plan(
         sql=compiled.string,
-        binds=tuple(
-            (name, compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect))
-            for name in names
-        ),
+        binds=names,
+        bind_converts=tuple((i, convert) for i, convert in enumerate(binds) if convert),
         positional=compiled.positional,
-        results=tuple(
-            (column.key, column.type.dialect_impl(dialect).result_processor(dialect, None))
-            for column in returned
+        results=tuple(column.key for column in returned),
+        result_converts=tuple(
+            (column.key, convert) for column, convert in zip(returned, results, strict=True)
+            if convert
         ),
     )
+
+
+def listened(conn: Connection) -> bool:
+    """Whether anything listens to the connection's statements (bench's capture, echo): then
+    they go through SQLAlchemy so listeners see them. `_has_events` is the flag Connection
+    itself checks before dispatching (asking `conn.dispatch` built a joined dispatcher on
+    every statement)."""
+    return bool(conn._has_events or conn.engine._has_events or conn.engine.echo)

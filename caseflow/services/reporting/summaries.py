@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session, UOWTransaction, attributes
 
 from caseflow.models import Case
 from caseflow.models.rollups import MONTH_COUNTS
+from caseflow.services.driver import listened
 
 CASES = Case.__table__
 NOT_HANDLED = "('merged','rejected','withdrawn')"
@@ -320,7 +321,7 @@ def count_changes(conn: Connection, case_id: int, version: int | None,
 def _execute(conn: Connection, sql: str, params: Mapping[str, Any]) -> None:
     """On the driver's cursor, in the connection's transaction (SQLAlchemy's execute costs
     ~0.1 ms a statement); through exec_driver_sql when someone listens (bench's capture)."""
-    if conn.dispatch.before_cursor_execute or conn.engine.echo:
+    if listened(conn):
         conn.exec_driver_sql(sql, dict(params))
         return
     dbapi = conn.connection.dbapi_connection
