@@ -26,7 +26,8 @@ def _by_complex(
     query = select(source.c.complex_id, source.c.category, func.sum(source.c.cases)).group_by(
         source.c.complex_id, source.c.category
     )
-    return [(i, category, int(n)) for i, category, n in uow.session.execute(query) if n]
+    # Plain rows on the connection: thousands of them, which the ORM's row loading doubled.
+    return [(i, category, int(n)) for i, category, n in uow.connection().execute(query) if n]
 
 
 def _by_area(
@@ -50,7 +51,7 @@ def _areas(uow: UnitOfWork, kind: str) -> dict[int, tuple[Any, ...]]:
     query = select(UnitClosure.descendant_id, Unit.id, Unit.code, Unit.name).join(
         Unit, and_(Unit.id == UnitClosure.ancestor_id, Unit.kind == kind)
     )
-    return {row[0]: tuple(row[1:]) for row in uow.session.execute(query)}
+    return {row[0]: tuple(row[1:]) for row in uow.connection().execute(query)}
 
 
 def _raw_by_area(
