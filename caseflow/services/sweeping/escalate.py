@@ -25,6 +25,7 @@ from caseflow.services.calendars import kind_calendar
 from caseflow.services.reporting.summaries import count_swept
 from caseflow.services.sweeping.notices import enqueue_events
 from caseflow.services.sweeping.sql import (
+    CHUNK,
     cases,
     charge_late_clocks,
     events,
@@ -108,7 +109,21 @@ def _update(pg: bool, set_state: bool, late: frozenset[str]) -> Any:
 def escalate_group(
     session: Session, rules: RuleSet, group: Group, rows: Sequence[Row[Any]], now: datetime
 ) -> tuple[int, list[int]]:
-    """Escalate the group's cases; returns (escalated, ids left for the per-case path).
+    """Escalate the group's cases, CHUNK at a time; returns (escalated, ids left for the
+    per-case path)."""
+    escalated, leftovers = 0, []
+    for start in range(0, len(rows), CHUNK):
+        done, rest = _escalate(session, rules, group, rows[start:start + CHUNK], now)
+        escalated += done
+        leftovers.extend(rest)
+    return escalated, leftovers
+
+
+def _escalate(
+    session: Session, rules: RuleSet, group: Group, rows: Sequence[Row[Any]], now: datetime
+) -> tuple[int, list[int]]:
+    """Escalate the cases `rows` of a group; returns (escalated, ids left for the per-case
+    path).
 
     Three statements whatever the group's size: the events (INSERT…SELECT, which also picks
     the cases whose place has a unit of the target's kind), the cases (one UPDATE) and their
