@@ -146,7 +146,8 @@ def _escalate(
     values = {"b_layer": group.target, "b_now": now,
               **fresh_clocks(rules, group, now, calendar)}
     pg = is_postgres(session)
-    charge_late_clocks(session, ready, now)  # before the UPDATE: where the clocks ran
+    ready_set = set(ready)
+    charge_late_clocks(session, [row for row in rows if row.id in ready_set], now)
     states = {row.state for row in rows}
     for set_state in (True, False):
         chosen = [e for e, case_id in created if (case_id in submitted) != set_state]
@@ -159,5 +160,4 @@ def _escalate(
             session.execute(_update(pg, set_state, frozenset(group.clocks)),
                             {"b_ids": ids_arg(session, chosen), **values})
     enqueue_events(session, event_ids, "escalate", data, now)
-    ready_set = set(ready)
     return len(ready), [i for i in ids if i not in ready_set]

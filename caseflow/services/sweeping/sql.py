@@ -41,12 +41,14 @@ from sqlalchemy import case as when
 from sqlalchemy.orm import Session, aliased
 
 from caseflow.db import AUTOCHECKPOINT_OFF
+from caseflow.domain.metrics import late_clocks
 from caseflow.domain.notes import INTERNAL
-from caseflow.models import Case, CaseEvent, Unit, UnitClosure
+from caseflow.models import Case, CaseEvent, ClockCharge, Unit, UnitClosure
 from caseflow.models.base import JSONType, UTCDateTime
 
 cases = typing.cast(Table, Case.__table__)
 events = typing.cast(Table, CaseEvent.__table__)
+CHARGES = typing.cast(Table, ClockCharge.__table__)
 place = Unit.__table__.alias("place")
 
 # Core columns, not ORM attributes: claimed rows are plain tuples, read at C speed. The JSON
@@ -300,43 +302,16 @@ def insert_events(
     })]
 
 
-# Every running clock past its deadline ends with the escalation: one charge per clock to the
-# unit and layer the case leaves (docs/metrics.md §On time), read from the case rows before
-# the UPDATE moves them, in one statement per batch group like the events.
-_CHARGE_SQLITE = """
-INSERT INTO clock_charges (case_id, unit_id, layer, clock, due_at, ended_at, ended_by)
-SELECT cases.id, cases.unit_id, cases.layer, c.key,
-       strftime('%Y-%m-%d %H:%M:%f', json_extract(c.value, '$.due_at')) || '000',
-       :b_at, 'escalate'
-FROM cases, json_each(cases.deadlines) AS c
-WHERE cases.id IN (SELECT value FROM json_each(:b_ids))
-  AND json_extract(c.value, '$.due_at') IS NOT NULL
-  AND json_extract(c.value, '$.stopped_at') IS NULL
-  AND NOT json_extract(c.value, '$.paused')
-  AND julianday(json_extract(c.value, '$.due_at')) <= julianday(:b_iso)
-"""
-_CHARGE_PG = """
-INSERT INTO clock_charges (case_id, unit_id, layer, clock, due_at, ended_at, ended_by)
-SELECT cases.id, cases.unit_id, cases.layer, c.key, (c.value->>'due_at')::timestamptz,
-       :b_at, 'escalate'
-FROM cases, jsonb_each(cases.deadlines) AS c
-WHERE cases.id = ANY(:b_ids)
-  AND c.value->>'stopped_at' IS NULL
-  AND NOT (c.value->>'paused')::boolean
-  AND (c.value->>'due_at')::timestamptz <= :b_at
-"""
-
-
-@cache
-def _charge_statement(pg: bool) -> Any:
-    ids = bindparam("b_ids", type_=ARRAY(Integer) if pg else String)
-    at = bindparam("b_at", type_=UTCDateTime())
-    return text(_CHARGE_PG if pg else _CHARGE_SQLITE).bindparams(ids, at)
-
-
-def charge_late_clocks(session: Session, ids: Sequence[int], now: datetime) -> None:
-    """Charge the late running clocks of the cases `ids` to where they are, ended by an
-    escalation at `now` (the row-by-row path: caseflow.services.charges)."""
-    if ids:
-        session.execute(_charge_statement(is_postgres(session)), {
-            "b_ids": ids_arg(session, ids), "b_at": now, "b_iso": now.isoformat()})
+def charge_late_clocks(session: Session, rows: Sequence[Row[Any]], now: datetime) -> None:
+    """Every running clock past its deadline ends with the escalation: one charge per clock
+    of the claimed `rows` to the unit and layer the case leaves (docs/metrics.md §On time),
+    as the row-by-row path does (caseflow.services.charges). Built from the claimed rows,
+    whose deadlines are already parsed (in SQL each case's JSON was parsed once more), in one
+    executemany."""
+    charges = [
+        {"case_id": row.id, "unit_id": row.unit_id, "layer": row.layer, "clock": name,
+         "due_at": due, "ended_at": now, "ended_by": "escalate"}
+        for row in rows for name, due in sorted(late_clocks(row.deadlines, now).items())
+    ]
+    if charges:
+        session.execute(insert(CHARGES), charges)
