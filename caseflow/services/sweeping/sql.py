@@ -81,7 +81,7 @@ BATCH_CACHE_KIB = 32 * 1024
 # their own, so one 1,000-case UPDATE took SQLite's heap to 107 MiB with a 32 MiB cache
 # (sqlite3_memory_highwater) and the worker's peak grew with the database (226 MiB against
 # 154 at 100,000 cases). 250 cases a statement keep it at the cache's size; a statement's
-# fixed cost (~20 µs) is nothing beside its rows'.
+# fixed cost (~10 µs) is nothing beside its rows'.
 CHUNK = 250
 
 
