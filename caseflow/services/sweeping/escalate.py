@@ -25,9 +25,9 @@ from caseflow.services.calendars import kind_calendar
 from caseflow.services.reporting.summaries import count_swept
 from caseflow.services.sweeping.notices import enqueue_events
 from caseflow.services.sweeping.sql import (
-    CHUNK,
     cases,
     charge_late_clocks,
+    chunks,
     events,
     ids_arg,
     in_ids,
@@ -109,11 +109,11 @@ def _update(pg: bool, set_state: bool, late: frozenset[str]) -> Any:
 def escalate_group(
     session: Session, rules: RuleSet, group: Group, rows: Sequence[Row[Any]], now: datetime
 ) -> tuple[int, list[int]]:
-    """Escalate the group's cases, CHUNK at a time; returns (escalated, ids left for the
-    per-case path)."""
+    """Escalate the group's cases (a chunk at a time on SQLite: sql.chunks); returns
+    (escalated, ids left for the per-case path)."""
     escalated, leftovers = 0, []
-    for start in range(0, len(rows), CHUNK):
-        done, rest = _escalate(session, rules, group, rows[start:start + CHUNK], now)
+    for chunk in chunks(session, rows):
+        done, rest = _escalate(session, rules, group, chunk, now)
         escalated += done
         leftovers.extend(rest)
     return escalated, leftovers
@@ -147,6 +147,7 @@ def _escalate(
               **fresh_clocks(rules, group, now, calendar)}
     pg = is_postgres(session)
     ready_set = set(ready)
+    # Before the UPDATE: where the clocks ran (PostgreSQL reads it from the case rows).
     charge_late_clocks(session, [row for row in rows if row.id in ready_set], now)
     states = {row.state for row in rows}
     for set_state in (True, False):

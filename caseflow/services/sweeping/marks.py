@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from caseflow.services.reporting.summaries import count_swept
 from caseflow.services.sweeping.notices import enqueue_events
-from caseflow.services.sweeping.sql import CHUNK, cases, insert_events
+from caseflow.services.sweeping.sql import cases, chunks, insert_events
 
 AUTO_CLOSE_NOTE = "closed automatically: no evaluation in time"
 
@@ -83,9 +83,8 @@ def apply_marks(session: Session, marks: Sequence[Mark], now: datetime) -> None:
 
 def close_unevaluated(session: Session, ids: Sequence[int], now: datetime) -> int:
     """Close resolved cases whose evaluation window passed: one INSERT…SELECT, one UPDATE."""
-    # CHUNK cases per round: a statement's journal of the pages it changes stays small.
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start:start + CHUNK]
+    # A round of statements per chunk: on SQLite the pages one statement changes stay few.
+    for chunk in chunks(session, ids):
         insert_events(session, chunk, "close", now, {"auto": True}, note=AUTO_CLOSE_NOTE,
                       to_state="closed")
         count_swept(session, chunk, {"state": "closed"})  # the summaries (migration 0016)

@@ -85,6 +85,14 @@ BATCH_CACHE_KIB = 32 * 1024
 CHUNK = 250
 
 
+def chunks(session: Session, items: Sequence[Any]) -> list[Sequence[Any]]:
+    """`items` CHUNK at a time on SQLite; whole on PostgreSQL, whose server keeps a
+    statement's pages in its shared buffers, not in the worker (whose peak was flat there:
+    1.12× from 100,000 to 1,000,000 cases), and where each extra round costs round trips."""
+    size = len(items) if is_postgres(session) else CHUNK
+    return [items[start:start + size] for start in range(0, len(items), max(size, 1))]
+
+
 def take_write_lock(session: Session) -> None:
     """On SQLite, become the one writer before reading candidates, so two sweepers run one
     at a time instead of both reading the same rows; PostgreSQL locks rows instead."""
@@ -302,12 +310,34 @@ def insert_events(
     })]
 
 
+# The late clocks' charges on PostgreSQL: one INSERT…SELECT reading the case rows before the
+# UPDATE moves them (an executemany there runs one INSERT per charge on the server: 0.76 s
+# of a 4.4 s sweep at 100,000 cases).
+_CHARGE_PG = text("""
+INSERT INTO clock_charges (case_id, unit_id, layer, clock, due_at, ended_at, ended_by)
+SELECT cases.id, cases.unit_id, cases.layer, c.key, (c.value->>'due_at')::timestamptz,
+       :b_at, 'escalate'
+FROM cases, jsonb_each(cases.deadlines) AS c
+WHERE cases.id = ANY(:b_ids)
+  AND c.value->>'stopped_at' IS NULL
+  AND NOT (c.value->>'paused')::boolean
+  AND (c.value->>'due_at')::timestamptz <= :b_at
+""").bindparams(bindparam("b_ids", type_=ARRAY(Integer)),
+                bindparam("b_at", type_=UTCDateTime()))
+
+
 def charge_late_clocks(session: Session, rows: Sequence[Row[Any]], now: datetime) -> None:
     """Every running clock past its deadline ends with the escalation: one charge per clock
     of the claimed `rows` to the unit and layer the case leaves (docs/metrics.md §On time),
-    as the row-by-row path does (caseflow.services.charges). Built from the claimed rows,
-    whose deadlines are already parsed (in SQL each case's JSON was parsed once more), in one
-    executemany."""
+    as the row-by-row path does (caseflow.services.charges). Call it before the UPDATE.
+
+    On SQLite built from the claimed rows, whose deadlines are already parsed, in one
+    executemany (in SQL each case's JSON was parsed once more: 0.12 → 0.07 s at 100,000)."""
+    if not rows:
+        return
+    if is_postgres(session):
+        session.execute(_CHARGE_PG, {"b_ids": [row.id for row in rows], "b_at": now})
+        return
     charges = [
         {"case_id": row.id, "unit_id": row.unit_id, "layer": row.layer, "clock": name,
          "due_at": due, "ended_at": now, "ended_by": "escalate"}
