@@ -42,6 +42,7 @@ def run(ctx: Context) -> list[Result]:
     if result.ok is False:
         result.limits = (
             f"the peak grows by {big_mib - small_mib:.0f} MiB; a batch's rows and its "
-            "statements are freed as it ends (sweep._run), the caches that can grow are "
-            "SQLite's page cache (sweeping.sql.BATCH_CACHE_KIB) and the driver's buffers")
+            "statements are freed as it ends (sweep._run), SQLite's page cache is bounded "
+            "(sweeping.sql.BATCH_CACHE_KIB) and so are the pages one statement changes "
+            "(sweeping.sql.CHUNK cases a statement): what is left grows elsewhere")
     return [result]

@@ -141,8 +141,12 @@ def run(ctx: Context) -> list[Result]:
     ), maximum_ratio=2.0)
     if vs_bare.ok is False and not ctx.quick:
         top, body = _profiled_sweep(ctx)
-        vs_bare.limits = (f"the sweep writes an event, a notification and fresh deadlines per "
-                          f"case, the bare UPDATE none of them; profile: most time in {top}")
+        vs_bare.limits = (
+            "per escalated case the sweep writes four rows (the case with fresh deadlines "
+            "through its 13 indexes, an event, a notification, the late clocks' charges), "
+            "reads it back for each and checkpoints them; the bare UPDATE writes one row "
+            "and fewer indexes, so the sweep's statements alone are ~2.8× it (docs/"
+            f"performance.md, issue 18); profile: most time in {top}")
         vs_bare.profile = body
     vs_naive = Result(
         f"sweep vs naive loop ({ctx.backend})", "s", service,

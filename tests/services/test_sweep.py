@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from caseflow.models import CaseEvent, OutboxMessage
+from caseflow.models import CaseEvent, ClockCharge, OutboxMessage
 from caseflow.services.cases import get_case, submit_case
 from caseflow.services.outbox import payload_for
 from caseflow.services.sweep import sweep
@@ -179,3 +179,30 @@ def test_the_sweeps_notifications_are_the_ones_the_services_write(runtime, users
                                           event.data)
     assert message.idempotency_id.version == 4 and message.status == "pending"
     assert message.next_attempt_at == message.created_at == runtime.now()
+
+
+def test_a_group_written_a_chunk_at_a_time_escalates_each_case_once(
+    runtime, users, clock, monkeypatch
+):
+    # One case a statement (sql.CHUNK, SQLite): every case of the group still gets its one
+    # event, its late clock's charge and its notification, and climbs.
+    monkeypatch.setattr("caseflow.services.sweeping.sql.CHUNK", 1)
+    cases = [submit(runtime) for _ in range(3)]
+    accept_due = max(datetime.fromisoformat(c.deadlines["accept"]["due_at"]) for c in cases)
+    clock.set(accept_due + timedelta(minutes=1))
+    assert run(runtime).escalated == 3
+    with runtime.uow() as uow:
+        ids = [c.id for c in cases]
+        charges = uow.session.scalars(
+            select(ClockCharge.case_id).where(ClockCharge.case_id.in_(ids))).all()
+        notified = uow.session.scalars(
+            select(OutboxMessage.case_id).where(OutboxMessage.case_id.in_(ids),
+                                                OutboxMessage.kind == "escalated")).all()
+    # Every late running clock of each case, charged once (the same clocks for all three).
+    assert set(charges) == set(ids) and len(charges) == 3 * charges.count(ids[0])
+    assert sorted(notified) == sorted(ids)
+    for case in cases:
+        climbed = reload(runtime, case.ref)
+        assert (climbed.layer, climbed.escalation_count) == ("complex", 1)
+        assert actions(runtime, case.id).count("escalate") == 1
+    assert run(runtime).total() == 0

@@ -27,6 +27,7 @@ from caseflow.services.sweeping.notices import enqueue_events
 from caseflow.services.sweeping.sql import (
     cases,
     charge_late_clocks,
+    chunks,
     events,
     ids_arg,
     in_ids,
@@ -108,7 +109,21 @@ def _update(pg: bool, set_state: bool, late: frozenset[str]) -> Any:
 def escalate_group(
     session: Session, rules: RuleSet, group: Group, rows: Sequence[Row[Any]], now: datetime
 ) -> tuple[int, list[int]]:
-    """Escalate the group's cases; returns (escalated, ids left for the per-case path).
+    """Escalate the group's cases (a chunk at a time on SQLite: sql.chunks); returns
+    (escalated, ids left for the per-case path)."""
+    escalated, leftovers = 0, []
+    for chunk in chunks(session, rows):
+        done, rest = _escalate(session, rules, group, chunk, now)
+        escalated += done
+        leftovers.extend(rest)
+    return escalated, leftovers
+
+
+def _escalate(
+    session: Session, rules: RuleSet, group: Group, rows: Sequence[Row[Any]], now: datetime
+) -> tuple[int, list[int]]:
+    """Escalate the cases `rows` of a group; returns (escalated, ids left for the per-case
+    path).
 
     Three statements whatever the group's size: the events (INSERT…SELECT, which also picks
     the cases whose place has a unit of the target's kind), the cases (one UPDATE) and their
@@ -131,7 +146,9 @@ def escalate_group(
     values = {"b_layer": group.target, "b_now": now,
               **fresh_clocks(rules, group, now, calendar)}
     pg = is_postgres(session)
-    charge_late_clocks(session, ready, now)  # before the UPDATE: where the clocks ran
+    ready_set = set(ready)
+    # Before the UPDATE: where the clocks ran (PostgreSQL reads it from the case rows).
+    charge_late_clocks(session, [row for row in rows if row.id in ready_set], now)
     states = {row.state for row in rows}
     for set_state in (True, False):
         chosen = [e for e, case_id in created if (case_id in submitted) != set_state]
@@ -144,5 +161,4 @@ def escalate_group(
             session.execute(_update(pg, set_state, frozenset(group.clocks)),
                             {"b_ids": ids_arg(session, chosen), **values})
     enqueue_events(session, event_ids, "escalate", data, now)
-    ready_set = set(ready)
     return len(ready), [i for i in ids if i not in ready_set]

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from caseflow.services.reporting.summaries import count_swept
 from caseflow.services.sweeping.notices import enqueue_events
-from caseflow.services.sweeping.sql import cases, insert_events
+from caseflow.services.sweeping.sql import cases, chunks, insert_events
 
 AUTO_CLOSE_NOTE = "closed automatically: no evaluation in time"
 
@@ -83,15 +83,15 @@ def apply_marks(session: Session, marks: Sequence[Mark], now: datetime) -> None:
 
 def close_unevaluated(session: Session, ids: Sequence[int], now: datetime) -> int:
     """Close resolved cases whose evaluation window passed: one INSERT…SELECT, one UPDATE."""
-    if not ids:
-        return 0
-    insert_events(session, ids, "close", now, {"auto": True}, note=AUTO_CLOSE_NOTE,
-                  to_state="closed")
-    count_swept(session, ids, {"state": "closed"})  # the report summaries (migration 0016)
-    session.execute(
-        update(cases)
-        .where(cases.c.id.in_(list(ids)))
-        .values(state="closed", closed_at=now, auto_close_at=None,
-                version=cases.c.version + 1, updated_at=now)
-    )
+    # A round of statements per chunk: on SQLite the pages one statement changes stay few.
+    for chunk in chunks(session, ids):
+        insert_events(session, chunk, "close", now, {"auto": True}, note=AUTO_CLOSE_NOTE,
+                      to_state="closed")
+        count_swept(session, chunk, {"state": "closed"})  # the summaries (migration 0016)
+        session.execute(
+            update(cases)
+            .where(cases.c.id.in_(list(chunk)))
+            .values(state="closed", closed_at=now, auto_close_at=None,
+                    version=cases.c.version + 1, updated_at=now)
+        )
     return len(ids)
