@@ -200,7 +200,7 @@ def run(ctx: Context) -> list[Result]:
             "action under the profiler, the rest is the action's own steps (jurisdiction and "
             "guard, handler, deadline advance, summary count, the row's, event's and outbox "
             "row's values), none above a few percent")
-        replayed.note += f"; {profile}"
+        replayed.profile = profile.replace("; ", "\n")
     if not peered.ok:
         bare, theirs = statistics.median(baseline), statistics.median(peer)
         room = 1e6 / (SPIFF_RATIO * theirs) - 1e6 / bare  # µs an action's Python may take
@@ -210,5 +210,6 @@ def run(ctx: Context) -> list[Result]:
             f"{bare:,.0f} actions/s, {bare / theirs:.2f}× SpiffWorkflow; "
             + ("the bar is out of reach before any Python runs" if room <= 0 else
                f"the bar leaves the action's Python {room:.0f} µs beside its statements, "
-               f"it takes {spent:.0f} µs") + f"; {profile}")
+               f"it takes {spent:.0f} µs"))
+        peered.profile = profile.replace("; ", "\n")
     return [replayed, peered, executor]
