@@ -31,14 +31,24 @@ def _start() -> None:
 def _finish(response: Response) -> Response:
     elapsed = time.perf_counter() - g.get("started", time.perf_counter())
     response.headers["X-Request-Id"] = g.get("request_id", "")
+    method, status = request.method, response.status_code
     endpoint = request.url_rule.rule if request.url_rule else "unmatched"
-    REQUEST_SECONDS.labels(request.method, endpoint, str(response.status_code)).observe(elapsed)
-    ACCESS.info(
-        "%s %s %s", request.method, request.path, response.status_code,
-        extra={"method": request.method, "path": request.path,
-               "status": response.status_code, "duration_ms": round(elapsed * 1000, 2)},
-    )
+    # One histogram child per (method, route, status), looked up once: `labels` takes a lock
+    # and converts its arguments on every call.
+    key = (method, endpoint, status)
+    child = _CHILDREN.get(key)
+    if child is None:
+        child = _CHILDREN[key] = REQUEST_SECONDS.labels(method, endpoint, str(status))
+    child.observe(elapsed)
+    if ACCESS.isEnabledFor(logging.INFO):  # the fields are built only for a logger that takes them
+        path = request.path
+        ACCESS.info("%s %s %s", method, path, status,
+                    extra={"method": method, "path": path, "status": status,
+                           "duration_ms": round(elapsed * 1000, 2)})
     return response
+
+
+_CHILDREN: dict[tuple[str, str, int], Any] = {}
 
 
 def install(app: Flask, runtime: Runtime) -> None:
