@@ -74,7 +74,10 @@ class CookieSessions(SecureCookieSessionInterface):
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
         if not session and not session.modified:  # nothing to set, nothing to delete
             if session.accessed:
-                response.vary.add("Cookie")
+                if "Vary" in response.headers:
+                    response.vary.add("Cookie")
+                else:  # the same header, without parsing an empty one into a set first
+                    response.headers["Vary"] = "Cookie"
             return
         super().save_session(app, session, response)
 
