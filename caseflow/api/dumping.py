@@ -61,18 +61,18 @@ def _converter(name: str, field: fields.Field) -> Convert | None:
 
     kind = type(field)
     if kind in _KEPT:
-        if kind is fields.Integer and field.as_string:  # type: ignore[attr-defined]
+        if isinstance(field, fields.Integer) and field.as_string:
             return general
         return _keeping(_KEPT[kind], general)
     if kind is fields.DateTime:
         return general
-    if kind is fields.List and type(field.inner) in _KEPT:  # type: ignore[attr-defined]
+    if kind is fields.List and isinstance(field, fields.List) and type(field.inner) in _KEPT:
         return general
-    if kind is fields.Dict and all(  # type: ignore[attr-defined]
+    if kind is fields.Dict and isinstance(field, fields.Dict) and all(
             part is None or type(part) in _KEPT for part in (field.key_field, field.value_field)):
         return general
-    if kind is fields.Nested and not field.many:  # type: ignore[attr-defined]
-        nested = Dumper(field.schema)  # type: ignore[attr-defined]
+    if kind is fields.Nested and isinstance(field, fields.Nested) and not field.many:
+        nested = Dumper(field.schema)
         if nested._plan is not None:
             return lambda value: None if value is None else nested(value)
     return None
