@@ -102,8 +102,9 @@ class VerifiedToken:
 
 
 def verify_token(uow: UnitOfWork, secret: str, now: datetime) -> VerifiedToken:
-    """The live token for `secret`, or Unauthenticated (a use is noted once a minute)."""
-    return _verify(uow.session.connection(), secret, now, uow.commit)
+    """The live token for `secret`, or Unauthenticated (a use is noted once a minute, and
+    committed); read on the unit of work's connection, which its use case may go on using."""
+    return _verify(uow.connection(), secret, now, uow.commit)
 
 
 MEMBER_UNITS = _Rows(select(Membership.unit_id).where(Membership.user_id == bindparam("user")))
