@@ -30,8 +30,9 @@ def _start() -> None:
 def _finish(response: Response) -> Response:
     elapsed = time.perf_counter() - g.get("started", time.perf_counter())
     response.headers["X-Request-Id"] = g.get("request_id", "")
-    method, status = request.method, response.status_code
-    endpoint = request.url_rule.rule if request.url_rule else "unmatched"
+    req = request._get_current_object()  # type: ignore[attr-defined]
+    method, status, rule = req.method, response.status_code, req.url_rule
+    endpoint = rule.rule if rule else "unmatched"
     # One histogram child per (method, route, status), looked up once: `labels` takes a lock
     # and converts its arguments on every call.
     key = (method, endpoint, status)
@@ -40,7 +41,7 @@ def _finish(response: Response) -> Response:
         child = _CHILDREN[key] = REQUEST_SECONDS.labels(method, endpoint, str(status))
     child.observe(elapsed)
     if ACCESS.isEnabledFor(logging.INFO):  # the fields are built only for a logger that takes them
-        path = request.path
+        path = req.path
         ACCESS.info("%s %s %s", method, path, status,
                     extra={"method": method, "path": path, "status": status,
                            "duration_ms": round(elapsed * 1000, 2)})
