@@ -13,6 +13,7 @@ from caseflow.api.schemas import LoginSchema, TokenSchema
 from caseflow.domain.errors import PermissionDenied, Unauthenticated
 from caseflow.services import tokens
 from caseflow.services.tokens import VerifiedToken
+from caseflow.services.uow import UnitOfWork
 from caseflow.services.visibility import STAFF_ROLES as STAFF_ROLES  # re-exported for views
 from caseflow.services.visibility import Viewer
 
@@ -27,12 +28,35 @@ def current_token() -> VerifiedToken | None:
         if not header:
             g.caseflow_token = None
         else:
-            scheme, _, secret = header.partition(" ")
-            if scheme.lower() != "bearer" or not secret.strip():
-                raise Unauthenticated("use 'Authorization: Bearer TOKEN'")
             rt = runtime()
-            g.caseflow_token = tokens.authenticate(rt.engine, secret.strip(), rt.now())
+            g.caseflow_token = tokens.authenticate(rt.engine, _bearer(header), rt.now())
     return g.caseflow_token
+
+
+def staff_in(uow: UnitOfWork, roles: Iterable[str] = STAFF_ROLES) -> Viewer:
+    """`requires(roles)` for a view that has its unit of work open: the bearer token is read
+    on that unit of work's connection, which the view's use case then goes on using (one
+    pooled connection per request instead of two: a checkout and a reset fewer)."""
+    if "caseflow_token" not in g:
+        header = request.headers.get("Authorization", "")
+        if not header:
+            g.caseflow_token = None
+        else:
+            g.caseflow_token = tokens.verify_token(uow, _bearer(header), runtime().now())
+    user = current_user()
+    if user is None:
+        raise Unauthenticated()
+    if user.role not in frozenset(roles):
+        raise PermissionDenied(f"role {user.role} may not use this endpoint")
+    return user
+
+
+def _bearer(header: str) -> str:
+    """The secret of an `Authorization: Bearer …` header, or Unauthenticated."""
+    scheme, _, secret = header.partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        raise Unauthenticated("use 'Authorization: Bearer TOKEN'")
+    return secret.strip()
 
 
 def current_user() -> Viewer | None:

@@ -7,7 +7,6 @@ import logging
 import os
 import re
 import time
-import uuid
 from typing import Any
 
 from flask import Flask, Response, g, jsonify, request
@@ -24,21 +23,32 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 def _start() -> None:
     given = request.headers.get("X-Request-Id", "")
-    g.request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
+    g.request_id = given if given and _REQUEST_ID.match(given) else os.urandom(16).hex()
     g.started = time.perf_counter()
 
 
 def _finish(response: Response) -> Response:
     elapsed = time.perf_counter() - g.get("started", time.perf_counter())
     response.headers["X-Request-Id"] = g.get("request_id", "")
-    endpoint = request.url_rule.rule if request.url_rule else "unmatched"
-    REQUEST_SECONDS.labels(request.method, endpoint, str(response.status_code)).observe(elapsed)
-    ACCESS.info(
-        "%s %s %s", request.method, request.path, response.status_code,
-        extra={"method": request.method, "path": request.path,
-               "status": response.status_code, "duration_ms": round(elapsed * 1000, 2)},
-    )
+    req = request._get_current_object()  # type: ignore[attr-defined]
+    method, status, rule = req.method, response.status_code, req.url_rule
+    endpoint = rule.rule if rule else "unmatched"
+    # One histogram child per (method, route, status), looked up once: `labels` takes a lock
+    # and converts its arguments on every call.
+    key = (method, endpoint, status)
+    child = _CHILDREN.get(key)
+    if child is None:
+        child = _CHILDREN[key] = REQUEST_SECONDS.labels(method, endpoint, str(status))
+    child.observe(elapsed)
+    if ACCESS.isEnabledFor(logging.INFO):  # the fields are built only for a logger that takes them
+        path = req.path
+        ACCESS.info("%s %s %s", method, path, status,
+                    extra={"method": method, "path": path, "status": status,
+                           "duration_ms": round(elapsed * 1000, 2)})
     return response
+
+
+_CHILDREN: dict[tuple[str, str, int], Any] = {}
 
 
 def install(app: Flask, runtime: Runtime) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from types import SimpleNamespace
@@ -15,14 +15,13 @@ from sqlalchemy import Connection, Engine, bindparam, select, update
 from caseflow.domain.errors import InvalidInput, NotFound, Unauthenticated
 from caseflow.models import ApiToken, Membership, User
 from caseflow.services import accounts
+from caseflow.services.driver import DriverStatement
 from caseflow.services.uow import UnitOfWork
 from caseflow.services.visibility import Viewer, viewer_of
 
 PREFIX = "cf_"
 # Writing last_used_at on every request would turn each read into a write; once a minute is enough.
 TOUCH_EVERY = timedelta(minutes=1)
-
-
 
 
 def token_hash(secret: str) -> str:
@@ -67,14 +66,30 @@ def login(
     return issue_token(uow, viewer, now, name="login", days=days)
 
 
-# Every API request looks its token up: one Core SELECT of the token and its user, built once,
-# costs a fraction of the ORM loading both (the caller only reads them).
+# Every API request looks its token up: one SELECT of the token and its user and one of the
+# user's units, compiled once and run on the driver's cursor (services/driver.py), cost a
+# fraction of the ORM loading both (the caller only reads them).
 TOKENS, USERS = ApiToken.__table__, User.__table__
 TOKEN_FIELDS = ("id", "revoked_at", "expires_at", "last_used_at", "can_submit")
-BY_HASH = select(*(TOKENS.c[name] for name in TOKEN_FIELDS), *USERS.columns).join_from(
-    TOKENS, USERS, TOKENS.c.user_id == USERS.c.id
-).where(TOKENS.c.token_hash == bindparam("hash"))
+BY_HASH = DriverStatement(
+    select(*(TOKENS.c[name].label(f"token_{name}") for name in TOKEN_FIELDS), *USERS.columns)
+    .join_from(TOKENS, USERS, TOKENS.c.user_id == USERS.c.id)
+    .where(TOKENS.c.token_hash == bindparam("hash"))
+)
 TOUCH = update(ApiToken).where(ApiToken.id == bindparam("key")).values(last_used_at=bindparam("at"))
+USER_FIELDS = tuple(USERS.columns.keys())
+
+
+class _Rows(DriverStatement):
+    """A driver SELECT read to the end: its first column of every row."""
+
+    def column(self, conn: Connection, params: Mapping[str, Any]) -> tuple[Any, ...]:
+        plan, cursor = self._run(conn, params)
+        try:
+            rows = cursor.fetchall()
+        finally:
+            cursor.close()
+        return tuple(plan.row(row)[plan.results[0][0]] for row in rows)
 
 
 @dataclass(frozen=True)
@@ -87,11 +102,12 @@ class VerifiedToken:
 
 
 def verify_token(uow: UnitOfWork, secret: str, now: datetime) -> VerifiedToken:
-    """The live token for `secret`, or Unauthenticated (a use is noted once a minute)."""
-    return _verify(uow.session.connection(), secret, now, uow.commit)
+    """The live token for `secret`, or Unauthenticated (a use is noted once a minute, and
+    committed); read on the unit of work's connection, which its use case may go on using."""
+    return _verify(uow.connection(), secret, now, uow.commit)
 
 
-MEMBER_UNITS = select(Membership.unit_id).where(Membership.user_id == bindparam("user"))
+MEMBER_UNITS = _Rows(select(Membership.unit_id).where(Membership.user_id == bindparam("user")))
 
 
 def authenticate(engine: Engine, secret: str, now: datetime) -> VerifiedToken:
@@ -103,18 +119,20 @@ def authenticate(engine: Engine, secret: str, now: datetime) -> VerifiedToken:
 def _verify(
     conn: Connection, secret: str, now: datetime, commit: Callable[[], None]
 ) -> VerifiedToken:
-    row = conn.execute(BY_HASH, {"hash": token_hash(secret)}).first()
+    row = BY_HASH.first(conn, {"hash": token_hash(secret)})
     if row is None:
         raise Unauthenticated("the token is unknown or revoked")
-    token_id, revoked_at, expires_at, last_used_at, can_submit = row[: len(TOKEN_FIELDS)]
-    user = dict(zip(USERS.columns.keys(), row[len(TOKEN_FIELDS):], strict=True))
+    token_id, revoked_at, expires_at, last_used_at, can_submit = (
+        row[f"token_{name}"] for name in TOKEN_FIELDS
+    )
+    user = {name: row[name] for name in USER_FIELDS}
     if revoked_at is not None or not user["active"]:
         raise Unauthenticated("the token is unknown or revoked")
     if expires_at is not None and expires_at <= now:
         raise Unauthenticated("the token has expired")
     # Every unit of the person's memberships: what they read is the union of their areas
     # (read before a touch's commit, which may close the connection).
-    user["unit_ids"] = tuple(conn.scalars(MEMBER_UNITS, {"user": user["id"]}))
+    user["unit_ids"] = MEMBER_UNITS.column(conn, {"user": user["id"]})
     if last_used_at is None or now - last_used_at >= TOUCH_EVERY:
         conn.execute(TOUCH, {"key": token_id, "at": now})
         commit()
