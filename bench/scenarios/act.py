@@ -194,6 +194,10 @@ def run(ctx: Context) -> list[Result]:
         note="caseflow.services.driver against Connection.execute for the same statements",
     )
     executor.ok = executor.ratio is not None and executor.ratio >= CORE_MARGIN
+    if not executor.ok:
+        executor.limits = (
+            "Core came within 15% of the driver executor in this run: if quiet runs agree "
+            "(docs/performance.md has the last ones), services/driver.py should go")
     if not replayed.ok:
         replayed.limits = (
             f"the Python between the statements: the driver's calls are {database:.0%} of an "
