@@ -37,7 +37,7 @@ class _Plan:
     bind_converts: tuple[tuple[int, Callable[[Any], Any]], ...]
     positional: bool
     results: tuple[str, ...]
-    result_converts: tuple[tuple[str, Callable[[Any], Any]], ...]
+    result_converts: tuple[tuple[int, str, Callable[[Any], Any]], ...]
 
     def args(self, params: Mapping[str, Any]) -> Any:
         values = [params[name] for name in self.binds]
@@ -47,8 +47,8 @@ class _Plan:
 
     def row(self, raw: Sequence[Any]) -> dict[str, Any]:
         row = dict(zip(self.results, raw, strict=True))
-        for name, convert in self.result_converts:
-            row[name] = convert(row[name])
+        for position, name, convert in self.result_converts:
+            row[name] = convert(raw[position])
         return row
 
 
@@ -139,8 +139,8 @@ def _compile(statement: Executable, dialect: Dialect, keys: frozenset[str]) -> _
         positional=compiled.positional,
         results=tuple(column.key for column in returned),
         result_converts=tuple(
-            (column.key, convert) for column, convert in zip(returned, results, strict=True)
-            if convert
+            (i, column.key, convert)
+            for i, (column, convert) in enumerate(zip(returned, results, strict=True)) if convert
         ),
     )
 
