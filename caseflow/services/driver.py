@@ -72,6 +72,15 @@ class DriverStatement:
             cursor.close()
         return None if raw is None else plan.row(raw)
 
+    def column(self, conn: Connection, params: Mapping[str, Any]) -> tuple[Any, ...]:
+        """The first column of every row of a SELECT."""
+        plan, cursor = self._run(conn, params)
+        try:
+            rows = cursor.fetchall()
+        finally:
+            cursor.close()
+        return tuple(plan.row(row)[plan.results[0]] for row in rows)
+
     def rowcount(self, conn: Connection, params: Mapping[str, Any]) -> int:
         """Run an UPDATE or DELETE; how many rows it matched."""
         _, cursor = self._run(conn, params)

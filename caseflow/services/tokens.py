@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from types import SimpleNamespace
@@ -80,18 +80,6 @@ TOUCH = update(ApiToken).where(ApiToken.id == bindparam("key")).values(last_used
 USER_FIELDS = tuple(USERS.columns.keys())
 
 
-class _Rows(DriverStatement):
-    """A driver SELECT read to the end: its first column of every row."""
-
-    def column(self, conn: Connection, params: Mapping[str, Any]) -> tuple[Any, ...]:
-        plan, cursor = self._run(conn, params)
-        try:
-            rows = cursor.fetchall()
-        finally:
-            cursor.close()
-        return tuple(plan.row(row)[plan.results[0][0]] for row in rows)
-
-
 @dataclass(frozen=True)
 class VerifiedToken:
     """A live API token: its id, whether it may submit cases, and who its user reads as."""
@@ -107,7 +95,9 @@ def verify_token(uow: UnitOfWork, secret: str, now: datetime) -> VerifiedToken:
     return _verify(uow.connection(), secret, now, uow.commit)
 
 
-MEMBER_UNITS = _Rows(select(Membership.unit_id).where(Membership.user_id == bindparam("user")))
+MEMBER_UNITS = DriverStatement(
+    select(Membership.unit_id).where(Membership.user_id == bindparam("user"))
+)
 
 
 def authenticate(engine: Engine, secret: str, now: datetime) -> VerifiedToken:

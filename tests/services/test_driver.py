@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event, insert, select
+from sqlalchemy import bindparam, event, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from caseflow.models import Case, CaseEvent
@@ -58,3 +58,12 @@ def test_an_insert_hands_back_the_new_key(runtime, case):
         stored = uow.session.get_one(CaseEvent, new_id)
         assert (stored.case_id, stored.data) == (case.id, {"k": [1]})
         assert uow.session.get_one(Case, case.id).ref == case.ref
+
+
+def test_a_column_reads_every_row(runtime, case):
+    """The first column of every row, converted as Core converts it (aware datetimes)."""
+    times = DriverStatement(select(CaseEvent.at).where(CaseEvent.case_id == bindparam("case")))
+    with runtime.engine.connect() as conn:
+        core = tuple(conn.scalars(times.statement, {"case": case.id}).all())
+        driven = times.column(conn, {"case": case.id})
+    assert driven == core and driven and all(at.tzinfo is not None for at in driven)
