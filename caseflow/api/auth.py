@@ -14,8 +14,8 @@ from caseflow.domain.errors import PermissionDenied, Unauthenticated
 from caseflow.services import tokens
 from caseflow.services.tokens import VerifiedToken
 from caseflow.services.uow import UnitOfWork
+from caseflow.services.visibility import PUBLIC, Viewer
 from caseflow.services.visibility import STAFF_ROLES as STAFF_ROLES  # re-exported for views
-from caseflow.services.visibility import Viewer
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Tokens")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -63,6 +63,11 @@ def current_user() -> Viewer | None:
     """Who the request's bearer token reads as, or None when anonymous."""
     token = current_token()
     return token.user if token is not None else None
+
+
+def current_viewer() -> Viewer:
+    """Who reads: the token's user, the public without a token."""
+    return current_user() or PUBLIC
 
 
 def requires(roles: Iterable[str] | None = None) -> Callable[[F], F]:

@@ -7,10 +7,9 @@ from typing import Any
 from flask import Flask, request
 from marshmallow import Schema, fields, validate
 
-from caseflow.api.auth import STAFF_ROLES, current_user, requires
+from caseflow.api.auth import STAFF_ROLES, current_viewer, requires
 from caseflow.api.common import Blueprint, problems, rate_limit, runtime
 from caseflow.services import campaigns
-from caseflow.services.visibility import PUBLIC, Viewer
 
 blp = Blueprint("campaigns", __name__, url_prefix="/api/v1",
                 description="Opinion campaigns (征求意见)")
@@ -98,9 +97,6 @@ class OpinionCreatedSchema(Schema):
     case = Text()
 
 
-def _viewer() -> Viewer:
-    return current_user() or PUBLIC
-
 
 @blp.route("/campaigns", methods=["POST"])
 @blp.arguments(CampaignInSchema)
@@ -111,8 +107,9 @@ def open_campaign(body: dict[str, Any]) -> campaigns.CampaignView:
     """Open a campaign in your area."""
     rt = runtime()
     with rt.uow() as uow:
-        new = campaigns.open_campaign(uow, _viewer(), rt.now(), campaigns.CampaignCommand(**body))
-        return campaigns.campaign_for(uow, _viewer(), new)
+        viewer = current_viewer()
+        new = campaigns.open_campaign(uow, viewer, rt.now(), campaigns.CampaignCommand(**body))
+        return campaigns.campaign_for(uow, viewer, new)
 
 
 @blp.route("/campaigns", methods=["GET"])
@@ -121,7 +118,7 @@ def list_campaigns() -> list[campaigns.CampaignView]:
     """Staff: the campaigns of their area; everyone else: open and published ones."""
     rt = runtime()
     with rt.uow() as uow:
-        viewer = _viewer()
+        viewer = current_viewer()
         if viewer.is_staff:
             return campaigns.campaigns_for(uow, viewer)
         return campaigns.public_campaigns(uow, rt.now())
@@ -134,7 +131,7 @@ def get_campaign(campaign_id: int) -> campaigns.CampaignView:
     """Staff of its area: counts and opinions; everyone else: the public counts."""
     rt = runtime()
     with rt.uow() as uow:
-        viewer = _viewer()
+        viewer = current_viewer()
         if viewer.is_staff:
             return campaigns.campaign_for(uow, viewer, campaign_id)
         return campaigns.public_campaign(uow, rt.now(), campaign_id)
@@ -148,7 +145,7 @@ def give_opinion(body: dict[str, Any], campaign_id: int) -> dict[str, Any]:
     """Give an opinion while the campaign is open."""
     rt = runtime()
     with rt.uow() as uow:
-        made = campaigns.give_opinion(uow, _viewer(), rt.now(), campaign_id,
+        made = campaigns.give_opinion(uow, current_viewer(), rt.now(), campaign_id,
                                       campaigns.OpinionCommand(**body))
     return {"id": made, "case": ""}
 
@@ -162,7 +159,7 @@ def link_case(body: dict[str, Any], opinion_id: int) -> dict[str, Any]:
     """Link the opinion to a case, registering a new one when no reference is given."""
     rt = runtime()
     with rt.uow() as uow:
-        ref = campaigns.spin_out_case(uow, rt.rules(), _viewer(), rt.now(), opinion_id,
+        ref = campaigns.spin_out_case(uow, rt.rules(), current_viewer(), rt.now(), opinion_id,
                                       body["category"], body["case"])
     return {"id": opinion_id, "case": ref}
 
@@ -176,9 +173,9 @@ def close_campaign(body: dict[str, Any], campaign_id: int) -> campaigns.Campaign
     """Stop collecting opinions, and publish the summary."""
     rt = runtime()
     with rt.uow() as uow:
-        campaigns.close_campaign(uow, _viewer(), rt.now(), campaign_id, body["summary"],
+        campaigns.close_campaign(uow, current_viewer(), rt.now(), campaign_id, body["summary"],
                                  body["publish"])
-        return campaigns.campaign_for(uow, _viewer(), campaign_id)
+        return campaigns.campaign_for(uow, current_viewer(), campaign_id)
 
 
 def after_register(app: Flask) -> None:

@@ -6,13 +6,12 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from caseflow.api.auth import STAFF_ROLES, current_user, requires
+from caseflow.api.auth import STAFF_ROLES, current_viewer, requires
 from caseflow.api.common import Blueprint, problems, runtime
 from caseflow.api.meeting_schemas import MeetingSchema, ParticipantSchema
 from caseflow.domain.rhythm import FREQUENCIES
 from caseflow.services.deliberation import rhythm
 from caseflow.services.deliberation.agenda import FOLLOW_UP_ACTIONS, ItemDecision
-from caseflow.services.visibility import PUBLIC, Viewer
 
 blp = Blueprint("joint", __name__, url_prefix="/api/v1",
                 description="Joint meetings on a rhythm and their agendas (联席会议)")
@@ -87,9 +86,6 @@ class ItemDecisionSchema(Schema):
     action = Text(load_default="", validate=validate.OneOf(("", *FOLLOW_UP_ACTIONS)))
 
 
-def _viewer() -> Viewer:
-    return current_user() or PUBLIC
-
 
 @blp.route("/meeting-series", methods=["POST"])
 @blp.arguments(SeriesInSchema)
@@ -100,7 +96,7 @@ def start_series(body: dict[str, Any]) -> rhythm.SeriesView:
     """Start a standing joint meeting; its sittings are planned ahead by the sweep."""
     rt = runtime()
     with rt.uow() as uow:
-        return rhythm.start_series(uow, rt.rules(), _viewer(), rt.now(),
+        return rhythm.start_series(uow, rt.rules(), current_viewer(), rt.now(),
                                    rhythm.SeriesCommand(**body))
 
 
@@ -111,7 +107,7 @@ def start_series(body: dict[str, Any]) -> rhythm.SeriesView:
 def list_series() -> list[rhythm.SeriesView]:
     """The series in your area."""
     with runtime().uow() as uow:
-        return rhythm.series_for(uow, _viewer())
+        return rhythm.series_for(uow, current_viewer())
 
 
 @blp.route("/meetings/<int:meeting_id>/agenda", methods=["GET"])
@@ -121,7 +117,7 @@ def list_series() -> list[rhythm.SeriesView]:
 def get_agenda(meeting_id: int) -> rhythm.MeetingAgenda:
     """A meeting's agenda items, hard cases first."""
     with runtime().uow() as uow:
-        return rhythm.meeting_agenda(uow, _viewer(), meeting_id)
+        return rhythm.meeting_agenda(uow, current_viewer(), meeting_id)
 
 
 @blp.route("/meetings/<int:meeting_id>/agenda/<int:item_id>/decision", methods=["POST"])
@@ -133,5 +129,5 @@ def decide_item(body: dict[str, Any], meeting_id: int, item_id: int) -> rhythm.M
     """Record the decision on one item: a tracked task, or an action on its case."""
     rt = runtime()
     with rt.uow() as uow:
-        return rhythm.decide_item(uow, rt.rules(), _viewer(), rt.now(), meeting_id, item_id,
+        return rhythm.decide_item(uow, rt.rules(), current_viewer(), rt.now(), meeting_id, item_id,
                                   ItemDecision(**body))

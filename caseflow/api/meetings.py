@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import request
 
-from caseflow.api.auth import STAFF_ROLES, current_user, requires
+from caseflow.api.auth import STAFF_ROLES, current_viewer, requires
 from caseflow.api.common import Blueprint, problems, runtime
 from caseflow.api.meeting_schemas import (
     BallotChangeSchema,
@@ -28,16 +28,11 @@ from caseflow.domain.errors import InvalidInput
 from caseflow.services import voting
 from caseflow.services.deliberation import reads, writes
 from caseflow.services.deliberation.reads import BallotView, MeetingView, Notice, VoteView
-from caseflow.services.visibility import PUBLIC, Viewer
 
 blp = Blueprint(
     "meetings", __name__, url_prefix="/api/v1", description="Meetings and owners' votes (议事)"
 )
 
-
-def _viewer() -> Viewer:
-    """Who reads: the token's user (the public without a token)."""
-    return current_user() or PUBLIC
 
 
 @blp.route("/meetings", methods=["POST"])
@@ -49,7 +44,7 @@ def plan_meeting(body: dict[str, Any]) -> MeetingView:
     """Plan a meeting; on a case it applies `deliberate` in the same transaction."""
     rt = runtime()
     with rt.uow() as uow:
-        return writes.plan_meeting(uow, rt.rules(), _viewer(), rt.now(), **body)
+        return writes.plan_meeting(uow, rt.rules(), current_viewer(), rt.now(), **body)
 
 
 @blp.route("/meetings", methods=["GET"])
@@ -60,7 +55,7 @@ def plan_meeting(body: dict[str, Any]) -> MeetingView:
 def list_meetings(args: dict[str, Any]) -> list[MeetingView]:
     """Meetings of a case or a complex in your area, earliest first."""
     with runtime().uow() as uow:
-        return reads.meetings_for(uow, _viewer(), args.get("case"), args.get("complex"))
+        return reads.meetings_for(uow, current_viewer(), args.get("case"), args.get("complex"))
 
 
 @blp.route("/meetings/<int:meeting_id>", methods=["GET"])
@@ -70,7 +65,7 @@ def list_meetings(args: dict[str, Any]) -> list[MeetingView]:
 def get_meeting(meeting_id: int) -> MeetingView:
     """One meeting (403 outside your area; names masked for leaders and committees)."""
     with runtime().uow() as uow:
-        return reads.meeting_for(uow, _viewer(), meeting_id)
+        return reads.meeting_for(uow, current_viewer(), meeting_id)
 
 
 @blp.route("/meetings/<int:meeting_id>/minutes", methods=["POST"])
@@ -82,7 +77,7 @@ def record_minutes(body: dict[str, Any], meeting_id: int) -> MeetingView:
     """Write the minutes (until the decision is recorded)."""
     rt = runtime()
     with rt.uow() as uow:
-        return writes.record_minutes(uow, _viewer(), rt.now(), meeting_id, **body)
+        return writes.record_minutes(uow, current_viewer(), rt.now(), meeting_id, **body)
 
 
 @blp.route("/meetings/<int:meeting_id>/decision", methods=["POST"])
@@ -98,7 +93,7 @@ def record_decision(body: dict[str, Any], meeting_id: int) -> MeetingView:
         return writes.record_decision(
             uow,
             rt.rules(),
-            _viewer(),
+            current_viewer(),
             rt.now(),
             meeting_id,
             body["outcome"],
@@ -135,7 +130,8 @@ def import_ballot_list(code: str) -> dict[str, Any]:
     """Replace the complex's ballot list from JSON, a CSV body or a CSV file upload."""
     rows = _ballot_rows()
     with runtime().uow() as uow:
-        return {"complex": code, "parts": writes.import_ballot_list(uow, _viewer(), code, rows)}
+        parts = writes.import_ballot_list(uow, current_viewer(), code, rows)
+        return {"complex": code, "parts": parts}
 
 
 def _ballot_rows() -> list[dict[str, Any]]:
@@ -162,7 +158,7 @@ def create_vote(body: dict[str, Any]) -> VoteView:
         return writes.create_vote(
             uow,
             rt.rules(),
-            _viewer(),
+            current_viewer(),
             rt.now(),
             body.pop("complex"),
             body.pop("title"),
@@ -179,7 +175,7 @@ def create_vote(body: dict[str, Any]) -> VoteView:
 def list_votes(args: dict[str, Any]) -> list[VoteView]:
     """Votes of a complex, newest first (none when it lies outside your area)."""
     with runtime().uow() as uow:
-        return reads.votes_for(uow, _viewer(), args["complex"])
+        return reads.votes_for(uow, current_viewer(), args["complex"])
 
 
 @blp.route("/votes/<int:vote_id>", methods=["GET"])
@@ -189,7 +185,7 @@ def list_votes(args: dict[str, Any]) -> list[VoteView]:
 def get_vote(vote_id: int) -> VoteView:
     """One vote (403 outside your area)."""
     with runtime().uow() as uow:
-        return reads.vote_for(uow, _viewer(), vote_id)
+        return reads.vote_for(uow, current_viewer(), vote_id)
 
 
 @blp.route("/votes/<int:vote_id>/ballots", methods=["POST"])
@@ -201,7 +197,7 @@ def cast_ballot(body: dict[str, Any], vote_id: int) -> BallotView:
     """Record an owner's ballot; a second one from the same owner is refused (409)."""
     rt = runtime()
     with rt.uow() as uow:
-        return writes.record_ballot(uow, _viewer(), rt.now(), vote_id, **body)
+        return writes.record_ballot(uow, current_viewer(), rt.now(), vote_id, **body)
 
 
 @blp.route("/votes/<int:vote_id>/ballots/<voter>", methods=["PUT"])
@@ -213,7 +209,7 @@ def change_ballot(body: dict[str, Any], vote_id: int, voter: str) -> BallotView:
     """Change an owner's ballot while the vote is open; refused after close (409)."""
     rt = runtime()
     with rt.uow() as uow:
-        return writes.record_ballot(uow, _viewer(), rt.now(), vote_id, voter, change=True,
+        return writes.record_ballot(uow, current_viewer(), rt.now(), vote_id, voter, change=True,
                                     **body)
 
 
@@ -224,7 +220,7 @@ def change_ballot(body: dict[str, Any], vote_id: int, voter: str) -> BallotView:
 def list_ballots(vote_id: int) -> list[BallotView]:
     """The ballots recorded so far: for the committee running the vote and units above."""
     with runtime().uow() as uow:
-        return reads.ballots_for(uow, _viewer(), vote_id)
+        return reads.ballots_for(uow, current_viewer(), vote_id)
 
 
 @blp.route("/votes/<int:vote_id>/close", methods=["POST"])
@@ -235,7 +231,7 @@ def close_vote(vote_id: int) -> VoteView:
     """Close the vote, count it and publish the result on the public notice."""
     rt = runtime()
     with rt.uow() as uow:
-        return writes.close_vote(uow, rt.rules(), _viewer(), rt.now(), vote_id)
+        return writes.close_vote(uow, rt.rules(), current_viewer(), rt.now(), vote_id)
 
 
 @blp.route("/votes/<int:vote_id>/result", methods=["GET"])
@@ -246,7 +242,7 @@ def vote_result(vote_id: int) -> dict[str, Any]:
     """The result with each threshold: needed, reached, passed (running count while open)."""
     rt = runtime()
     with rt.uow() as uow:
-        return reads.result_for(uow, rt.rules(), _viewer(), vote_id)
+        return reads.result_for(uow, rt.rules(), current_viewer(), vote_id)
 
 
 @blp.route("/complexes/<code>/notice", methods=["GET"])
