@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from caseflow.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -30,6 +30,8 @@ from caseflow.services.deliberation.reads import MeetingView, meeting_view
 from caseflow.services.units import get_unit
 from caseflow.services.uow import UnitOfWork
 from caseflow.services.visibility import Viewer, viewer_of
+
+SITTINGS_SHOWN = 12  # a year of a monthly series
 
 AREA_KINDS = ("community", "complex")
 
@@ -182,13 +184,33 @@ def series_for(uow: UnitOfWork, viewer: Viewer) -> list[SeriesView]:
     if clause is not None:
         query = query.where(clause)
     rows = uow.session.scalars(query.order_by(Unit.code, MeetingSeries.title)).unique()
-    return [_series_view(uow, s, who) for s in rows if reaches_area(uow, who, s.area)]
+    listed = [s for s in rows if reaches_area(uow, who, s.area)]
+    sittings = _recent_sittings(uow, [s.id for s in listed])
+    return [_series_view(uow, s, who, sittings.get(s.id, [])) for s in listed]
 
 
-def _series_view(uow: UnitOfWork, series: MeetingSeries, viewer: Viewer) -> SeriesView:
-    sittings = uow.session.scalars(
-        select(Meeting).where(Meeting.series_id == series.id).order_by(Meeting.starts_at.desc())
-        .limit(12)).unique()
+def _recent_sittings(uow: UnitOfWork, series_ids: list[int]) -> dict[int | None, list[Meeting]]:
+    """Each series' last SITTINGS_SHOWN sittings, newest first, in one query for them all."""
+    if not series_ids:
+        return {}
+    rank = func.row_number().over(partition_by=Meeting.series_id,
+                                  order_by=(Meeting.starts_at.desc(), Meeting.id.desc()))
+    recent = select(Meeting.id, rank.label("rank")).where(
+        Meeting.series_id.in_(series_ids)).subquery()
+    found: dict[int | None, list[Meeting]] = {}
+    for meeting in uow.session.scalars(
+            select(Meeting).join(recent, recent.c.id == Meeting.id)
+            .where(recent.c.rank <= SITTINGS_SHOWN)
+            .order_by(Meeting.series_id, Meeting.starts_at.desc(), Meeting.id.desc())).unique():
+        found.setdefault(meeting.series_id, []).append(meeting)
+    return found
+
+
+def _series_view(uow: UnitOfWork, series: MeetingSeries, viewer: Viewer,
+                 sittings: list[Meeting] | None = None) -> SeriesView:
+    """A series with its last sittings (read here when the caller did not read them)."""
+    if sittings is None:
+        sittings = _recent_sittings(uow, [series.id]).get(series.id, [])
     return SeriesView(
         id=series.id, area_code=series.area.code, area_name=series.area.name, kind=series.kind,
         title=series.title, place=series.place, frequency=series.frequency, day=series.day,
