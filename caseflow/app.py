@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask, Request, Response, jsonify
@@ -24,8 +24,7 @@ from caseflow.services.runtime import Runtime
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the WSGI app: defaults, then instance/config.py, then the test mapping."""
-    app = CaseflowFlask(__name__, instance_path=str(instance_path()),
-                        instance_relative_config=True)
+    app = Flask(__name__, instance_path=str(instance_path()), instance_relative_config=True)
     app.config.from_mapping(DATABASE_URL=None, RULES_DIR=None, CLOCK=None)
     app.config.from_pyfile("config.py", silent=True)
     if test_config:
@@ -57,33 +56,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         return jsonify(status="ok")
 
     return app
-
-
-class CaseflowFlask(Flask):
-    """Flask, remembering which of its hooks and views are plain functions.
-
-    Flask asks `inspect` whether each hook and view is a coroutine function on every call
-    (a dozen times per API request, flask-smorest's wrappers included); the answer for a
-    given function never changes. Only a bounded number of functions is remembered, so a
-    caller passing fresh closures cannot grow the cache.
-    """
-
-    REMEMBERED = 4096
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._sync: dict[Any, Callable[..., Any]] = {}
-
-    def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
-        try:
-            return self._sync[func]
-        except KeyError:
-            sync = super().ensure_sync(func)
-            if len(self._sync) < self.REMEMBERED:
-                self._sync[func] = sync
-            return sync
-        except TypeError:  # unhashable
-            return super().ensure_sync(func)
 
 
 class CookieSessions(SecureCookieSessionInterface):
